@@ -1,0 +1,6 @@
+#include "private.h"
+
+const char *xkc_version(void)
+{
+    return PACKAGE_VERSION;
+}

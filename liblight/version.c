@@ -1,0 +1,6 @@
+#include "private.h"
+
+const char *xkl_version(void)
+{
+    return PACKAGE_VERSION;
+}
