@@ -1,0 +1,68 @@
+/* The handle's last error: one message naming operation, domain and errno. */
+#include "private.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+void xkci_format_error(char *buf, size_t len, int err, const char *fmt, va_list ap)
+{
+    if (!len)
+        return;
+    int n = vsnprintf(buf, len, fmt, ap);
+    if (n < 0)
+        n = 0;
+    if ((size_t)n < len && err)
+        snprintf(buf + n, len - (size_t)n, ": %s", strerror(err));
+}
+
+static void set_error(xkc_handle *h, int err, const char *fmt, va_list ap)
+{
+    if (h) {
+        xkci_format_error(h->errmsg, sizeof h->errmsg, err, fmt, ap);
+        h->err = err;
+    }
+    errno = err;
+}
+
+int xkci_fail(xkc_handle *h, int err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    set_error(h, err, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+void *xkci_fail_null(xkc_handle *h, int err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    set_error(h, err, fmt, ap);
+    va_end(ap);
+    return NULL;
+}
+
+void xkci_clear_error(xkc_handle *h)
+{
+    h->err = 0;
+    h->errmsg[0] = '\0';
+}
+
+int xkci_check_domid(xkc_handle *h, uint32_t domid, const char *what)
+{
+    /* domid_t is 16 bits and ids from DOMID_FIRST_RESERVED up are special. */
+    if (domid >= DOMID_FIRST_RESERVED)
+        return xkci_fail(h, EINVAL, "%s (domain %u): invalid domain id", what, domid);
+    return 0;
+}
+
+const char *xkc_error(const xkc_handle *h)
+{
+    return h ? h->errmsg : "no handle";
+}
+
+int xkc_errno(const xkc_handle *h)
+{
+    return h ? h->err : EINVAL;
+}

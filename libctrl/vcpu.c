@@ -1,0 +1,151 @@
+/* vCPUs: context, state, affinity, and per-domain scheduler parameters. */
+#include "private.h"
+
+#include <errno.h>
+#include <string.h>
+
+static int vcpu_context(xkc_handle *h, uint32_t domid, unsigned vcpu, uint32_t cmd,
+                        vcpu_guest_context_t *ctx)
+{
+    if (!ctx)
+        return xkci_fail(h, EINVAL, "domctl %s (domain %u): no context",
+                         xkci_domctl_name(cmd), domid);
+    struct xkci_buf b;
+    if (xkci_buf_get(h, sizeof *ctx, &b) < 0)
+        return -1;
+    memcpy(b.p, ctx, sizeof *ctx);
+    struct xen_domctl d = { .cmd = cmd };
+    d.u.vcpucontext.vcpu = vcpu;
+    set_xen_guest_handle(d.u.vcpucontext.ctxt, (vcpu_guest_context_t *)b.p);
+    int rc = xkci_domctl_dom(h, domid, &d);
+    if (rc == 0)
+        memcpy(ctx, b.p, sizeof *ctx);
+    xkci_buf_put(h, &b);
+    return rc;
+}
+
+int xkc_vcpu_set_context(xkc_handle *h, uint32_t domid, unsigned vcpu,
+                         const vcpu_guest_context_t *ctx)
+{
+    vcpu_guest_context_t copy;
+    if (ctx)
+        copy = *ctx;
+    return vcpu_context(h, domid, vcpu, XEN_DOMCTL_setvcpucontext, ctx ? &copy : NULL);
+}
+
+int xkc_vcpu_get_context(xkc_handle *h, uint32_t domid, unsigned vcpu, vcpu_guest_context_t *ctx)
+{
+    if (ctx)
+        memset(ctx, 0, sizeof *ctx);
+    return vcpu_context(h, domid, vcpu, XEN_DOMCTL_getvcpucontext, ctx);
+}
+
+int xkc_vcpu_info(xkc_handle *h, uint32_t domid, unsigned vcpu, struct xkc_vcpuinfo *vi)
+{
+    struct xen_domctl d = { .cmd = XEN_DOMCTL_getvcpuinfo };
+    d.u.getvcpuinfo.vcpu = vcpu;
+    if (xkci_domctl_dom(h, domid, &d) < 0)
+        return -1;
+    vi->online = d.u.getvcpuinfo.online;
+    vi->blocked = d.u.getvcpuinfo.blocked;
+    vi->running = d.u.getvcpuinfo.running;
+    vi->cpu_time_ns = d.u.getvcpuinfo.cpu_time;
+    vi->cpu = d.u.getvcpuinfo.cpu;
+    return 0;
+}
+
+static int affinity(xkc_handle *h, uint32_t domid, unsigned vcpu, uint32_t cmd,
+                    uint8_t *hard, uint8_t *soft, size_t bytes)
+{
+    if ((!hard && !soft) || !bytes || bytes > XKCI_PAGE_SIZE)
+        return xkci_fail(h, EINVAL, "domctl %s (domain %u): no cpumap or bad size %zu",
+                         xkci_domctl_name(cmd), domid, bytes);
+    struct xkci_buf b;
+    if (xkci_buf_get(h, 2 * bytes, &b) < 0)
+        return -1;
+    uint8_t *bh = b.p, *bs = bh + bytes;
+    struct xen_domctl d = { .cmd = cmd };
+    d.u.vcpuaffinity.vcpu = vcpu;
+    if (hard) {
+        d.u.vcpuaffinity.flags |= XEN_VCPUAFFINITY_HARD;
+        memcpy(bh, hard, bytes);
+    }
+    if (soft) {
+        d.u.vcpuaffinity.flags |= XEN_VCPUAFFINITY_SOFT;
+        memcpy(bs, soft, bytes);
+    }
+    set_xen_guest_handle(d.u.vcpuaffinity.cpumap_hard.bitmap, bh);
+    set_xen_guest_handle(d.u.vcpuaffinity.cpumap_soft.bitmap, bs);
+    d.u.vcpuaffinity.cpumap_hard.nr_bits = d.u.vcpuaffinity.cpumap_soft.nr_bits =
+        (uint32_t)(bytes * 8);
+    int rc = xkci_domctl_dom(h, domid, &d);
+    if (rc == 0) {
+        if (hard)
+            memcpy(hard, bh, bytes);
+        if (soft)
+            memcpy(soft, bs, bytes);
+    }
+    xkci_buf_put(h, &b);
+    return rc;
+}
+
+int xkc_vcpu_set_affinity(xkc_handle *h, uint32_t domid, unsigned vcpu, uint8_t *hard,
+                          uint8_t *soft, size_t bytes)
+{
+    return affinity(h, domid, vcpu, XEN_DOMCTL_setvcpuaffinity, hard, soft, bytes);
+}
+
+int xkc_vcpu_get_affinity(xkc_handle *h, uint32_t domid, unsigned vcpu, uint8_t *hard,
+                          uint8_t *soft, size_t bytes)
+{
+    return affinity(h, domid, vcpu, XEN_DOMCTL_getvcpuaffinity, hard, soft, bytes);
+}
+
+/* credit and credit2 share the layout {weight, cap}. */
+static int sched_op(xkc_handle *h, uint32_t domid, uint32_t sched, uint32_t cmd,
+                    unsigned *weight, unsigned *cap)
+{
+    if (cmd == XEN_DOMCTL_SCHEDOP_putinfo && (*weight > UINT16_MAX || *cap > UINT16_MAX))
+        return xkci_fail(h, EINVAL, "domctl scheduler_op (domain %u): weight %u / cap %u "
+                         "out of range", domid, *weight, *cap);
+    struct xen_domctl d = { .cmd = XEN_DOMCTL_scheduler_op };
+    d.u.scheduler_op.sched_id = sched;
+    d.u.scheduler_op.cmd = cmd;
+    d.u.scheduler_op.u.credit2.weight = (uint16_t)*weight;
+    d.u.scheduler_op.u.credit2.cap = (uint16_t)*cap;
+    if (xkci_domctl_dom(h, domid, &d) < 0)
+        return -1;
+    *weight = d.u.scheduler_op.u.credit2.weight;
+    *cap = d.u.scheduler_op.u.credit2.cap;
+    return 0;
+}
+
+int xkc_sched_credit2_get(xkc_handle *h, uint32_t domid, unsigned *weight, unsigned *cap)
+{
+    unsigned w = 0, c = 0;
+    if (sched_op(h, domid, XEN_SCHEDULER_CREDIT2, XEN_DOMCTL_SCHEDOP_getinfo, &w, &c) < 0)
+        return -1;
+    *weight = w;
+    *cap = c;
+    return 0;
+}
+
+int xkc_sched_credit2_set(xkc_handle *h, uint32_t domid, unsigned weight, unsigned cap)
+{
+    return sched_op(h, domid, XEN_SCHEDULER_CREDIT2, XEN_DOMCTL_SCHEDOP_putinfo, &weight, &cap);
+}
+
+int xkc_sched_credit_get(xkc_handle *h, uint32_t domid, unsigned *weight, unsigned *cap)
+{
+    unsigned w = 0, c = 0;
+    if (sched_op(h, domid, XEN_SCHEDULER_CREDIT, XEN_DOMCTL_SCHEDOP_getinfo, &w, &c) < 0)
+        return -1;
+    *weight = w;
+    *cap = c;
+    return 0;
+}
+
+int xkc_sched_credit_set(xkc_handle *h, uint32_t domid, unsigned weight, unsigned cap)
+{
+    return sched_op(h, domid, XEN_SCHEDULER_CREDIT, XEN_DOMCTL_SCHEDOP_putinfo, &weight, &cap);
+}
