@@ -70,8 +70,9 @@ int main(int argc, char **argv)
         return xl_usage(NULL);
     const char *name = argv[optind];
     if (strcmp(name, "help") == 0) {
-        xl_usage(optind + 1 < argc ? argv[optind + 1] : NULL);
-        return XL_OK;
+        const char *about = optind + 1 < argc ? argv[optind + 1] : NULL;
+        xl_usage(about);
+        return about && !find_cmd(about) ? XL_USAGE : XL_OK;
     }
     const struct xl_cmd *c = find_cmd(name);
     if (!c) {
