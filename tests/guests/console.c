@@ -53,6 +53,7 @@ static void ring_write(const char *s, size_t n)
 
         if (prod - cons >= sizeof(ring->out)) {
             /* Full: publish what we have, let the daemon drain it. */
+            xk_barrier();
             ring->out_prod = prod;
             notify();
             yield();

@@ -146,7 +146,7 @@ void pvh_main(uint32_t start_info_paddr)
 
     if (si->magic != XEN_HVM_START_MAGIC_VALUE)
         xk_puts("XK-GUEST-WARN bad hvm_start_info magic\n");
-    else if (si->cmdline_paddr)
+    else if (si->cmdline_paddr && si->cmdline_paddr < (1ull << 32))
         cmdline = (const char *)(uintptr_t)si->cmdline_paddr;
 
     /* Only what our 4 GiB identity map covers can be used. */
