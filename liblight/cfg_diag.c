@@ -1,0 +1,86 @@
+/* Located diagnostics for the configuration parsers: a growable list the
+ * caller owns, so one run can report several errors and warnings. */
+#include "cfg_private.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void xkl_diags_init(xkl_diags *d)
+{
+    memset(d, 0, sizeof(*d));
+}
+
+void xkl_diags_dispose(xkl_diags *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->n; i++)
+        free(d->v[i].text);
+    free(d->v);
+    memset(d, 0, sizeof(*d));
+}
+
+void xkl__diag(xkl_diags *d, enum xkl_diag_level lvl, const char *source,
+               int line, int col, const char *fmt, ...)
+{
+    /* Count errors even when the message cannot be stored, so failure is
+     * still reported under memory pressure. */
+    if (lvl == XKL_DIAG_ERROR)
+        d->nerrors++;
+    else
+        d->nwarnings++;
+    if (d->n == d->cap) {
+        size_t ncap = d->cap ? d->cap * 2 : 8;
+        struct xkl_diag *nv = realloc(d->v, ncap * sizeof(*nv));
+        if (!nv)
+            return;
+        d->v = nv;
+        d->cap = ncap;
+    }
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+
+    const char *kind = lvl == XKL_DIAG_WARNING ? "warning: " : "";
+    char *text = NULL;
+    int r;
+    if (line > 0 && col > 0)
+        r = asprintf(&text, "%s:%d:%d: %s%s", source ? source : "<config>", line, col, kind, msg);
+    else if (line > 0)
+        r = asprintf(&text, "%s:%d: %s%s", source ? source : "<config>", line, kind, msg);
+    else
+        r = asprintf(&text, "%s: %s%s", source ? source : "<config>", kind, msg);
+    if (r < 0)
+        return;
+    d->v[d->n].level = lvl;
+    d->v[d->n].line = line;
+    d->v[d->n].col = col;
+    d->v[d->n].text = text;
+    d->n++;
+}
+
+char *xkl__strdup(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+int xkl__parse_int(const char *s, long long *out)
+{
+    if (!s || !*s)
+        return -1;
+    /* strtoll accepts leading blanks and signs; an xl.cfg number is digits. */
+    if (!(s[0] >= '0' && s[0] <= '9'))
+        return -1;
+    errno = 0;
+    char *end;
+    long long v = strtoll(s, &end, 0);
+    if (errno || *end)
+        return -1;
+    *out = v;
+    return 0;
+}
