@@ -2,5 +2,78 @@
 #ifndef XKGUEST_PRIVATE_H
 #define XKGUEST_PRIVATE_H
 #include "config.h"
+#include <stdarg.h>
 #include <xkit/guest.h>
+
+#define XKG_PAGE_SHIFT 12
+#define XKG_PAGE_SIZE (1ull << XKG_PAGE_SHIFT)
+#define XKG_MAX_SEGMENTS 32
+
+/* Format a message into err (if any); keeps errno as it was on entry. */
+void xkg_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* ---- decompression (decomp.c) ---- */
+enum xkg_compression xkg_detect_compression(const uint8_t *p, size_t n);
+/* Decompress in[0..inlen) as one stream into a fresh anonymous mapping of
+ * at most max_out bytes; out and outlen on success (release with
+ * xkg_buf_free(out, outcap)). Trailing bytes after the stream end are
+ * ignored (Linux appends the size). */
+int xkg_decompress(enum xkg_compression c, const uint8_t *in, size_t inlen, size_t max_out,
+                   uint8_t **out, size_t *outlen, size_t *outcap,
+                   const char *name, char *err, size_t errlen);
+void xkg_buf_free(uint8_t *buf, size_t cap);
+
+/* ---- bzImage (bzimage.c) ---- */
+/* If p looks like an x86 bzImage, set the payload span and return 1; 0 if
+ * it is not one; -1 (with err) if it claims to be one but is broken. */
+int xkg_bzimage_payload(const uint8_t *p, size_t n, size_t *off, size_t *len,
+                        const char *name, char *err, size_t errlen);
+
+/* ---- ELF (elf.c) ---- */
+struct xkg_elf {
+    unsigned nr_segs;
+    struct xkg_segment segs[XKG_MAX_SEGMENTS];
+};
+int xkg_elf_parse(const uint8_t *p, size_t n, struct xkg_image_info *info, struct xkg_elf *elf,
+                  const char *name, char *err, size_t errlen);
+
+/* ---- Xen notes (xen_notes.c) ---- */
+/* Parse the note records in p[0..n); records that are not Xen's are
+ * skipped. Malformed records end the walk (returns -1, notes so far kept). */
+int xkg_notes_parse(const uint8_t *p, size_t n, struct xkg_xen_notes *x);
+/* Parse a legacy __xen_guest string "KEY=VALUE,KEY=VALUE". */
+void xkg_guest_string_parse(const char *s, size_t n, struct xkg_xen_notes *x);
+/* Feature name -> bit (XENFEAT_*), -1 if unknown. */
+int xkg_feature_bit(const char *name, size_t len);
+const char *xkg_feature_name(unsigned bit);
+
+/* ---- image (image.c) ---- */
+struct xkg_image {
+    struct xkg_image_info info;
+    struct xkg_elf elf;
+    const uint8_t *file;      /* the file as given (mapped or borrowed) */
+    size_t file_len;
+    bool file_mapped;         /* munmap file on free */
+    uint8_t *dbuf;            /* decompressed ELF (anonymous mapping) */
+    size_t dbuf_cap;
+    char name[256];
+};
+
+/* Guest kernel addresses the builders use, resolved from notes + ELF. */
+struct xkg_layout {
+    uint64_t virt_base, virt_offset; /* vaddr = paddr + virt_offset (PV) */
+    uint64_t kstart, kend;           /* PV: virtual; PVH: physical */
+    uint64_t entry;
+    uint64_t hypercall_page;         /* PV vaddr, 0 = none */
+};
+int xkg_layout_pv(const xkg_image *img, struct xkg_layout *l, char *err, size_t errlen);
+
+/* ---- builders ---- */
+struct xkg_ctx;
+int xkg_build_pv(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cfg,
+                 struct xkg_build_result *out, char *err, size_t errlen);
+int xkg_build_pvh(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cfg,
+                  struct xkg_build_result *out, char *err, size_t errlen);
+
 #endif

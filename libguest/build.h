@@ -1,0 +1,38 @@
+/* Shared state and helpers of the PV and PVH builders (libguest only). */
+#ifndef XKGUEST_BUILD_H
+#define XKGUEST_BUILD_H
+#include "private.h"
+#include <stdio.h>
+#include <unistd.h>
+
+struct bctx {
+    xkc_handle *h;
+    uint32_t domid;
+    const struct xkg_build_cfg *cfg;
+    char *err;
+    size_t errlen;
+    xen_pfn_t *p2m;          /* PV: pfn -> mfn; NULL for PVH (gfn = pfn) */
+    uint64_t nr_pages;
+    int rd_fd;
+    uint64_t rd_size;
+};
+
+int xkg_ctrl_fail(struct bctx *b, const char *op);
+int xkg_sys_fail(struct bctx *b, const char *op);
+int xkg_build_fail(struct bctx *b, int e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void *xkg_map(struct bctx *b, const xen_pfn_t *frames, size_t n, const char *what);
+void *xkg_map_pfns(struct bctx *b, uint64_t pfn, size_t n, const char *what);
+void xkg_unmap(struct bctx *b, void *p, size_t n);
+int xkg_zero_pfns(struct bctx *b, uint64_t pfn, size_t n, const char *what);
+/* copy every segment to guest page (paddr + load_offset) >> 12, zeroing
+ * the rest of [first_pfn, end_pfn) */
+int xkg_load_kernel(struct bctx *b, uint64_t first_pfn, uint64_t end_pfn, uint64_t load_offset);
+int xkg_ramdisk_open(struct bctx *b);
+int xkg_load_ramdisk(struct bctx *b, uint64_t first_pfn);
+
+static inline uint64_t xkg_pages(uint64_t bytes)
+{
+    return (bytes + XKG_PAGE_SIZE - 1) >> XKG_PAGE_SHIFT;
+}
+#endif

@@ -1,0 +1,16 @@
+/* Error messages into the caller's buffer. */
+#include "private.h"
+#include <errno.h>
+#include <stdio.h>
+
+void xkg_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    int saved = errno;
+    if (err && errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    errno = saved;
+}
