@@ -59,13 +59,14 @@ cpu_time() { $REF_XL list "$1" | awk 'NR == 2 { print $6 }'; }
 # create_to_marker NAME TYPE MODE ON_POWEROFF ON_CRASH [ON_REBOOT]: create, wait for the
 # marker, check its fields
 create_to_marker() {
-    local name=$1 type=$2 mode=$3 t line
+    local name=$1 type=$2 mode=$3 t line created
     write_cfg "$@"
     t=$(now)
     $REF_XL create "$name.cfg" || fail "xl create $name"
+    created=$(elapsed "$t")
     line=$(wait_console "$name" "XK-GUEST-UP" 60) || fail "$name: no XK-GUEST-UP marker"
     echo "$line"
-    echo "TIME $type $mode: xl create -> marker in $(elapsed "$t") s"
+    echo "TIME $type $mode: xl create -> marker in $(elapsed "$t") s (xl create returned after $created s)"
     case "$line" in
         *"XK-GUEST-UP type=$type domid="*" mode=$mode cmdline="*"xk.mode=$mode xk.msg=$name"*) ;;
         *) fail "$name: unexpected marker: $line" ;;
