@@ -1,0 +1,20 @@
+#!/bin/bash
+# The real daemon's errors surface as messages naming the operation and the
+# path with the errno name; requests the 4.17 daemon lacks (GET_FEATURE,
+# GET_QUOTA) are reported cleanly; many reads in flight on one connection
+# each get their own reply.
+#
+# Not covered here: EACCES. Every connection dom0 can open (the socket or
+# /dev/xen/xenbus) is privileged, so xenstored never refuses it; the
+# EACCES message is unit-tested (tests/unit/light_xs_conn.c) instead.
+# lab-timeout: 120
+. /xk/lib.sh
+C=$XK_BIN/xs_labcheck
+[ -x "$C" ] || fail "xs_labcheck missing"
+/usr/bin/xenstore-rm /xk-absent 2>/dev/null
+"$C" errors /xk-absent || fail "error messages"
+"$C" optional || fail "optional requests not reported cleanly"
+/usr/bin/xenstore-write /xk-pipe 'pipelined value'
+"$C" pipeline /xk-pipe 200 || fail "pipelined reads"
+/usr/bin/xenstore-rm /xk-pipe
+echo ok
