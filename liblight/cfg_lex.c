@@ -196,7 +196,10 @@ enum xkl_tok xkl__lex_next(struct xkl_lexer *lx)
             adv(lx);
             return lx->tok = XKL_TOK_PLUSEQ;
         }
-        return lex_error(lx, lx->tline, lx->tcol, "expected '=' after '+', found", lx->p + 1 < lx->end ? (unsigned char)lx->p[1] : -1);
+        adv(lx);    /* consume the '+' so the error recovery moves on */
+        if (lx->p >= lx->end)
+            return lex_error(lx, lx->tline, lx->tcol, "expected '=' after '+', found end of file", -1);
+        return lex_error(lx, lx->tline, lx->tcol, "expected '=' after '+', found", (unsigned char)*lx->p);
     case '"':
     case '\'':
         return lex_string(lx);

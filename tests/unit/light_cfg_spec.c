@@ -1,0 +1,197 @@
+/* Disk (xl-disk-configuration) and vif (xl-network-configuration) specs. */
+#include "types.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct xkl_disk disk;
+static xkl_diags d;
+
+static int dparse(const char *spec)
+{
+    xkl__disk_dispose(&disk);
+    xkl_diags_dispose(&d);
+    xkl_diags_init(&d);
+    return xkl__disk_parse(&disk, spec, "t.cfg", 7, 10, &d);
+}
+
+static const char *err(void)
+{
+    return d.n ? d.v[d.n - 1].text : "(none)";
+}
+
+static void setup(void)
+{
+    xkl__disk_init(&disk);
+    xkl_diags_init(&d);
+}
+
+static void teardown(void)
+{
+    xkl__disk_dispose(&disk);
+    xkl_diags_dispose(&d);
+}
+
+static void expect_disk(const char *spec, const char *target, const char *vdev,
+                        enum xkl_disk_format fmt, int rw, int cdrom)
+{
+    ck_assert_msg(dparse(spec) == 0, "%s: %s", spec, err());
+    if (target)
+        ck_assert_str_eq(disk.pdev_path, target);
+    else
+        ck_assert_ptr_null(disk.pdev_path);
+    ck_assert_str_eq(disk.vdev, vdev);
+    ck_assert_int_eq(disk.format, fmt);
+    ck_assert_int_eq(disk.readwrite, rw);
+    ck_assert_int_eq(disk.is_cdrom, cdrom);
+}
+
+START_TEST(disk_equivalent_forms)
+{
+    /* the four equivalent spellings of xl-disk-configuration(5) */
+    expect_disk("/dev/vg/guest-volume,,hda", "/dev/vg/guest-volume", "hda", XKL_DISK_FORMAT_RAW, 1, 0);
+    expect_disk("/dev/vg/guest-volume,raw,hda,rw", "/dev/vg/guest-volume", "hda", XKL_DISK_FORMAT_RAW, 1, 0);
+    expect_disk("format=raw, vdev=hda, access=rw, target=/dev/vg/guest-volume", "/dev/vg/guest-volume", "hda", XKL_DISK_FORMAT_RAW, 1, 0);
+    expect_disk("raw:/dev/vg/guest-volume,hda,w", "/dev/vg/guest-volume", "hda", XKL_DISK_FORMAT_RAW, 1, 0);
+    /* and the cdrom ones */
+    expect_disk("/root/image.iso,,hdc,cdrom", "/root/image.iso", "hdc", XKL_DISK_FORMAT_RAW, 0, 1);
+    expect_disk("/root/image.iso,,hdc,,cdrom", "/root/image.iso", "hdc", XKL_DISK_FORMAT_RAW, 0, 1);
+    expect_disk("/root/image.iso,raw,hdc,devtype=cdrom", "/root/image.iso", "hdc", XKL_DISK_FORMAT_RAW, 0, 1);
+    expect_disk("format=raw, vdev=hdc, access=ro, devtype=cdrom, target=/root/image.iso", "/root/image.iso", "hdc", XKL_DISK_FORMAT_RAW, 0, 1);
+    expect_disk("raw:/root/image.iso,hdc:cdrom,ro", "/root/image.iso", "hdc", XKL_DISK_FORMAT_RAW, 0, 1);
+    ck_assert_int_eq(disk.removable, 1);
+}
+END_TEST
+
+START_TEST(disk_deprecated_and_legacy)
+{
+    expect_disk("phy:/dev/sda8,hda,w", "/dev/sda8", "hda", XKL_DISK_FORMAT_RAW, 1, 0);
+    expect_disk("tap:aio:qcow2:/img/x.qcow2,xvda,w", "/img/x.qcow2", "xvda", XKL_DISK_FORMAT_QCOW2, 1, 0);
+    expect_disk(",hdc:cdrom,r", NULL, "hdc", XKL_DISK_FORMAT_EMPTY, 0, 1);
+    expect_disk("file:/root/boot.iso&test,hdc:cdrom,r", "/root/boot.iso&test", "hdc", XKL_DISK_FORMAT_RAW, 0, 1);
+    expect_disk("nbd:host:1234,xvda,w", "host:1234", "xvda", XKL_DISK_FORMAT_RAW, 1, 0);
+    ck_assert_str_eq(disk.script, "block-nbd");
+    expect_disk("backend=DomD, phy:/var/run/doma, xvda", "/var/run/doma", "xvda", XKL_DISK_FORMAT_RAW, 1, 0);
+    ck_assert_str_eq(disk.backend_domname, "DomD");
+}
+END_TEST
+
+START_TEST(disk_keywords_and_flags)
+{
+    expect_disk("vdev=xvdb, backendtype=qdisk, format=qcow2, discard, direct-io-safe, "
+                "specification=virtio, script=block-x, target=rbd:a,b=c, d ",
+                "rbd:a,b=c, d ", "xvdb", XKL_DISK_FORMAT_QCOW2, 1, 0);
+    ck_assert_int_eq(disk.backend, XKL_DISK_BACKEND_QDISK);
+    ck_assert_int_eq(disk.discard_enable, 1);
+    ck_assert(disk.direct_io_safe);
+    ck_assert_int_eq(disk.specification, XKL_DISK_SPEC_VIRTIO);
+    ck_assert_str_eq(disk.script, "block-x");
+    expect_disk("/d,qed,xvdc,ro,no-discard,colo,colo-port=9000,colo-host=h", "/d", "xvdc", XKL_DISK_FORMAT_QED, 0, 0);
+    ck_assert_int_eq(disk.discard_enable, 0);
+    ck_assert_int_eq(disk.colo_enable, 1);
+    ck_assert_int_eq(disk.colo_port, 9000);
+}
+END_TEST
+
+START_TEST(disk_errors)
+{
+    ck_assert_int_eq(dparse("qcow2:/data/win7x64.qcow2,,hda"), -1);
+    ck_assert_str_eq(err(), "t.cfg:7:38: disk spec 'qcow2:/data/win7x64.qcow2,,hda': unknown value for access: expected r, ro, w or rw, found 'hda'");
+    ck_assert_int_eq(dparse("/d,raw,xvda,rw,extra"), -1);
+    ck_assert_str_eq(err(), "t.cfg:7:26: disk spec '/d,raw,xvda,rw,extra': too many positional parameters at 'extra'");
+    ck_assert_int_eq(dparse("/d,,xvda,devtype=floppy"), -1);
+    ck_assert_ptr_nonnull(strstr(err(), "expected devtype=cdrom, found 'floppy'"));
+    ck_assert_int_eq(dparse("/d,,xvda,backendtype=nfs"), -1);
+    ck_assert_int_eq(dparse("/d,,xvda,specification=scsi"), -1);
+    ck_assert_int_eq(dparse("/d,,xvda,colo-port=x"), -1);
+    ck_assert_int_eq(dparse("/d,,xvda,wibble=1"), -1);
+    ck_assert_ptr_nonnull(strstr(err(), "unknown parameter 'wibble'"));
+    ck_assert_int_eq(dparse("/d,,xvda,vdev=xvdb"), -1);
+    ck_assert_ptr_nonnull(strstr(err(), "vdev given twice"));
+    ck_assert_int_eq(dparse("format=raw,/d,qcow,xvda,r"), -1);
+    ck_assert_int_eq(dparse(",,xvda"), -1);
+    ck_assert_ptr_nonnull(strstr(err(), "no target specified"));
+    ck_assert_int_eq(dparse(""), -1);
+    ck_assert_ptr_nonnull(strstr(err(), "no vdev specified"));
+    ck_assert_int_eq(dparse("/d,,xvda,r,access=w"), -1);
+    ck_assert_ptr_nonnull(strstr(err(), "access given twice"));
+}
+END_TEST
+
+static struct xkl_nic nic;
+
+static int vparse(const char *spec)
+{
+    xkl__nic_dispose(&nic);
+    xkl_diags_dispose(&d);
+    xkl_diags_init(&d);
+    return xkl__nic_parse(&nic, spec, "t.cfg", 3, 8, &d);
+}
+
+START_TEST(vif_keys)
+{
+    xkl__nic_init(&nic);
+    ck_assert_int_eq(vparse("mac=00:16:3E:66:92:9C, bridge=xenbr1,script=vif-bridge,model=e1000,"
+                            "type=ioemu,vifname=v0,ip=10.0.0.2 10.0.0.3,backend=dd,rate=10Mb/s@20ms,"
+                            "mtu=9000,devid=4,gatewaydev=eth0,forwarddev=eth1,trusted"), 0);
+    ck_assert_uint_eq(d.n, 0);
+    ck_assert_str_eq(nic.mac, "00:16:3e:66:92:9c");
+    ck_assert_str_eq(nic.bridge, "xenbr1");
+    ck_assert_str_eq(nic.script, "vif-bridge");
+    ck_assert_str_eq(nic.model, "e1000");
+    ck_assert_int_eq(nic.nictype, XKL_NIC_TYPE_VIF_IOEMU);
+    ck_assert_str_eq(nic.ifname, "v0");
+    ck_assert_str_eq(nic.ip, "10.0.0.2 10.0.0.3");
+    ck_assert_str_eq(nic.backend_domname, "dd");
+    ck_assert_str_eq(nic.rate, "10Mb/s@20ms");
+    ck_assert_int_eq(nic.mtu, 9000);
+    ck_assert_int_eq(nic.devid, 4);
+    ck_assert_str_eq(nic.gatewaydev, "eth0");
+    ck_assert_str_eq(nic.coloft_forwarddev, "eth1");
+    ck_assert_int_eq(nic.trusted, 1);
+    /* an empty spec is a default vif */
+    ck_assert_int_eq(vparse(""), 0);
+    ck_assert_ptr_null(nic.bridge);
+    xkl__nic_dispose(&nic);
+}
+END_TEST
+
+START_TEST(vif_warnings_and_errors)
+{
+    xkl__nic_init(&nic);
+    ck_assert_int_eq(vparse("brdige=br4"), 0);
+    ck_assert_uint_eq(d.nwarnings, 1);
+    ck_assert_str_eq(err(), "t.cfg:3:9: warning: vif spec 'brdige=br4': unrecognized argument 'brdige=br4' ignored");
+    ck_assert_int_eq(vparse("bridge=b, accel=x, bare"), 0);
+    ck_assert_uint_eq(d.nwarnings, 2);
+    ck_assert_int_eq(vparse("mac=00:16:3e:00:00"), -1);
+    ck_assert_str_eq(err(), "t.cfg:3:9: vif spec 'mac=00:16:3e:00:00': expected a MAC address xx:xx:xx:xx:xx:xx, found '00:16:3e:00:00'");
+    ck_assert_int_eq(vparse("type=tap"), -1);
+    ck_assert_int_eq(vparse("mtu=big"), -1);
+    ck_assert_int_eq(vparse("devid=-1"), -1);
+    ck_assert_int_eq(vparse("rate=fast"), -1);
+    ck_assert_int_eq(vparse("rate=10Mb/s@"), -1);
+    ck_assert_int_eq(vparse("rate=1GB/s"), 0);
+    xkl__nic_dispose(&nic);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("light_cfg_spec");
+    TCase *tc = tcase_create("spec");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, disk_equivalent_forms);
+    tcase_add_test(tc, disk_deprecated_and_legacy);
+    tcase_add_test(tc, disk_keywords_and_flags);
+    tcase_add_test(tc, disk_errors);
+    tcase_add_test(tc, vif_keys);
+    tcase_add_test(tc, vif_warnings_and_errors);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
