@@ -1,24 +1,5 @@
-/* The few string helpers of the xk test kernels (no libc here). */
+/* String helpers of the xk test kernels (also built on the host for tests). */
 #include "xk.h"
-
-void *memset(void *dst, int c, size_t n)
-{
-    unsigned char *d = dst;
-
-    while (n--)
-        *d++ = (unsigned char)c;
-    return dst;
-}
-
-void *memcpy(void *dst, const void *src, size_t n)
-{
-    unsigned char *d = dst;
-    const unsigned char *s = src;
-
-    while (n--)
-        *d++ = *s++;
-    return dst;
-}
 
 size_t xk_strnlen(const char *s, size_t max)
 {

@@ -19,9 +19,11 @@
 /* Compiler barrier: x86 keeps stores in order (TSO), the compiler must too. */
 #define xk_barrier() __asm__ __volatile__("" ::: "memory")
 
-/* string.c: the little libc the kernels need (gcc may emit calls to these). */
+/* libc.c: what gcc may call even in a freestanding kernel. */
 void *memset(void *dst, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);
+
+/* string.c */
 size_t xk_strnlen(const char *s, size_t max);
 int xk_strncmp(const char *a, const char *b, size_t n);
 
