@@ -13,11 +13,14 @@ struct xl_global xl_opts;
 
 /* Subcommands, each defined in the cmd_*.c file of its group. */
 /* XL-COMMAND-DECLS: add "XL_CMD(name);" lines below, one per subcommand. */
+XL_CMD(create);
 XL_CMD(info);
 XL_CMD(dmesg);
 
 static const struct xl_cmd commands[] = {
     /* XL-COMMAND-TABLE: add { "name", cmd_name, "usage", "help" } rows here. */
+    { "create", cmd_create, "[-n] [-f] <ConfigFile> [key=value...]",
+      "Create a domain from a config file (-n: check it and print its JSON only)" },
     { "info", cmd_info, "", "Get information about the Xen host" },
     { "dmesg", cmd_dmesg, "[-c]", "Read and/or clear the Xen console ring (-c: clear)" },
     { NULL, NULL, NULL, NULL }

@@ -1,0 +1,39 @@
+/*
+ * Fuzz the xl.cfg path end to end: lexer, parser, += merging, disk/vif
+ * specs, conversion and JSON. Oracle beyond "no crash": a config that
+ * converts must give JSON that reads back to the same JSON.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xkit/light.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    xkl_diags d;
+    xkl_diags_init(&d);
+    xkl_cfg *cfg = xkl_cfg_parse("fuzz.cfg", (const char *)data, size, &d);
+    if (cfg) {
+        xkl_domain_config *dc = xkl_domain_config_from_cfg(cfg, &d);
+        if (dc) {
+            char *j = xkl_domain_config_to_json(dc);
+            if (!j)
+                abort();
+            xkl_domain_config *back = xkl_domain_config_from_json(j, strlen(j), &d);
+            if (!back)
+                abort();
+            char *j2 = xkl_domain_config_to_json(back);
+            if (!j2 || strcmp(j, j2) != 0)
+                abort();
+            free(j);
+            free(j2);
+            xkl_domain_config_free(back);
+            xkl_domain_config_free(dc);
+        }
+        xkl_cfg_free(cfg);
+    } else if (d.nerrors == 0) {
+        abort();    /* a failure must say why */
+    }
+    xkl_diags_dispose(&d);
+    return 0;
+}

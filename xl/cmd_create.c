@@ -1,0 +1,62 @@
+/*
+ * xl create: for now only the dry run, "xl create -n CFG [key=value...]",
+ * which checks the configuration and prints it as JSON like Debian's xl
+ * (libxl's domain config shape). Building the domain is the life-cycle
+ * work's; until it lands, create without -n says so.
+ */
+#include "xl.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xkit/light.h>
+
+XL_CMD(create);
+
+static void print_diags(const xkl_diags *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        fprintf(stderr, "%s\n", d->v[i].text);
+}
+
+int cmd_create(int argc, char **argv)
+{
+    const char *file = NULL;
+    int dry_run = xl_opts.dry_run, opt;
+    static const struct option longopts[] = {
+        { "dryrun", no_argument, NULL, 'n' },
+        { "defconfig", required_argument, NULL, 'f' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    while ((opt = getopt_long(argc, argv, "+nf:h", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'n': dry_run = 1; break;
+        case 'f': file = optarg; break;
+        case 'h': xl_usage("create"); return XL_OK;
+        default: return xl_usage("create");
+        }
+    }
+    /* xl create [-f] CFG [key=value...]: the first non-setting argument is
+     * the file when -f was not given. */
+    if (!file && optind < argc && !strchr(argv[optind], '='))
+        file = argv[optind++];
+    if (!file) {
+        xl_err("create: expected a config file");
+        return xl_usage("create");
+    }
+    if (!dry_run) {
+        xl_err("create: building domains is not implemented yet; use -n to check '%s'", file);
+        return XL_FAIL;
+    }
+    xkl_diags d;
+    xkl_diags_init(&d);
+    char *json = xkl_cfg_to_json(file, argv + optind, (size_t)(argc - optind), &d);
+    print_diags(&d);
+    xkl_diags_dispose(&d);
+    if (!json)
+        return XL_FAIL;
+    fputs(json, stdout);
+    free(json);
+    return fflush(stdout) == 0 ? XL_OK : XL_FAIL;
+}
