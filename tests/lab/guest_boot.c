@@ -1,0 +1,265 @@
+/*
+ * Lab test of libxkguest against a real Xen: create a PV or PVH domain with
+ * libxkctrl, build it with libxkguest from a kernel (+ ramdisk, command
+ * line), unpause it and read its console ring directly through a foreign
+ * mapping of the console page (no xenconsoled, no xenstore needed: the
+ * domain is never introduced), until a marker appears. Prints the build
+ * time and the peak RSS (ru_maxrss) of the whole process. Destroys the
+ * domain in every case.
+ *
+ *   guest_boot -t pv|pvh -k KERNEL [-r RAMDISK] [-c CMDLINE] [-m MiB]
+ *              [-M MARKER] [-T SECONDS] [-b] [-x EXPECTED-ERROR]
+ *   -b  build only (no unpause): for memory/time measurements
+ *   -x  the build must fail with an error containing EXPECTED-ERROR, and
+ *       the domain must be left with no memory
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+#include <xen/io/console.h>
+#include <xkit/ctrl.h>
+#include <xkit/guest.h>
+
+static xkc_handle *h;
+static uint32_t domid;
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static long maxrss_kb(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+static void dump_xen_log(void)
+{
+    char *log = NULL;
+    size_t len = 0;
+    if (xkc_dmesg(h, false, &log, &len) == 0 && log) {
+        /* the last 3000 bytes tell what Xen thought of our guest */
+        const char *p = len > 3000 ? log + len - 3000 : log;
+        printf("--- Xen console (tail):\n%s\n---\n", p);
+    }
+    free(log);
+}
+
+static void cleanup(void)
+{
+    if (domid) {
+        if (xkc_domain_destroy(h, domid) < 0)
+            printf("guest_boot: destroy domain %u: %s\n", domid, xkc_error(h));
+        domid = 0;
+    }
+}
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    printf("FAIL: ");
+    vprintf(fmt, ap);
+    printf("\n");
+    va_end(ap);
+    fflush(stdout);
+    cleanup();
+    exit(1);
+}
+
+int main(int argc, char **argv)
+{
+    const char *type = "pv", *kernel = NULL, *ramdisk = NULL, *cmdline = "", *marker = NULL;
+    const char *expect_err = NULL;
+    unsigned mem_mib = 64, timeout = 60;
+    bool build_only = false;
+    int o;
+    while ((o = getopt(argc, argv, "t:k:r:c:m:M:T:bx:")) != -1) {
+        switch (o) {
+        case 't': type = optarg; break;
+        case 'k': kernel = optarg; break;
+        case 'r': ramdisk = optarg; break;
+        case 'c': cmdline = optarg; break;
+        case 'm': mem_mib = (unsigned)strtoul(optarg, NULL, 0); break;
+        case 'M': marker = optarg; break;
+        case 'T': timeout = (unsigned)strtoul(optarg, NULL, 0); break;
+        case 'b': build_only = true; break;
+        case 'x': expect_err = optarg; break;
+        default:
+            fprintf(stderr, "usage: %s -t pv|pvh -k KERNEL [-r RAMDISK] [-c CMDLINE] [-m MiB] "
+                    "[-M MARKER] [-T SECONDS] [-b] [-x ERROR]\n", argv[0]);
+            return 2;
+        }
+    }
+    if (!kernel)
+        die("no kernel (-k)");
+    enum xkg_type gt = !strcmp(type, "pvh") ? XKG_TYPE_PVH : XKG_TYPE_PV;
+    setvbuf(stdout, NULL, _IOLBF, 0);
+
+    char err[512];
+    h = xkc_open(err, sizeof(err));
+    if (!h)
+        die("xkc_open: %s", err);
+    double t0 = now();
+    xkg_image *img = xkg_image_load(kernel, 0, err, sizeof(err));
+    if (!img)
+        die("%s", err);
+    const struct xkg_image_info *in = xkg_image_info(img);
+    printf("guest_boot: kernel %s: ELF%u%s%s, %zu bytes (file %zu), guest_os \"%s\", loaded in "
+           "%.3f s, rss %ld KiB\n", kernel, in->elf_class, in->bzimage ? " in bzImage" : "",
+           in->compression ? xkg_compression_name(in->compression) : "", in->elf_size,
+           in->file_size, in->xen.guest_os, now() - t0, maxrss_kb());
+
+    struct xkc_domain_config dc;
+    xkc_domain_config_init(&dc, gt == XKG_TYPE_PVH ? XKC_DOMAIN_PVH : XKC_DOMAIN_PV);
+    dc.max_vcpus = 1;
+    if (xkc_domain_create(h, &dc, &domid) < 0)
+        die("create domain: %s", xkc_error(h));
+    printf("guest_boot: created %s domain %u\n", xkg_type_name(gt), domid);
+    if (xkc_domain_max_vcpus(h, domid, 1) < 0)
+        die("max vcpus: %s", xkc_error(h));
+    /* room for the RAM plus the special pages PVH adds and some slack */
+    if (xkc_domain_set_maxmem(h, domid, (uint64_t)mem_mib * 1024 + 1024) < 0)
+        die("maxmem: %s", xkc_error(h));
+    if (gt == XKG_TYPE_PVH && xkc_domain_set_tsc(h, domid, 2 /* native: TCG */, 0, 0, 0) < 0)
+        die("tsc mode: %s", xkc_error(h));
+
+    struct xkg_build_cfg cfg;
+    xkg_build_cfg_init(&cfg, gt);
+    cfg.kernel = img;
+    cfg.ramdisk_path = ramdisk;
+    cfg.cmdline = cmdline;
+    cfg.mem_kb = (uint64_t)mem_mib * 1024;
+    struct xkg_build_result res;
+    long rss_before = maxrss_kb();
+    int rc = xkg_build(h, domid, &cfg, &res, err, sizeof(err));
+    if (expect_err) {
+        if (rc == 0)
+            die("build succeeded, expected an error containing \"%s\"", expect_err);
+        printf("guest_boot: build failed as expected: %s\n", err);
+        if (!strstr(err, expect_err))
+            die("error does not contain \"%s\"", expect_err);
+        struct xkc_dominfo di;
+        if (xkc_domain_info(h, domid, &di) < 0)
+            die("domain info: %s", xkc_error(h));
+        printf("guest_boot: domain %u holds %" PRIu64 " pages after the failed build\n", domid,
+               di.tot_pages);
+        /* the builder gave back what it populated (Xen may keep a few pages
+         * of its own, e.g. for PVH's paging structures) */
+        if (di.tot_pages > 64)
+            die("failed build left %" PRIu64 " pages in the domain", di.tot_pages);
+        xkg_image_free(img);
+        cleanup();
+        xkc_close(h);
+        printf("PASS\n");
+        return 0;
+    }
+    if (rc < 0) {
+        printf("FAIL: %s\n", err);
+        dump_xen_log();
+        die("build");
+    }
+    printf("guest_boot: built in %.3f s: %" PRIu64 " pages (%" PRIu64 " x 2 MiB), ramdisk %"
+           PRIu64 " bytes, entry %#" PRIx64 ", start info %#" PRIx64 ", console gfn %#" PRIx64
+           " port %u, xenstore gfn %#" PRIx64 " port %u\n", res.seconds, res.nr_pages,
+           res.superpages, res.ramdisk_bytes, res.entry, res.start_info, res.console_gfn,
+           res.console_port, res.xenstore_gfn, res.xenstore_port);
+    printf("guest_boot: peak RSS %ld KiB (before build %ld KiB; kernel ELF %zu KiB, ramdisk %"
+           PRIu64 " KiB)\n", maxrss_kb(), rss_before, in->elf_size >> 10,
+           res.ramdisk_bytes >> 10);
+    xkg_image_free(img);
+
+    if (build_only) {
+        cleanup();
+        xkc_close(h);
+        printf("PASS\n");
+        return 0;
+    }
+
+    xen_pfn_t cf = (xen_pfn_t)res.console_gfn;
+    struct xencons_interface *con = xkc_foreign_map(h, domid, PROT_READ | PROT_WRITE, &cf, NULL, 1);
+    if (!con)
+        die("map console page: %s", xkc_error(h));
+    uint32_t lport = 0;
+    bool bound = xkc_evtchn_bind_interdomain(h, domid, res.console_port, &lport) == 0;
+    if (!bound)
+        printf("guest_boot: (no console event channel: %s)\n", xkc_error(h));
+    double t1 = now();
+    if (xkc_domain_unpause(h, domid) < 0)
+        die("unpause: %s", xkc_error(h));
+
+    /* consume the ring like a console daemon, line by line */
+    char line[1024];
+    size_t ll = 0;
+    bool seen = false;
+    double seen_at = 0;
+    while (now() - t1 < timeout && !(seen && now() - seen_at > 0.5)) {
+        XENCONS_RING_IDX cons = con->out_cons, prod = con->out_prod;
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        if (prod - cons > sizeof(con->out))
+            die("console ring indices corrupt (prod %u cons %u)", prod, cons);
+        while (cons != prod) {
+            char c = con->out[MASK_XENCONS_IDX(cons++, con->out)];
+            if (c == '\r')
+                continue;
+            if (c == '\n' || ll == sizeof(line) - 1) {
+                line[ll] = 0;
+                printf("[d%u %.2fs] %s\n", domid, now() - t1, line);
+                if (marker && !seen && strstr(line, marker)) {
+                    seen = true;
+                    seen_at = now();
+                    printf("guest_boot: marker \"%s\" after %.2f s\n", marker, seen_at - t1);
+                }
+                ll = 0;
+            } else {
+                line[ll++] = c;
+            }
+        }
+        __atomic_thread_fence(__ATOMIC_RELEASE);
+        con->out_cons = cons;
+        if (bound)
+            xkc_evtchn_notify(h, lport);
+        struct xkc_dominfo di;
+        if (xkc_domain_info(h, domid, &di) == 0 && di.shutdown) {
+            printf("guest_boot: domain shut down, reason %u\n", di.shutdown_reason);
+            if (!seen) {
+                /* drain what is left */
+                cons = con->out_cons;
+                prod = con->out_prod;
+                while (cons != prod && prod - cons <= sizeof(con->out))
+                    putchar(con->out[MASK_XENCONS_IDX(cons++, con->out)]);
+            }
+            break;
+        }
+        usleep(20000);
+    }
+    if (ll) {
+        line[ll] = 0;
+        printf("[d%u] %s\n", domid, line);
+        if (marker && strstr(line, marker))
+            seen = true;
+    }
+    if (bound)
+        xkc_evtchn_unbind(h, lport);
+    xkc_foreign_unmap(h, con, 1);
+    if (marker && !seen) {
+        dump_xen_log();
+        die("no \"%s\" on the console within %u s", marker, timeout);
+    }
+    cleanup();
+    xkc_close(h);
+    printf("PASS\n");
+    return 0;
+}

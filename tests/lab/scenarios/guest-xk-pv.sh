@@ -1,0 +1,12 @@
+#!/bin/bash
+# libxkguest PV builder against real Xen: our xk-pv test kernel, built by
+# guest_boot (libxkctrl + libxkguest only), must print its marker on the
+# console ring; the domain must be gone afterwards.
+# lab-timeout: 120
+. /xk/lib.sh
+[ -r "$XK_GUESTS/xk-pv" ] || skip "no $XK_GUESTS/xk-pv"
+before=$(dom_count)
+"$XK_BIN/guest_boot" -t pv -k "$XK_GUESTS/xk-pv" -m 32 -c "xk.mode=poweroff xk.msg=libguest" \
+    -M "XK-GUEST-UP type=pv" -T 60 || fail "guest_boot exited $?"
+[ "$(dom_count)" = "$before" ] || fail "a domain was left behind"
+echo ok

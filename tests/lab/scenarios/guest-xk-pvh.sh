@@ -1,0 +1,11 @@
+#!/bin/bash
+# libxkguest PVH builder against real Xen: our xk-pvh test kernel must print
+# its marker on the console ring (start info, HVM params, vcpu state).
+# lab-timeout: 120
+. /xk/lib.sh
+[ -r "$XK_GUESTS/xk-pvh" ] || skip "no $XK_GUESTS/xk-pvh"
+before=$(dom_count)
+"$XK_BIN/guest_boot" -t pvh -k "$XK_GUESTS/xk-pvh" -m 32 -c "xk.mode=sleep xk.msg=libguest" \
+    -M "XK-GUEST-UP type=pvh" -T 60 || fail "guest_boot exited $?"
+[ "$(dom_count)" = "$before" ] || fail "a domain was left behind"
+echo ok
