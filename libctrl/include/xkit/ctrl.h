@@ -217,6 +217,7 @@ XKC_API int xkc_domain_pause(xkc_handle *h, uint32_t domid);
 XKC_API int xkc_domain_unpause(xkc_handle *h, uint32_t domid);
 /* SCHEDOP_remote_shutdown with reason SHUTDOWN_poweroff/reboot/suspend/crash. */
 XKC_API int xkc_domain_shutdown(xkc_handle *h, uint32_t domid, unsigned reason);
+/* Allocate the vcpus: max must not exceed the config's max_vcpus (EINVAL). */
 XKC_API int xkc_domain_max_vcpus(xkc_handle *h, uint32_t domid, unsigned max);
 XKC_API int xkc_domain_set_maxmem(xkc_handle *h, uint32_t domid, uint64_t max_kb);
 XKC_API int xkc_domain_set_address_size(xkc_handle *h, uint32_t domid, unsigned bits);
@@ -322,6 +323,8 @@ XKC_API int xkc_mmuext_pin_table(xkc_handle *h, uint32_t domid, unsigned level, 
 
 /*
  * Map n guest frames of domid contiguously (PROT_READ|PROT_WRITE etc.).
+ * Frames are GFNs for PVH/HVM guests and MFNs for PV guests (as returned in
+ * place by xkc_populate_physmap).
  * errs (n ints, may be NULL): per page 0 or a negative errno; with errs the
  * call succeeds if the mapping exists even when some pages failed; without
  * errs any page error fails the whole call (and unmaps).
@@ -368,7 +371,9 @@ XKC_API int xkc_evtchn_unmask(xkc_handle *h, uint32_t local_port);
  * -> console_gfn for console_domid and GNTTAB_RESERVED_XENSTORE ->
  * xenstore_gfn for xenstore_domid (GTF_permit_access). A gfn of
  * XKC_NO_GFN skips that entry. Maps the guest's grant frame 0 through
- * resource mapping.
+ * resource mapping. The frame is what the guest's grant entries hold: the
+ * MFN for a PV guest, the GFN for PVH/HVM (v1 entries hold 32 bits: a
+ * larger frame fails with EINVAL).
  */
 #define XKC_NO_GFN (~(xen_pfn_t)0)
 XKC_API int xkc_gnttab_seed(xkc_handle *h, uint32_t domid,
