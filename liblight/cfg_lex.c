@@ -78,6 +78,44 @@ static int hexval(int c)
     return -1;
 }
 
+/* Offset of the first NUL or malformed UTF-8 sequence (overlong forms,
+ * surrogates and code points past U+10FFFF included), or N if none. */
+static size_t utf8_bad(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = u[i];
+        size_t len;
+        unsigned min, cp;
+        if (c == 0)
+            return i;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if ((c & 0xe0) == 0xc0) {
+            len = 2, min = 0x80, cp = c & 0x1f;
+        } else if ((c & 0xf0) == 0xe0) {
+            len = 3, min = 0x800, cp = c & 0x0f;
+        } else if ((c & 0xf8) == 0xf0) {
+            len = 4, min = 0x10000, cp = c & 0x07;
+        } else {
+            return i;
+        }
+        if (i + len > n)
+            return i;
+        for (size_t k = 1; k < len; k++) {
+            if ((u[i + k] & 0xc0) != 0x80)
+                return i;
+            cp = (cp << 6) | (u[i + k] & 0x3f);
+        }
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return i;
+        i += len;
+    }
+    return n;
+}
+
 /* Decode a quoted string starting at the opening quote. The decoded text is
  * never longer than the source, so one buffer of the remaining size is
  * enough; it is trimmed to fit at the end. */
@@ -146,6 +184,15 @@ static enum xkl_tok lex_string(struct xkl_lexer *lx)
         }
     }
     buf[n] = 0;
+    /* Values become C strings and JSON text: no NUL, only UTF-8. */
+    size_t bad = utf8_bad(buf, n);
+    if (bad < n) {
+        int c = (unsigned char)buf[bad];
+        free(buf);
+        return lex_error(lx, lx->tline, lx->tcol,
+                         c ? "expected UTF-8 text in string, found an invalid sequence at"
+                           : "expected text in string, found a NUL", c ? c : -1);
+    }
     char *fit = realloc(buf, n + 1);
     lx->text = fit ? fit : buf;
     lx->tlen = n;

@@ -3,6 +3,18 @@
  * "xl create -n" prints): one object per struct, fields at their default
  * omitted, enums as their names, defbools as "True"/"False". Generated from
  * types.def.
+ *
+ * Known differences from libxl's JSON, on purpose or not yet done:
+ *  - no uuid is generated when the config has none (creation does that);
+ *  - b_info.cpus / cpus_soft keep the xl CPULIST string instead of
+ *    vcpu_hard_affinity bitmaps; nics[].rate keeps "10Mb/s@20ms" instead
+ *    of rate_bytes_per_interval / rate_interval_usecs; nics[].mac keeps the
+ *    text form; pcidevs are the xl spec strings, not libxl_device_pci;
+ *  - vnc / sdl live in b_info for every guest type (libxl: type.hvm or
+ *    vfbs[]); type.hvm.vga_kind is a string, libxl nests vga.kind;
+ *  - xl keys xkit does not type yet (vnuma, channel, usbctrl, cpuid, ...)
+ *    are kept verbatim under "xkit_raw";
+ *  - shutdown actions are always written (xl fills its defaults too).
  */
 #include "types.h"
 

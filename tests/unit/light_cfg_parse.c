@@ -49,13 +49,12 @@ START_TEST(strings_both_quotes_and_escapes)
     /* 'it''s' is two strings, not an escaped quote */
     expect_error("a = 'it''s'\n", "t.cfg:1:9: expected end of line or ';' after the value of 'a', found a string");
     xkl_diags d;
-    xkl_cfg *cfg = parse("a = 'x\\'y'\nb = \"q\\\"\\\\\\n\\t\\x41\\101\\0z\"\n", &d);
+    xkl_cfg *cfg = parse("a = 'x\\'y'\nb = \"q\\\"\\\\\\n\\t\\x41\\101z\\xc3\\xa9\"\n", &d);
     ck_assert_msg(cfg, "%s", first_error(&d));
     struct xkl_cfg_value *a = xkl__cfg_lookup(cfg, "a", NULL, &d);
     struct xkl_cfg_value *b = xkl__cfg_lookup(cfg, "b", NULL, &d);
     ck_assert_str_eq(a->str, "x'y");
-    ck_assert_uint_eq(b->len, 9);
-    ck_assert_int_eq(memcmp(b->str, "q\"\\\n\tAA\0z", 9), 0);
+    ck_assert_str_eq(b->str, "q\"\\\n\tAAz\xc3\xa9");   /* \xc3\xa9: UTF-8 e-acute */
     xkl__cfg_value_free(a);
     xkl__cfg_value_free(b);
     xkl_cfg_free(cfg);
@@ -152,6 +151,11 @@ START_TEST(errors_are_located)
     expect_error("a = \"\\x4\"\n", "t.cfg:1:6: expected two hex digits after '\\x' in string");
     expect_error("a = \"\\777\"\n", "t.cfg:1:6: octal escape out of range in string");
     expect_error("a = 1\x01\n", "t.cfg:1:6: unexpected character (byte 0x01)");
+    /* strings become C strings and JSON: no NUL, only UTF-8 */
+    expect_error("a = 'x\\0'\n", "t.cfg:1:5: expected text in string, found a NUL");
+    expect_error("a = \"\xd2x\"\n", "t.cfg:1:5: expected UTF-8 text in string, found an invalid sequence at (byte 0xd2)");
+    expect_error("a = '\\xed\\xa0\\x80'\n", "t.cfg:1:5: expected UTF-8 text in string, found an invalid sequence at (byte 0xed)");
+    expect_error("a = '\xc0\xaf'\n", "t.cfg:1:5: expected UTF-8 text in string, found an invalid sequence at (byte 0xc0)");
 }
 END_TEST
 
