@@ -5,6 +5,7 @@
  * work's; until it lands, create without -n says so.
  */
 #include "xl.h"
+#include "life.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -23,15 +24,24 @@ int cmd_create(int argc, char **argv)
 {
     const char *file = NULL;
     int dry_run = xl_opts.dry_run, opt;
+    struct xl_create_opts co = { .monitor = true };
     static const struct option longopts[] = {
         { "dryrun", no_argument, NULL, 'n' },
         { "defconfig", required_argument, NULL, 'f' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    while ((opt = getopt_long(argc, argv, "+nf:h", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "+nf:hpcFeqV", longopts, NULL)) != -1) {
         switch (opt) {
         case 'n': dry_run = 1; break;
+        case 'p': co.paused = true; break;
+        case 'c': co.console = true; break;
+        case 'F': co.foreground = true; break;
+        case 'e': co.monitor = false; break;
+        case 'q': co.quiet = true; break;
+        case 'V':
+            xl_err("create: -V: guests with a VNC display need a device model, which xkit does not run");
+            return XL_FAIL;
         case 'f': file = optarg; break;
         case 'h': xl_usage("create"); return XL_OK;
         default: return xl_usage("create");
@@ -45,10 +55,8 @@ int cmd_create(int argc, char **argv)
         xl_err("create: expected a config file");
         return xl_usage("create");
     }
-    if (!dry_run) {
-        xl_err("create: building domains is not implemented yet; use -n to check '%s'", file);
-        return XL_FAIL;
-    }
+    if (!dry_run)
+        return xl_create_run(file, argv + optind, (size_t)(argc - optind), &co);
     xkl_diags d;
     xkl_diags_init(&d);
     char *json = xkl_cfg_to_json(file, argv + optind, (size_t)(argc - optind), &d);

@@ -13,13 +13,47 @@ struct xl_global xl_opts;
 
 /* Subcommands, each defined in the cmd_*.c file of its group. */
 /* XL-COMMAND-DECLS: add "XL_CMD(name);" lines below, one per subcommand. */
+XL_CMD(list);
+XL_CMD(domid);
+XL_CMD(domname);
+XL_CMD(uptime);
+XL_CMD(vcpu_list);
+XL_CMD(pause);
+XL_CMD(unpause);
+XL_CMD(destroy);
+XL_CMD(rename);
+XL_CMD(shutdown);
+XL_CMD(reboot);
+XL_CMD(mem_set);
+XL_CMD(mem_max);
+XL_CMD(vcpu_pin);
+XL_CMD(vcpu_set);
+XL_CMD(sched_credit2);
+XL_CMD(console);
 XL_CMD(create);
 XL_CMD(info);
 XL_CMD(dmesg);
 
 static const struct xl_cmd commands[] = {
     /* XL-COMMAND-TABLE: add { "name", cmd_name, "usage", "help" } rows here. */
-    { "create", cmd_create, "[-n] [-f] <ConfigFile> [key=value...]",
+    { "list", cmd_list, "[-l] [-v] [Domain...]", "List information about all/some domains" },
+    { "domid", cmd_domid, "<DomainName>", "Convert a domain name to domain id" },
+    { "domname", cmd_domname, "<DomainId>", "Convert a domain id to domain name" },
+    { "uptime", cmd_uptime, "[-s] [Domain...]", "Print uptime for all/some domains" },
+    { "vcpu-list", cmd_vcpu_list, "[Domain...]", "List the VCPUs for all/some domains" },
+    { "pause", cmd_pause, "<Domain>", "Pause execution of a domain" },
+    { "unpause", cmd_unpause, "<Domain>", "Unpause a paused domain" },
+    { "destroy", cmd_destroy, "[-f] <Domain>", "Terminate a domain immediately" },
+    { "rename", cmd_rename, "<Domain> <NewDomainName>", "Rename a domain" },
+    { "shutdown", cmd_shutdown, "[-a] [-w] [-F] <Domain>", "Issue a shutdown signal to a domain (-a: all, -w: wait, -F: force from outside)" },
+    { "reboot", cmd_reboot, "[-a] [-w] [-F] <Domain>", "Issue a reboot signal to a domain (-a: all, -w: wait, -F: force from outside)" },
+    { "mem-set", cmd_mem_set, "<Domain> <Mem[bkmgt]>", "Set the current memory usage for a domain (default unit MiB)" },
+    { "mem-max", cmd_mem_max, "<Domain> <Mem[bkmgt]>", "Set the maximum amount reservation for a domain (default unit MiB)" },
+    { "vcpu-pin", cmd_vcpu_pin, "[-f] <Domain> <VCPU|all> <Hard affinity|-|all> [Soft affinity|-|all]", "Set which CPUs a VCPU can use" },
+    { "vcpu-set", cmd_vcpu_set, "<Domain> <vCPUs>", "Set the number of active VCPUs allowed for the domain" },
+    { "sched-credit2", cmd_sched_credit2, "[-d <Domain> [-w[=WEIGHT]] [-c[=CAP]]]", "Get/set credit2 scheduler parameters" },
+    { "console", cmd_console, "[-t pv|serial] [-n 0] <Domain>", "Attach to domain's console (Ctrl-] detaches)" },
+    { "create", cmd_create, "[-n] [-p] [-c] [-F] [-e] [-q] [-f] <ConfigFile> [key=value...]",
       "Create a domain from a config file (-n: check it and print its JSON only)" },
     { "info", cmd_info, "", "Get information about the Xen host" },
     { "dmesg", cmd_dmesg, "[-c]", "Read and/or clear the Xen console ring (-c: clear)" },

@@ -1,0 +1,59 @@
+/* Destroying a domain: the hypervisor's domain, then everything the
+ * toolstack (ours or libxl) kept for it in xenstore and on disk. */
+#include "dom_private.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void uuid_text(const uint8_t u[16], char out[37])
+{
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12],
+             u[13], u[14], u[15]);
+}
+
+int xkl__destroy(xkl_ctx *ctx, uint32_t domid)
+{
+    if (domid == 0)
+        return xkl__err(ctx, EINVAL, "destroy domain 0: refusing to destroy dom0");
+    struct xkl_dominfo di;
+    if (xkl__info(ctx, domid, &di) < 0)
+        return xkl__err(ctx, errno, "destroy domain %u: %s", domid, strerror(errno));
+    xkl_xs *xs = xkl__xs(ctx);
+    if (!xs)
+        return -1;
+    char path[64];
+    snprintf(path, sizeof path, "/local/domain/%u/vm", domid);
+    char *vm = xkl_xs_read(xs, XKL_XS_TX_NONE, path, NULL);
+    char uuid[37];
+    uuid_text(di.uuid, uuid);
+    if (xkc_domain_destroy(ctx->xc, domid) < 0 && errno != ESRCH) {
+        int e = errno;
+        xkl__err(ctx, e, "destroy domain %u: %s", domid, xkc_error(ctx->xc));
+        free(vm);
+        return -1;
+    }
+    struct xkl__layout l;
+    xkl__layout_init(&l);
+    int r = xkl__layout_owned(&l, domid, vm);
+    if (r < 0)
+        xkl__err(ctx, ENOMEM, "destroy domain %u: %s", domid, strerror(ENOMEM));
+    else if ((r = xkl__layout_write(ctx, &l)) < 0)
+        xkl__err(ctx, errno, "destroy domain %u: removing its xenstore nodes: %s", domid,
+                 xkl_xs_error(xs));
+    xkl__layout_dispose(&l);
+    free(vm);
+    if (xkl__state_remove(ctx, uuid, domid) < 0)
+        r = -1;
+    return r;
+}
+
+int xkl_domain_destroy(xkl_ctx *ctx, uint32_t domid)
+{
+    XKL__LOCK(ctx);
+    int r = xkl__destroy(ctx, domid);
+    XKL__UNLOCK(ctx);
+    return r;
+}

@@ -1,0 +1,244 @@
+/* Reading domains: the list, one domain, name <-> id, start time, the
+ * persisted config and the console pty. */
+#include "dom_private.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void xkl_dominfo_state(const struct xkl_dominfo *di, char out[7])
+{
+    out[0] = di->running ? 'r' : '-';
+    out[1] = di->blocked ? 'b' : '-';
+    out[2] = di->paused ? 'p' : '-';
+    out[3] = di->shutdown ? 's' : '-';
+    out[4] = di->shutdown && di->shutdown_reason == SHUTDOWN_crash ? 'c' : '-';
+    out[5] = di->dying ? 'd' : '-';
+    out[6] = 0;
+}
+
+static void fill(xkl_ctx *ctx, const struct xkc_dominfo *ci, struct xkl_dominfo *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->domid = ci->domid;
+    memcpy(o->uuid, ci->handle, 16);
+    o->mem_kb = (ci->tot_pages + ci->outstanding_pages) * 4;
+    o->max_kb = ci->max_pages * 4;
+    o->vcpus_online = ci->nr_online_vcpus;
+    o->max_vcpu_id = ci->max_vcpu_id;
+    o->running = ci->running;
+    o->blocked = ci->blocked;
+    o->paused = ci->paused;
+    o->shutdown = ci->shutdown;
+    o->dying = ci->dying;
+    o->shutdown_reason = ci->shutdown_reason;
+    o->cpu_time_ns = ci->cpu_time_ns;
+    xkl_xs *xs = xkl__xs(ctx);
+    char path[64];
+    snprintf(path, sizeof path, "/local/domain/%u/name", ci->domid);
+    char *name = xs ? xkl_xs_read(xs, XKL_XS_TX_NONE, path, NULL) : NULL;
+    if (name)
+        snprintf(o->name, sizeof o->name, "%s", name);
+    else if (ci->domid == 0)
+        snprintf(o->name, sizeof o->name, "Domain-0");
+    free(name);
+}
+
+int xkl__info(xkl_ctx *ctx, uint32_t domid, struct xkl_dominfo *out)
+{
+    xkc_handle *xc = xkl__xc(ctx);
+    if (!xc)
+        return -1;
+    struct xkc_dominfo ci;
+    if (xkc_domain_info(xc, domid, &ci) < 0) {
+        if (errno == ESRCH)
+            return xkl__err(ctx, ESRCH, "domain %u: no such domain", domid);
+        return xkl__err_xc(ctx, "domain info");
+    }
+    fill(ctx, &ci, out);
+    return 0;
+}
+
+int xkl_domain_info(xkl_ctx *ctx, uint32_t domid, struct xkl_dominfo *out)
+{
+    XKL__LOCK(ctx);
+    int r = xkl__info(ctx, domid, out);
+    XKL__UNLOCK(ctx);
+    return r;
+}
+
+static int list_locked(xkl_ctx *ctx, struct xkl_dominfo **out, size_t *n)
+{
+    xkc_handle *xc = xkl__xc(ctx);
+    if (!xc)
+        return -1;
+    struct xkc_dominfo batch[64];
+    struct xkl_dominfo *v = NULL;
+    size_t nv = 0;
+    uint32_t next = 0;
+    for (;;) {
+        int got = xkc_domain_list(xc, next, batch, 64);
+        if (got < 0) {
+            free(v);
+            return xkl__err_xc(ctx, "list domains");
+        }
+        if (got == 0)
+            break;
+        struct xkl_dominfo *nvv = realloc(v, (nv + (size_t)got) * sizeof(*v));
+        if (!nvv) {
+            free(v);
+            return xkl__err(ctx, ENOMEM, "list domains: %s", strerror(ENOMEM));
+        }
+        v = nvv;
+        for (int i = 0; i < got; i++)
+            fill(ctx, &batch[i], &v[nv++]);
+        next = batch[got - 1].domid + 1;
+        if (got < 64)
+            break;
+    }
+    *out = v;
+    *n = nv;
+    return 0;
+}
+
+int xkl_domain_list(xkl_ctx *ctx, struct xkl_dominfo **out, size_t *n)
+{
+    XKL__LOCK(ctx);
+    int r = list_locked(ctx, out, n);
+    XKL__UNLOCK(ctx);
+    return r;
+}
+
+int xkl__find_name(xkl_ctx *ctx, const char *name, uint32_t *domid)
+{
+    xkl_xs *xs = xkl__xs(ctx);
+    if (!xs)
+        return -1;
+    unsigned num = 0;
+    char **ents = xkl_xs_directory(xs, XKL_XS_TX_NONE, "/local/domain", &num);
+    if (!ents)
+        return xkl__err_xs(ctx, "list /local/domain");
+    int found = -1;
+    for (unsigned i = 0; i < num && found < 0; i++) {
+        char path[64], *end;
+        unsigned long id = strtoul(ents[i], &end, 10);
+        if (*end || id > 0x7fef)
+            continue;
+        snprintf(path, sizeof path, "/local/domain/%lu/name", id);
+        char *n = xkl_xs_read(xs, XKL_XS_TX_NONE, path, NULL);
+        if (n && strcmp(n, name) == 0) {
+            /* a name left behind by a domain that is gone does not count */
+            struct xkc_dominfo ci;
+            xkc_handle *xc = xkl__xc(ctx);
+            if (!xc || xkc_domain_info(xc, (uint32_t)id, &ci) == 0)
+                found = (int)id;
+        }
+        free(n);
+    }
+    free(ents);
+    if (found < 0 && strcmp(name, "Domain-0") == 0)
+        found = 0;
+    if (found < 0)
+        return xkl__err(ctx, ESRCH, "domain '%s': no such domain", name);
+    *domid = (uint32_t)found;
+    return 0;
+}
+
+int xkl_domain_lookup(xkl_ctx *ctx, const char *s, uint32_t *domid)
+{
+    char *end;
+    errno = 0;
+    unsigned long id = strtoul(s, &end, 10);
+    XKL__LOCK(ctx);
+    int r;
+    if (*s >= '0' && *s <= '9' && !*end && !errno && id < 0x7ff0) {
+        struct xkl_dominfo di;
+        r = xkl__info(ctx, (uint32_t)id, &di);
+        if (r == 0)
+            *domid = (uint32_t)id;
+    } else {
+        r = xkl__find_name(ctx, s, domid);
+    }
+    XKL__UNLOCK(ctx);
+    return r;
+}
+
+int xkl_domain_start_time(xkl_ctx *ctx, uint32_t domid, double *when)
+{
+    XKL__LOCK(ctx);
+    int r = -1;
+    char *vm = xkl__vm_path(ctx, domid);
+    char *st = vm ? xkl__xs_readf(ctx, "%s/start_time", vm) : NULL;
+    if (st) {
+        char *end;
+        *when = strtod(st, &end);
+        r = end == st ? xkl__err(ctx, EINVAL, "start time of domain %u: bad value '%s'", domid, st) : 0;
+    } else {
+        xkl__err(ctx, errno, "start time of domain %u: %s", domid, strerror(errno));
+    }
+    free(vm);
+    free(st);
+    XKL__UNLOCK(ctx);
+    return r;
+}
+
+static void uuid_text(const uint8_t u[16], char out[37])
+{
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12],
+             u[13], u[14], u[15]);
+}
+
+static char *config_json_locked(xkl_ctx *ctx, uint32_t domid)
+{
+    struct xkl_dominfo di;
+    if (xkl__info(ctx, domid, &di) < 0)
+        return NULL;
+    char u[37];
+    uuid_text(di.uuid, u);
+    return xkl__state_load(ctx, u, domid);
+}
+
+char *xkl_domain_config_json(xkl_ctx *ctx, uint32_t domid)
+{
+    XKL__LOCK(ctx);
+    char *j = config_json_locked(ctx, domid);
+    XKL__UNLOCK(ctx);
+    return j;
+}
+
+xkl_domain_config *xkl_domain_config_load(xkl_ctx *ctx, uint32_t domid)
+{
+    XKL__LOCK(ctx);
+    xkl_domain_config *dc = NULL;
+    char *j = config_json_locked(ctx, domid);
+    if (j) {
+        xkl_diags d;
+        xkl_diags_init(&d);
+        dc = xkl_domain_config_from_json(j, strlen(j), &d);
+        if (!dc)
+            xkl__err(ctx, EINVAL, "config of domain %u: %s", domid,
+                     d.n ? d.v[0].text : "invalid JSON");
+        xkl_diags_dispose(&d);
+        free(j);
+    }
+    XKL__UNLOCK(ctx);
+    return dc;
+}
+
+char *xkl_console_tty(xkl_ctx *ctx, uint32_t domid)
+{
+    XKL__LOCK(ctx);
+    char *t = xkl__xs_readf(ctx, "/local/domain/%u/console/tty", domid);
+    if (!t)
+        xkl__err(ctx, errno, "console of domain %u: no tty in xenstore (is xenconsoled running?): %s",
+                 domid, strerror(errno));
+    else if (!*t) {
+        free(t);
+        t = NULL;
+        xkl__err(ctx, EAGAIN, "console of domain %u: xenconsoled has not made its pty yet", domid);
+    }
+    XKL__UNLOCK(ctx);
+    return t;
+}

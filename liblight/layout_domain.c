@@ -1,0 +1,255 @@
+/*
+ * The xenstore layout of a domain, the same nodes and permissions as libxl
+ * writes, so that Debian's xl and ours manage each other's domains:
+ *   /local/domain/N   owned by dom0, readable by N; the guest's writable
+ *                     nodes (control/shutdown, data, error...) owned by N
+ *   /vm/UUID          name, uuid, image/, start_time
+ *   /libxl/N          dom0 only: type, dm-version, device/console/0
+ *   /local/domain/0/backend/console/N/0: xenconsoled's backend of console 0
+ * The layout is built as a list of nodes (pure, unit tested) and written in
+ * one transaction.
+ */
+#include "dom_private.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void xkl__layout_init(struct xkl__layout *l)
+{
+    memset(l, 0, sizeof(*l));
+}
+
+void xkl__layout_dispose(struct xkl__layout *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->v[i].path);
+        free(l->v[i].value);
+    }
+    for (size_t i = 0; i < l->nrm; i++)
+        free(l->rm[i]);
+    free(l->v);
+    free(l->rm);
+    xkl__layout_init(l);
+}
+
+enum perm_kind { P_INHERIT, P_RO, P_RW, P_NO, P_BACKEND_ID };
+
+static int add(struct xkl__layout *l, uint32_t domid, enum perm_kind pk, const char *value,
+               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int add(struct xkl__layout *l, uint32_t domid, enum perm_kind pk, const char *value,
+               const char *fmt, ...)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        struct xkl__node *v = realloc(l->v, cap * sizeof(*v));
+        if (!v)
+            return -1;
+        l->v = v;
+        l->cap = cap;
+    }
+    struct xkl__node *nd = &l->v[l->n];
+    memset(nd, 0, sizeof(*nd));
+    va_list ap;
+    va_start(ap, fmt);
+    int r = vasprintf(&nd->path, fmt, ap);
+    va_end(ap);
+    if (r < 0)
+        return -1;
+    if (value && !(nd->value = strdup(value))) {
+        free(nd->path);
+        return -1;
+    }
+    switch (pk) {
+    case P_INHERIT:
+        break;
+    case P_RO:   /* dom0 owns, the guest reads */
+        nd->perms[0] = (struct xkl_xs_perm){ 0, XKL_XS_PERM_NONE };
+        nd->perms[1] = (struct xkl_xs_perm){ domid, XKL_XS_PERM_READ };
+        nd->nperms = 2;
+        break;
+    case P_RW:   /* the guest owns */
+        nd->perms[0] = (struct xkl_xs_perm){ domid, XKL_XS_PERM_NONE };
+        nd->nperms = 1;
+        break;
+    case P_NO:   /* dom0 only */
+        nd->perms[0] = (struct xkl_xs_perm){ 0, XKL_XS_PERM_NONE };
+        nd->nperms = 1;
+        break;
+    case P_BACKEND_ID:  /* guest owns, dom0 reads (console/backend-id) */
+        nd->perms[0] = (struct xkl_xs_perm){ domid, XKL_XS_PERM_NONE };
+        nd->perms[1] = (struct xkl_xs_perm){ 0, XKL_XS_PERM_READ };
+        nd->nperms = 2;
+        break;
+    }
+    l->n++;
+    return 0;
+}
+
+static int add_rm(struct xkl__layout *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int add_rm(struct xkl__layout *l, const char *fmt, ...)
+{
+    char **rm = realloc(l->rm, (l->nrm + 1) * sizeof(*rm));
+    if (!rm)
+        return -1;
+    l->rm = rm;
+    va_list ap;
+    va_start(ap, fmt);
+    int r = vasprintf(&rm[l->nrm], fmt, ap);
+    va_end(ap);
+    if (r < 0)
+        return -1;
+    l->nrm++;
+    return 0;
+}
+
+#define TRY(x) do { if ((x) < 0) { errno = ENOMEM; return -1; } } while (0)
+
+int xkl__layout_make(struct xkl__layout *l, const struct xkl__layout_in *in)
+{
+    uint32_t d = in->domid;
+    char dp[64], vp[80];
+    snprintf(dp, sizeof dp, "/local/domain/%u", d);
+    snprintf(vp, sizeof vp, "/vm/%s", in->uuid);
+    TRY(add_rm(l, "%s", dp));
+    TRY(add_rm(l, "%s", vp));
+    TRY(add_rm(l, "/libxl/%u", d));
+    TRY(add(l, d, P_RO, NULL, "%s", dp));
+    TRY(add(l, d, P_RO, NULL, "%s", vp));
+    TRY(add(l, d, P_NO, NULL, "/libxl/%u", d));
+    TRY(add(l, d, P_NO, NULL, "/libxl/%u/device", d));
+    TRY(add(l, d, P_INHERIT, vp, "%s/vm", dp));
+    TRY(add(l, d, P_INHERIT, in->name, "%s/name", dp));
+    TRY(add(l, d, P_RO, NULL, "%s/cpu", dp));
+    TRY(add(l, d, P_RO, NULL, "%s/memory", dp));
+    TRY(add(l, d, P_RO, NULL, "%s/device", dp));
+    TRY(add(l, d, P_RO, NULL, "%s/control", dp));
+    static const char *const guest_control[] = {
+        "shutdown", "feature-poweroff", "feature-reboot", "feature-suspend", "sysrq",
+    };
+    for (size_t i = 0; i < sizeof guest_control / sizeof *guest_control; i++)
+        TRY(add(l, d, P_RW, NULL, "%s/control/%s", dp, guest_control[i]));
+    TRY(add(l, d, P_INHERIT, "1", "%s/control/platform-feature-multiprocessor-suspend", dp));
+    TRY(add(l, d, P_INHERIT, "1", "%s/control/platform-feature-xs_reset_watches", dp));
+    static const char *const guest_dirs[] = { "data", "drivers", "feature", "attr", "error" };
+    for (size_t i = 0; i < sizeof guest_dirs / sizeof *guest_dirs; i++)
+        TRY(add(l, d, P_RW, NULL, "%s/%s", dp, guest_dirs[i]));
+    TRY(add(l, d, P_INHERIT, in->name, "%s/name", vp));
+    TRY(add(l, d, P_INHERIT, in->uuid, "%s/uuid", vp));
+    return 0;
+}
+
+int xkl__layout_built(struct xkl__layout *l, const struct xkl__layout_in *in)
+{
+    uint32_t d = in->domid;
+    char dp[64], vp[80], num[48];
+    snprintf(dp, sizeof dp, "/local/domain/%u", d);
+    snprintf(vp, sizeof vp, "/vm/%s", in->uuid);
+    for (unsigned i = 0; i < in->max_vcpus; i++)
+        TRY(add(l, d, P_INHERIT, i < in->avail_vcpus ? "online" : "offline",
+                "%s/cpu/%u/availability", dp, i));
+#define NUM(fmt, v) (snprintf(num, sizeof num, fmt, v), num)
+    TRY(add(l, d, P_INHERIT, NUM("%llu", (unsigned long long)in->max_kb), "%s/memory/static-max", dp));
+    TRY(add(l, d, P_INHERIT, NUM("%llu", (unsigned long long)(in->target_kb - in->video_kb)),
+            "%s/memory/target", dp));
+    TRY(add(l, d, P_INHERIT, NUM("%llu", (unsigned long long)in->video_kb), "%s/memory/videoram", dp));
+    TRY(add(l, d, P_RW, NULL, "%s/device/suspend/event-channel", dp));
+    TRY(add(l, d, P_INHERIT, NUM("%u", d), "%s/domid", dp));
+    TRY(add(l, d, P_INHERIT, NUM("%u", in->store_port), "%s/store/port", dp));
+    TRY(add(l, d, P_INHERIT, NUM("%llu", (unsigned long long)in->store_gfn), "%s/store/ring-ref", dp));
+    if (!in->pvh) {
+        TRY(add(l, d, P_INHERIT, "linux", "%s/image/ostype", vp));
+        if (in->kernel)
+            TRY(add(l, d, P_INHERIT, in->kernel, "%s/image/kernel", vp));
+        if (in->ramdisk && *in->ramdisk)
+            TRY(add(l, d, P_INHERIT, in->ramdisk, "%s/image/ramdisk", vp));
+        if (in->cmdline)
+            TRY(add(l, d, P_INHERIT, in->cmdline, "%s/image/cmdline", vp));
+    }
+    TRY(add(l, d, P_INHERIT, NUM("%.2f", in->start_time), "%s/start_time", vp));
+
+    /* console 0: frontend, backend for xenconsoled, libxl's own record */
+    char be[96];
+    snprintf(be, sizeof be, "/local/domain/0/backend/console/%u/0", d);
+    TRY(add_rm(l, "%s/console", dp));
+    TRY(add_rm(l, "/local/domain/0/backend/console/%u", d));
+    TRY(add(l, d, P_INHERIT, be, "%s/console/backend", dp));
+    TRY(add(l, d, P_BACKEND_ID, "0", "%s/console/backend-id", dp));
+    TRY(add(l, d, P_INHERIT, "1048576", "%s/console/limit", dp));
+    TRY(add(l, d, P_INHERIT, "xenconsoled", "%s/console/type", dp));
+    TRY(add(l, d, P_INHERIT, "pty", "%s/console/output", dp));
+    TRY(add(l, d, P_INHERIT, NUM("%u", in->console_port), "%s/console/port", dp));
+    TRY(add(l, d, P_INHERIT, NUM("%llu", (unsigned long long)in->console_gfn),
+            "%s/console/ring-ref", dp));
+    TRY(add(l, d, P_NO, NULL, "/local/domain/0/backend/console/%u", d));
+    TRY(add(l, d, P_RO, NULL, "%s", be));
+    char fe[96];
+    snprintf(fe, sizeof fe, "%s/console", dp);
+    const char *base[2] = { be, NULL };
+    char lx[64];
+    snprintf(lx, sizeof lx, "/libxl/%u/device/console/0", d);
+    base[1] = lx;
+    for (int b = 0; b < 2; b++) {
+        TRY(add(l, d, P_INHERIT, fe, "%s/frontend", base[b]));
+        if (b == 1)
+            TRY(add(l, d, P_INHERIT, be, "%s/backend", base[b]));
+        TRY(add(l, d, P_INHERIT, NUM("%u", d), "%s/frontend-id", base[b]));
+        TRY(add(l, d, P_INHERIT, "1", "%s/online", base[b]));
+        TRY(add(l, d, P_INHERIT, "1", "%s/state", base[b]));
+        TRY(add(l, d, P_INHERIT, "vt100", "%s/protocol", base[b]));
+    }
+    TRY(add(l, d, P_INHERIT, in->pvh ? "pvh" : "pv", "/libxl/%u/type", d));
+    TRY(add(l, d, P_INHERIT, "qemu_xen", "/libxl/%u/dm-version", d));
+#undef NUM
+    return 0;
+}
+
+int xkl__layout_owned(struct xkl__layout *l, uint32_t domid, const char *vm_path)
+{
+    /* backends first: daemons watching them see the device go before the
+     * domain's own directory */
+    static const char *const kinds[] = { "console", "vbd", "qdisk", "vif", "vkbd", "vfb" };
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+        TRY(add_rm(l, "/local/domain/0/backend/%s/%u", kinds[i], domid));
+    TRY(add_rm(l, "/local/domain/%u", domid));
+    if (vm_path && !strncmp(vm_path, "/vm/", 4))
+        TRY(add_rm(l, "%s", vm_path));
+    TRY(add_rm(l, "/libxl/%u", domid));
+    return 0;
+}
+
+struct write_arg {
+    const struct xkl__layout *l;
+};
+
+static int write_tx(xkl_xs *xs, xkl_xs_tx tx, void *p)
+{
+    const struct xkl__layout *l = ((struct write_arg *)p)->l;
+    for (size_t i = 0; i < l->nrm; i++)
+        if (xkl_xs_rm(xs, tx, l->rm[i]) < 0 && errno != ENOENT)
+            return -1;
+    for (size_t i = 0; i < l->n; i++) {
+        const struct xkl__node *nd = &l->v[i];
+        int r = nd->value ? xkl_xs_write(xs, tx, nd->path, nd->value, strlen(nd->value))
+                          : xkl_xs_mkdir(xs, tx, nd->path);
+        if (r < 0)
+            return -1;
+        if (nd->nperms && xkl_xs_set_perms(xs, tx, nd->path, nd->perms, nd->nperms) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int xkl__layout_write(xkl_ctx *ctx, const struct xkl__layout *l)
+{
+    xkl_xs *xs = xkl__xs(ctx);
+    if (!xs)
+        return -1;
+    struct write_arg a = { l };
+    if (xkl_xs_tx_retry(xs, 16, write_tx, &a) < 0)
+        return xkl__err_xs(ctx, "xenstore layout");
+    return 0;
+}

@@ -1,0 +1,311 @@
+/*
+ * Domain events and the per-domain monitor. Both sleep on xenstored's
+ * @releaseDomain watch (fired when any domain shuts down or dies) on a
+ * connection of their own, then compare the hypervisor's domain list with
+ * what they saw before. Nothing here forks: xl runs the monitor in a
+ * process it forks itself, a manager polls xkl_event_fd().
+ */
+#include "dom_private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define WATCH_TOKEN "xkl-release"
+
+/* Connect the event connection and watch @releaseDomain. Lock held. */
+static int ev_open(xkl_ctx *ctx)
+{
+    if (ctx->ev_xs)
+        return 0;
+    ctx->ev_xs = xkl_xs_open(0);
+    if (!ctx->ev_xs)
+        return xkl__err(ctx, errno, "domain events: connect to xenstored: %s", strerror(errno));
+    if (xkl_xs_watch(ctx->ev_xs, "@releaseDomain", WATCH_TOKEN) < 0) {
+        int e = errno;
+        xkl__err(ctx, e, "domain events: %s", xkl_xs_error(ctx->ev_xs));
+        xkl_xs_close(ctx->ev_xs);
+        ctx->ev_xs = NULL;
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
+int xkl_event_fd(xkl_ctx *ctx)
+{
+    XKL__LOCK(ctx);
+    int fd = ev_open(ctx) < 0 ? -1 : xkl_xs_watch_fd(ctx->ev_xs);
+    XKL__UNLOCK(ctx);
+    return fd;
+}
+
+/* Compare the domain list with the known set; fill ev with the first
+ * difference. 1 found, 0 none, -1 error. Lock held. */
+static int scan(xkl_ctx *ctx, struct xkl_event *ev)
+{
+    xkc_handle *xc = xkl__xc(ctx);
+    if (!xc)
+        return -1;
+    struct xkc_dominfo batch[128];
+    int got = xkc_domain_list(xc, 1, batch, 128);
+    if (got < 0)
+        return xkl__err_xc(ctx, "domain events: list domains");
+    /* deaths: known but gone or dying */
+    for (size_t k = 0; k < ctx->nknown; k++) {
+        bool alive = false;
+        for (int i = 0; i < got && !alive; i++)
+            alive = batch[i].domid == ctx->known[k].domid && !batch[i].dying;
+        if (!alive) {
+            ev->kind = XKL_EVENT_DEATH;
+            ev->domid = ctx->known[k].domid;
+            ev->reason = 0;
+            ctx->known[k] = ctx->known[--ctx->nknown];
+            return 1;
+        }
+    }
+    for (int i = 0; i < got; i++) {
+        if (batch[i].dying)
+            continue;
+        struct xkl__known *kn = NULL;
+        for (size_t k = 0; k < ctx->nknown && !kn; k++)
+            if (ctx->known[k].domid == batch[i].domid)
+                kn = &ctx->known[k];
+        if (!kn) {
+            struct xkl__known *nk = realloc(ctx->known, (ctx->nknown + 1) * sizeof(*nk));
+            if (!nk)
+                return xkl__err(ctx, ENOMEM, "domain events: %s", strerror(ENOMEM));
+            ctx->known = nk;
+            kn = &ctx->known[ctx->nknown++];
+            kn->domid = batch[i].domid;
+            kn->shutdown_reported = false;
+        }
+        if (batch[i].shutdown && !kn->shutdown_reported) {
+            kn->shutdown_reported = true;
+            ev->kind = XKL_EVENT_SHUTDOWN;
+            ev->domid = batch[i].domid;
+            ev->reason = batch[i].shutdown_reason;
+            return 1;
+        }
+        if (!batch[i].shutdown)
+            kn->shutdown_reported = false;   /* e.g. resumed after suspend */
+    }
+    return 0;
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int xkl_event_next(xkl_ctx *ctx, struct xkl_event *ev, int timeout_ms)
+{
+    long long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+    for (;;) {
+        XKL__LOCK(ctx);
+        int r = ev_open(ctx);
+        if (r == 0)
+            r = scan(ctx, ev);
+        xkl_xs *evxs = ctx->ev_xs;
+        XKL__UNLOCK(ctx);
+        if (r != 0)
+            return r;
+        int wait = -1;
+        if (deadline >= 0) {
+            long long left = deadline - now_ms();
+            if (left <= 0)
+                return 0;
+            wait = (int)left;
+        }
+        /* the event connection is only read here: no ctx lock needed while
+         * waiting, other threads keep using the context */
+        struct xkl_xs_event *we = xkl_xs_read_watch(evxs, wait);
+        if (!we) {
+            if (errno == EAGAIN || errno == ETIMEDOUT)
+                return 0;
+            XKL__LOCK(ctx);
+            xkl__err(ctx, errno, "domain events: %s", xkl_xs_error(evxs));
+            XKL__UNLOCK(ctx);
+            return -1;
+        }
+        free(we);
+        while ((we = xkl_xs_read_watch(evxs, 0)))
+            free(we);
+    }
+}
+
+/* ---- the monitor ---- */
+
+static enum xkl_action_on_shutdown action_for(const struct xkl_domain_config *dc, unsigned reason)
+{
+    switch (reason) {
+    case SHUTDOWN_poweroff: return dc->on_poweroff;
+    case SHUTDOWN_reboot: return dc->on_reboot;
+    case SHUTDOWN_crash: return dc->on_crash;
+    case SHUTDOWN_watchdog: return dc->on_watchdog;
+    case SHUTDOWN_soft_reset: return dc->on_soft_reset;
+    default: return XKL_ACTION_DEFAULT;   /* suspend: not ours to act on */
+    }
+}
+
+static struct xkl_domain_config *load_config(xkl_ctx *ctx, uint32_t domid)
+{
+    struct xkl_dominfo di;
+    if (xkl__info(ctx, domid, &di) < 0)
+        return NULL;
+    char u[37];
+    snprintf(u, sizeof u, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             di.uuid[0], di.uuid[1], di.uuid[2], di.uuid[3], di.uuid[4], di.uuid[5], di.uuid[6],
+             di.uuid[7], di.uuid[8], di.uuid[9], di.uuid[10], di.uuid[11], di.uuid[12],
+             di.uuid[13], di.uuid[14], di.uuid[15]);
+    char *j = xkl__state_load(ctx, u, domid);
+    if (!j)
+        return NULL;
+    xkl_diags d;
+    xkl_diags_init(&d);
+    struct xkl_domain_config *dc = xkl_domain_config_from_json(j, strlen(j), &d);
+    if (!dc)
+        xkl__err(ctx, EINVAL, "monitor domain %u: config: %s", domid, d.n ? d.v[0].text : "bad JSON");
+    xkl_diags_dispose(&d);
+    free(j);
+    return dc;
+}
+
+/* A record of the crash under <state_dir>/dump. A full memory image is not
+ * written yet: the record says so, so nobody mistakes it for a core. */
+static void coredump_record(xkl_ctx *ctx, uint32_t domid, const struct xkl_dominfo *di)
+{
+    char *dir = xkl__state_path(ctx, "dump");
+    if (!dir)
+        return;
+    mkdir(dir, 0700);
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s.%u.%lld.txt", dir, di->name, domid, (long long)time(NULL));
+    free(dir);
+    FILE *f = fopen(path, "we");
+    if (!f)
+        return;
+    fprintf(f, "domain %u (%s) shut down with reason %u; %llu KiB, %u vcpus online\n"
+               "xkit does not write guest memory images yet: this is a record only\n",
+            domid, di->name, di->shutdown_reason, (unsigned long long)di->mem_kb, di->vcpus_online);
+    fclose(f);
+}
+
+/* Act on a shut down domain. 1: keep monitoring *domid (restarted),
+ * 0: done, -1: error. Lock held. */
+static int act(xkl_ctx *ctx, uint32_t *domid, const struct xkl_dominfo *di)
+{
+    struct xkl_domain_config *dc = load_config(ctx, *domid);
+    enum xkl_action_on_shutdown a = XKL_ACTION_DESTROY;
+    if (dc)
+        a = action_for(dc, di->shutdown_reason);
+    else if (di->shutdown_reason == SHUTDOWN_reboot)
+        a = XKL_ACTION_DESTROY;   /* without a config we cannot restart */
+    if (di->shutdown_reason == SHUTDOWN_suspend) {
+        xkl_domain_config_free(dc);
+        return 1;   /* suspended (save/migrate): someone else's business */
+    }
+    if (a == XKL_ACTION_DEFAULT)
+        a = XKL_ACTION_DESTROY;
+    if (a == XKL_ACTION_SOFT_RESET) {
+        /* unsupported: treated as destroy, as the error line says */
+        xkl__err(ctx, EOPNOTSUPP, "monitor domain %u: soft_reset is not supported, destroying", *domid);
+        a = XKL_ACTION_DESTROY;
+    }
+    if (a == XKL_ACTION_COREDUMP_DESTROY || a == XKL_ACTION_COREDUMP_RESTART)
+        coredump_record(ctx, *domid, di);
+    int r = 0;
+    switch (a) {
+    case XKL_ACTION_PRESERVE:
+        r = 0;
+        break;
+    case XKL_ACTION_RESTART_RENAME: {
+        if (!dc) {
+            r = xkl__destroy(ctx, *domid) < 0 ? -1 : 0;
+            break;
+        }
+        char old[200];
+        snprintf(old, sizeof old, "%s-old-%u", di->name, *domid);
+        /* the old domain stays (preserved) under a new name; the new one
+         * needs its own UUID since /vm/UUID still belongs to the old */
+        char path[64];
+        snprintf(path, sizeof path, "/local/domain/%u/name", *domid);
+        if (xkl__xs_writef(ctx, XKL_XS_TX_NONE, path, "%s", old) < 0) {
+            r = -1;
+            break;
+        }
+        memset(dc->c_info.uuid, 0, sizeof dc->c_info.uuid);
+        uint32_t nd;
+        r = xkl__create(ctx, dc, 0, &nd) < 0 ? -1 : 1;
+        if (r == 1)
+            *domid = nd;
+        break;
+    }
+    case XKL_ACTION_RESTART:
+    case XKL_ACTION_COREDUMP_RESTART: {
+        if (!dc) {
+            r = xkl__destroy(ctx, *domid) < 0 ? -1 : 0;
+            break;
+        }
+        if (xkl__destroy(ctx, *domid) < 0) {
+            r = -1;
+            break;
+        }
+        uint32_t nd;
+        r = xkl__create(ctx, dc, 0, &nd) < 0 ? -1 : 1;
+        if (r == 1)
+            *domid = nd;
+        break;
+    }
+    default:   /* destroy, coredump_destroy */
+        r = xkl__destroy(ctx, *domid) < 0 ? -1 : 0;
+        break;
+    }
+    xkl_domain_config_free(dc);
+    return r;
+}
+
+int xkl_domain_monitor(xkl_ctx *ctx, uint32_t *domid)
+{
+    XKL__LOCK(ctx);
+    int r = ev_open(ctx);
+    xkl_xs *evxs = ctx->ev_xs;
+    XKL__UNLOCK(ctx);
+    if (r < 0)
+        return -1;
+    for (;;) {
+        struct xkl_dominfo di;
+        XKL__LOCK(ctx);
+        r = xkl__info(ctx, *domid, &di);
+        if (r < 0 && errno == ESRCH) {
+            XKL__UNLOCK(ctx);
+            return 0;   /* destroyed by someone else */
+        }
+        if (r == 0 && di.dying) {
+            XKL__UNLOCK(ctx);
+            return 0;
+        }
+        if (r == 0 && di.shutdown)
+            r = act(ctx, domid, &di);
+        else if (r == 0)
+            r = 1;
+        XKL__UNLOCK(ctx);
+        if (r <= 0)
+            return r;
+        struct xkl_xs_event *we = xkl_xs_read_watch(evxs, -1);
+        if (!we) {
+            XKL__LOCK(ctx);
+            xkl__err(ctx, errno, "monitor domain %u: %s", *domid, xkl_xs_error(evxs));
+            XKL__UNLOCK(ctx);
+            return -1;
+        }
+        free(we);
+    }
+}

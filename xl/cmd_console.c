@@ -1,0 +1,172 @@
+/*
+ * xl console: attach to a guest's console. xenconsoled owns the console
+ * ring and gives each guest a pty (its path in /local/domain/N/console/tty);
+ * we relay between that pty and our terminal ourselves. Ctrl-] detaches.
+ * We leave when the domain is gone (the pty hangs up, or the domain no
+ * longer exists).
+ */
+#include "life.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+XL_CMD(console);
+
+#define DETACH_KEY 0x1d   /* Ctrl-] */
+
+static bool domain_alive(xkl_ctx *ctx, uint32_t domid)
+{
+    struct xkl_dominfo di;
+    return xkl_domain_info(ctx, domid, &di) == 0 && !di.dying;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+    while (len) {
+        ssize_t w = write(fd, buf, len);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN) {
+                struct pollfd p = { .fd = fd, .events = POLLOUT };
+                poll(&p, 1, 100);
+                continue;
+            }
+            return -1;
+        }
+        buf += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+int xl_console_attach(xkl_ctx *ctx, uint32_t domid, bool unpause)
+{
+    char *tty = NULL;
+    /* xenconsoled writes the pty path shortly after the domain appears */
+    for (int i = 0; i < 100 && !tty; i++) {
+        tty = xkl_console_tty(ctx, domid);
+        if (!tty) {
+            if (!domain_alive(ctx, domid))
+                break;
+            struct timespec ts = { 0, 100 * 1000 * 1000 };
+            nanosleep(&ts, NULL);
+        }
+    }
+    if (!tty)
+        return xl_ctx_fail(ctx);
+    int fd = open(tty, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        xl_err("console of domain %u: open %s: %s", domid, tty, strerror(errno));
+        free(tty);
+        return XL_FAIL;
+    }
+    free(tty);
+    if (unpause && xkl_domain_unpause(ctx, domid) < 0) {
+        close(fd);
+        return xl_ctx_fail(ctx);
+    }
+    struct termios t;
+    if (tcgetattr(fd, &t) == 0) {
+        cfmakeraw(&t);
+        tcsetattr(fd, TCSANOW, &t);
+    }
+    struct termios saved;
+    bool raw = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
+    if (raw) {
+        struct termios r = saved;
+        cfmakeraw(&r);
+        tcsetattr(STDIN_FILENO, TCSANOW, &r);
+    }
+    bool in_open = true;
+    int rc = XL_OK;
+    char buf[4096];
+    for (;;) {
+        struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = STDIN_FILENO, .events = POLLIN } };
+        int n = poll(p, in_open ? 2 : 1, 500);
+        if (n < 0 && errno != EINTR) {
+            rc = XL_FAIL;
+            break;
+        }
+        if (n <= 0) {
+            if (!domain_alive(ctx, domid))
+                break;
+            continue;
+        }
+        if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+            ssize_t r = read(fd, buf, sizeof buf);
+            if (r > 0) {
+                if (write_all(STDOUT_FILENO, buf, (size_t)r) < 0)
+                    break;
+            } else if (r == 0 || (errno != EAGAIN && errno != EINTR)) {
+                break;   /* hung up: the domain is gone */
+            } else if (p[0].revents & POLLHUP) {
+                if (!domain_alive(ctx, domid))
+                    break;
+                struct timespec ts = { 0, 50 * 1000 * 1000 };
+                nanosleep(&ts, NULL);
+            }
+        }
+        if (in_open && (p[1].revents & (POLLIN | POLLHUP))) {
+            ssize_t r = read(STDIN_FILENO, buf, sizeof buf);
+            if (r <= 0) {
+                in_open = false;   /* keep showing output until the domain goes */
+                continue;
+            }
+            char *k = memchr(buf, DETACH_KEY, (size_t)r);
+            if (write_all(fd, buf, k ? (size_t)(k - buf) : (size_t)r) < 0 || k)
+                break;
+        }
+    }
+    if (raw)
+        tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    close(fd);
+    return rc;
+}
+
+int cmd_console(int argc, char **argv)
+{
+    int opt;
+    const char *type = NULL;
+    unsigned long num = 0;
+    while ((opt = getopt(argc, argv, "+t:n:h")) != -1) {
+        switch (opt) {
+        case 't': type = optarg; break;
+        case 'n':
+            if (xl_parse_uint(optarg, 0, 0, &num) < 0) {
+                xl_err("console: only console 0 is supported, not '%s'", optarg);
+                return XL_FAIL;
+            }
+            break;
+        default: return xl_usage("console");
+        }
+    }
+    if (argc - optind != 1)
+        return xl_usage("console");
+    if (type && strcmp(type, "pv") && strcmp(type, "serial")) {
+        xl_err("console: unknown console type '%s' (expected pv or serial)", type);
+        return XL_USAGE;
+    }
+    if (type && !strcmp(type, "serial")) {
+        /* an emulated serial port needs a device model: PV and PVH guests
+         * have none */
+        xl_err("console: serial consoles need an HVM guest; use -t pv");
+        return XL_FAIL;
+    }
+    xkl_ctx *ctx = xl_ctx_open();
+    if (!ctx)
+        return XL_FAIL;
+    uint32_t id;
+    int rc = XL_FAIL;
+    if (xl_domid(ctx, argv[optind], &id) == 0)
+        rc = xl_console_attach(ctx, id, false);
+    xkl_ctx_close(ctx);
+    return rc;
+}

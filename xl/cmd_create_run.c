@@ -1,0 +1,129 @@
+/*
+ * xl create (without -n): build the domain from the checked config, then
+ * leave a monitor behind (a process of its own, like libxl's xl) that
+ * carries out on_poweroff / on_reboot / on_crash / on_watchdog. The library
+ * never forks: the fork is here, in xl, as the user asked for a monitor.
+ */
+#include "life.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void print_diags(const xkl_diags *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        fprintf(stderr, "%s\n", d->v[i].text);
+}
+
+static xkl_domain_config *load(const char *file, char *const *ov, size_t nov)
+{
+    xkl_diags d;
+    xkl_diags_init(&d);
+    xkl_domain_config *dc = NULL;
+    xkl_cfg *cfg = xkl_cfg_parse_file(file, &d);
+    bool ok = cfg != NULL;
+    for (size_t i = 0; ok && i < nov; i++)
+        ok = xkl_cfg_override(cfg, ov[i], &d) == 0;
+    if (ok)
+        dc = xkl_domain_config_from_cfg(cfg, &d);
+    print_diags(&d);
+    if (!dc && d.nerrors == 0)
+        xl_err("create: %s: %s", file, strerror(errno));
+    xkl_diags_dispose(&d);
+    xkl_cfg_free(cfg);
+    return dc;
+}
+
+/* The monitor's stderr: a log per domain in the state directory. */
+static void monitor_stdio(const char *name)
+{
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null >= 0) {
+        dup2(null, STDIN_FILENO);
+        dup2(null, STDOUT_FILENO);
+        dup2(null, STDERR_FILENO);
+        close(null);
+    }
+    const char *dir = getenv("XKIT_STATEDIR");
+    char path[512];
+    snprintf(path, sizeof path, "%s/monitor-%s.log", dir && *dir ? dir : XK_STATEDIR, name);
+    int log = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (log >= 0) {
+        dup2(log, STDERR_FILENO);
+        close(log);
+    }
+}
+
+static int run_monitor(uint32_t domid)
+{
+    xkl_ctx *ctx = xl_ctx_open();
+    if (!ctx)
+        return XL_FAIL;
+    int rc = xkl_domain_monitor(ctx, &domid) < 0 ? xl_ctx_fail(ctx) : XL_OK;
+    xkl_ctx_close(ctx);
+    return rc;
+}
+
+/* Fork the background monitor. The child drops the parent's context (its
+ * connections are the parent's) and opens its own. */
+static int spawn_monitor(xkl_ctx *parent, uint32_t domid, const char *name)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        xl_err("create: fork the monitor of domain %u: %s", domid, strerror(errno));
+        return -1;
+    }
+    if (pid > 0)
+        return 0;
+    xkl_ctx_close(parent);
+    setsid();
+    signal(SIGHUP, SIG_IGN);
+    monitor_stdio(name);
+    _exit(run_monitor(domid));
+}
+
+int xl_create_run(const char *file, char *const *ov, size_t nov, const struct xl_create_opts *o)
+{
+    if (!o->quiet)
+        fprintf(stderr, "Parsing config from %s\n", file);
+    xkl_domain_config *dc = load(file, ov, nov);
+    if (!dc)
+        return XL_FAIL;
+    xkl_ctx *ctx = xl_ctx_open();
+    if (!ctx) {
+        xkl_domain_config_free(dc);
+        return XL_FAIL;
+    }
+    uint32_t domid;
+    int rc = XL_OK;
+    /* with -c the console is opened before the guest runs, so that its
+     * first words are not lost */
+    unsigned flags = o->paused || o->console ? XKL_CREATE_PAUSED : 0;
+    if (xkl_domain_create(ctx, dc, flags, &domid) < 0) {
+        rc = xl_ctx_fail(ctx);
+        goto out;
+    }
+    struct xkl_dominfo di;
+    if (xkl_domain_info(ctx, domid, &di) < 0)
+        snprintf(di.name, sizeof di.name, "domain-%u", domid);
+    if (!o->foreground && o->monitor && spawn_monitor(ctx, domid, di.name) < 0)
+        rc = XL_FAIL;
+    if (o->console) {
+        int crc = xl_console_attach(ctx, domid, !o->paused);
+        if (crc != XL_OK && !o->paused)
+            xkl_domain_unpause(ctx, domid);   /* no console: run anyway (may already run) */
+        rc = crc != XL_OK ? crc : rc;
+    }
+    if (o->foreground && o->monitor)
+        rc = xkl_domain_monitor(ctx, &domid) < 0 ? xl_ctx_fail(ctx) : rc;
+out:
+    xkl_domain_config_free(dc);
+    xkl_ctx_close(ctx);
+    return rc;
+}

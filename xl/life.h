@@ -1,0 +1,43 @@
+/* xl life-cycle commands: shared helpers (life_util.c). */
+#ifndef XL_LIFE_H
+#define XL_LIFE_H
+#include "xl.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <xkit/light.h>
+
+/* A context configured from the environment: XKIT_STATEDIR (state
+ * directory) and XKIT_FAULT_STEP (tests: make create step N fail). NULL
+ * after printing the error. */
+xkl_ctx *xl_ctx_open(void);
+/* Resolve a domain name or id; prints "xl: ..." and returns -1 if none. */
+int xl_domid(xkl_ctx *ctx, const char *arg, uint32_t *domid);
+/* Print the context's error as one "xl: ..." line; returns XL_FAIL. */
+int xl_ctx_fail(xkl_ctx *ctx);
+
+/* Pure parsers (unit tested in tests/unit/xl_parse.c). */
+/* "256", "256m", "1g", "512k", "1048576b": KiB (no suffix: MiB, like xl). */
+int xl_parse_mem_kb(const char *s, uint64_t *kb);
+/* "all", "3", "0-2,5": bitmap of XKL_CPUMAP_BYTES bytes; -1 if malformed
+ * or a cpu >= XKL_CPUMAP_BYTES * 8. */
+int xl_parse_cpulist(const char *s, uint8_t *map);
+/* "all" when every cpu below nr_cpus is set, else "0-2,5" (buf >= 64). */
+void xl_format_cpumap(const uint8_t *map, unsigned nr_cpus, char *buf, size_t len);
+/* xl uptime's "[N day(s), ]H:MM:SS". */
+void xl_format_uptime(unsigned long secs, char *buf, size_t len);
+/* Unsigned decimal in [min, max]; -1 if not. */
+int xl_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);
+
+/* xl create's work after the config was checked (cmd_create_run.c). */
+struct xl_create_opts {
+    bool paused, console, foreground, quiet;
+    bool monitor;   /* false with -e: nobody acts on shutdowns */
+};
+int xl_create_run(const char *file, char *const *overrides, size_t noverrides,
+                  const struct xl_create_opts *o);
+/* Attach to a domain's console (cmd_console.c); returns an exit code.
+ * unpause: unpause the domain once the pty is open (xl create -c). */
+int xl_console_attach(xkl_ctx *ctx, uint32_t domid, bool unpause);
+#endif

@@ -1,0 +1,156 @@
+/* Helpers of the xl life-cycle commands: context, domain arguments and the
+ * small parsers (memory sizes, cpu lists, uptime). */
+#include "life.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+xkl_ctx *xl_ctx_open(void)
+{
+    struct xkl_ctx_opts o = { 0 };
+    char err[512];
+    const char *dir = getenv("XKIT_STATEDIR");
+    const char *fault = getenv("XKIT_FAULT_STEP");
+    unsigned long n;
+    if (dir && *dir)
+        o.state_dir = dir;
+    if (fault && *fault) {
+        if (xl_parse_uint(fault, 0, 1000, &n) < 0) {
+            xl_err("XKIT_FAULT_STEP=%s: expected a step number", fault);
+            return NULL;
+        }
+        o.fault_step = (unsigned)n;
+    }
+    xkl_ctx *ctx = xkl_ctx_open(&o, err, sizeof err);
+    if (!ctx)
+        xl_err("%s", err);
+    return ctx;
+}
+
+int xl_ctx_fail(xkl_ctx *ctx)
+{
+    xl_err("%s", xkl_ctx_error(ctx));
+    return XL_FAIL;
+}
+
+int xl_domid(xkl_ctx *ctx, const char *arg, uint32_t *domid)
+{
+    if (xkl_domain_lookup(ctx, arg, domid) < 0) {
+        xl_ctx_fail(ctx);
+        return -1;
+    }
+    return 0;
+}
+
+int xl_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
+{
+    if (!s || !isdigit((unsigned char)*s))
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || *end || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int xl_parse_mem_kb(const char *s, uint64_t *kb)
+{
+    if (!s || !isdigit((unsigned char)*s))
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || strlen(end) > 1)
+        return -1;
+    unsigned shift;   /* to KiB */
+    switch (tolower((unsigned char)*end)) {
+    case 't': shift = 30; break;
+    case 'g': shift = 20; break;
+    case '\0':
+    case 'm': shift = 10; break;
+    case 'k': shift = 0; break;
+    case 'b': *kb = v >> 10; return 0;
+    default: return -1;
+    }
+    if (shift && v > (UINT64_MAX >> shift))
+        return -1;
+    *kb = (uint64_t)v << shift;
+    return 0;
+}
+
+int xl_parse_cpulist(const char *s, uint8_t *map)
+{
+    const unsigned max = XKL_CPUMAP_BYTES * 8;
+    memset(map, 0, XKL_CPUMAP_BYTES);
+    if (!strcmp(s, "all")) {
+        memset(map, 0xff, XKL_CPUMAP_BYTES);
+        return 0;
+    }
+    if (!*s)
+        return -1;
+    const char *p = s;
+    while (*p) {
+        char *end;
+        if (!isdigit((unsigned char)*p))
+            return -1;
+        unsigned long a = strtoul(p, &end, 10), b = a;
+        if (*end == '-') {
+            if (!isdigit((unsigned char)end[1]))
+                return -1;
+            b = strtoul(end + 1, &end, 10);
+        }
+        if (a > b || b >= max)
+            return -1;
+        for (unsigned long c = a; c <= b; c++)
+            map[c / 8] |= (uint8_t)(1u << (c % 8));
+        if (*end == ',' && end[1])
+            end++;
+        else if (*end)
+            return -1;
+        p = end;
+    }
+    return 0;
+}
+
+void xl_format_cpumap(const uint8_t *map, unsigned nr_cpus, char *buf, size_t len)
+{
+    bool all = nr_cpus > 0;
+    for (unsigned c = 0; c < nr_cpus && c < XKL_CPUMAP_BYTES * 8; c++)
+        all = all && (map[c / 8] >> (c % 8) & 1);
+    if (all) {
+        snprintf(buf, len, "all");
+        return;
+    }
+    size_t off = 0;
+    buf[0] = 0;
+    unsigned limit = XKL_CPUMAP_BYTES * 8;
+    for (unsigned c = 0; c < limit; c++) {
+        if (!(map[c / 8] >> (c % 8) & 1))
+            continue;
+        unsigned e = c;
+        while (e + 1 < limit && (map[(e + 1) / 8] >> ((e + 1) % 8) & 1))
+            e++;
+        int w = e > c ? snprintf(buf + off, len - off, "%s%u-%u", off ? "," : "", c, e)
+                      : snprintf(buf + off, len - off, "%s%u", off ? "," : "", c);
+        if (w < 0 || (size_t)w >= len - off)
+            return;
+        off += (size_t)w;
+        c = e;
+    }
+    if (!off)
+        snprintf(buf, len, "none");
+}
+
+void xl_format_uptime(unsigned long secs, char *buf, size_t len)
+{
+    unsigned long d = secs / 86400, h = secs / 3600 % 24, m = secs / 60 % 60, s = secs % 60;
+    if (d)
+        snprintf(buf, len, "%lu day%s, %2lu:%02lu:%02lu", d, d > 1 ? "s" : "", h, m, s);
+    else
+        snprintf(buf, len, "%2lu:%02lu:%02lu", h, m, s);
+}
