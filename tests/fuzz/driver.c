@@ -12,6 +12,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Built for libFuzzer (tests/fuzz/run-fuzzers), libFuzzer provides main(). */
+#ifndef XK_LIBFUZZER
+
 static int run_file(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -74,3 +77,4 @@ int main(int argc, char **argv)
     printf("%s: replayed %d inputs\n", argv[0], count);
     return rc || count == 0;
 }
+#endif /* XK_LIBFUZZER */
