@@ -20,6 +20,7 @@
 #include <xen/hvm/params.h>
 #include <xen/memory.h>
 #include <xen/grant_table.h>
+#include <xen/sched.h>
 
 #define MIB_PAGES 256u
 #define GUEST_PAGES (16 * MIB_PAGES)
@@ -252,6 +253,28 @@ static void pv_domain(int cycle)
     step("grant table seeded: console -> %#lx, xenstore -> %#lx (read back)",
          (unsigned long)frames[1], (unsigned long)frames[2]);
 
+    /* Xen writes its hypercall page into a guest frame (PV: an MFN). */
+    CHECK(xkc_domain_hypercall_init(h, domid, frames[3]), "hypercall_init");
+    uint8_t *hp = xkc_foreign_map(h, domid, PROT_READ, &frames[3], NULL, 1);
+    if (!hp)
+        die("map hypercall page");
+    unsigned nonzero = 0;
+    for (unsigned i = 0; i < 4096; i++)
+        nonzero += hp[i] != 0;
+    CHECK(xkc_foreign_unmap(h, hp, 1), "unmap hypercall page");
+    EXPECT(nonzero > 100, "hypercall page has only %u non-zero bytes", nonzero);
+    CHECK(xkc_domain_set_time_offset(h, domid, 3600), "time offset");
+    vcpu_guest_context_t ctx;
+    int vrc = xkc_vcpu_get_context(h, domid, 0, &ctx);
+    step("hypercall page written by Xen (%u non-zero bytes); time offset set; vcpu0 context: "
+         "%s", nonzero, vrc == 0 ? "read" : xkc_error(h));
+
+    CHECK(xkc_domain_shutdown(h, domid, SHUTDOWN_poweroff), "remote shutdown");
+    CHECK(xkc_domain_info(h, domid, &di), "info");
+    EXPECT(di.shutdown && di.shutdown_reason == SHUTDOWN_poweroff, "shutdown=%d reason=%u",
+           di.shutdown, di.shutdown_reason);
+    step("remote shutdown (poweroff) seen in domain info");
+
     free(frames);
     destroy(domid);
     domid_pv = 0;
@@ -285,9 +308,19 @@ static void pvh_domain(void)
     EXPECT(pool2 == 4u << 20, "paging pool %" PRIu64, pool2);
     step("paging pool %" PRIu64 " -> %" PRIu64 " bytes", pool, pool2);
 
+    CHECK(xkc_domain_set_tsc(h, domid, 2 /* native */, 0, 0, 0), "tsc native");
+    CHECK(xkc_claim_pages(h, domid, GUEST_PAGES), "claim");
+    struct xkc_physinfo pc;
+    CHECK(xkc_physinfo(h, &pc), "physinfo");
+    EXPECT(pc.outstanding_pages >= GUEST_PAGES, "outstanding %" PRIu64, pc.outstanding_pages);
+    step("tsc_mode native; claimed %u pages (host outstanding %" PRIu64 ")", GUEST_PAGES,
+         pc.outstanding_pages);
+
     uint64_t done = 0;
     double t0 = now();
     CHECK(xkc_populate_range(h, domid, 0, GUEST_PAGES, &done), "populate_range");
+    CHECK(xkc_physinfo(h, &pc), "physinfo");
+    EXPECT(pc.outstanding_pages == 0, "claim not consumed: %" PRIu64, pc.outstanding_pages);
     step("populated %" PRIu64 " pages with 2 MiB extents in %.3f s", done, now() - t0);
     struct xkc_dominfo di;
     CHECK(xkc_domain_info(h, domid, &di), "info");
@@ -345,6 +378,25 @@ int main(void)
     EXPECT(xkc_domain_info(h, 31000, &di) < 0 && xkc_errno(h) == ESRCH,
            "info of a missing domain: %s", xkc_error(h));
     step("info of a missing domain fails: %s", xkc_error(h));
+
+    struct xkc_physinfo pi;
+    CHECK(xkc_physinfo(h, &pi), "physinfo");
+    struct xkc_cputopo topo[64];
+    unsigned ncpu = 64;
+    CHECK(xkc_cputopo(h, topo, &ncpu), "cputopo");
+    EXPECT(ncpu >= pi.nr_cpus, "cputopo %u cpus, physinfo %u", ncpu, pi.nr_cpus);
+    struct xkc_numa_node nodes[8];
+    uint32_t dist[64];
+    unsigned nnode = 8;
+    CHECK(xkc_numainfo(h, nodes, dist, &nnode), "numainfo");
+    EXPECT(nnode >= pi.nr_nodes && nodes[0].size > 0 && dist[0] == 10,
+           "numainfo %u nodes, node0 size %" PRIu64 " distance %u", nnode, nodes[0].size,
+           dist[0]);
+    unsigned fc = 0;
+    CHECK(xkc_free_cpus(h, &fc), "free cpus");
+    step("topology: %u cpus (cpu0 core %u socket %u node %u), %u node(s), node0 %" PRIu64
+         " MiB / %" PRIu64 " MiB free, %u cpus outside pools", ncpu, topo[0].core,
+         topo[0].socket, topo[0].node, nnode, nodes[0].size >> 20, nodes[0].free >> 20, fc);
 
     pv_domain(1);
     pv_domain(2);
