@@ -23,6 +23,8 @@
 
 #define XS_DEFAULT_TIMEOUT_MS 30000
 
+static void set_rcvtimeo(xkl_xs *xs, int ms);
+
 void xs_set_error_locked(xkl_xs *xs, int err, const char *op, const char *what)
 {
     const char *name = xs_wire_errno_name(err);
@@ -64,6 +66,8 @@ void xkl_xs_set_timeout(xkl_xs *xs, int ms)
 {
     pthread_mutex_lock(&xs->lock);
     xs->timeout_ms = ms < 0 ? -1 : ms;
+    if (!xs->reading) /* the reader's read() must not see it change */
+        set_rcvtimeo(xs, xs->timeout_ms);
     pthread_mutex_unlock(&xs->lock);
 }
 
@@ -106,6 +110,7 @@ static xkl_xs *handle_new(int fd, bool xenbus)
     xs->fd = fd;
     xs->xenbus = xenbus;
     xs->timeout_ms = XS_DEFAULT_TIMEOUT_MS;
+    xs->rcvtimeo_ms = -1; /* a new socket blocks forever */
     xs->next_req_id = 1;
     xs->epfd = -1;
     xs->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -138,7 +143,9 @@ xkl_xs *xkl_xs_open_path(const char *path)
         int e = errno;
         close(fd);
         errno = e;
+        return NULL;
     }
+    set_rcvtimeo(xs, xs->timeout_ms);
     return xs;
 }
 
@@ -224,36 +231,76 @@ static int remaining(int64_t deadline)
 }
 
 /*
- * Read one whole message into xs->in, waiting at most until deadline.
- * Called by the reader only, without the lock. A partial message stays in
- * xs->in across a timeout so the next reader continues it.
+ * Make blocking reads of a socket give up after ms (-1: never). The reader
+ * then needs neither poll() nor the clock per reply: in a PV dom0 every
+ * system call is a trip through Xen, and they dominate a request's cost.
  */
-static int read_message(xkl_xs *xs, int64_t deadline, struct xsd_sockmsg *hdr)
+static void set_rcvtimeo(xkl_xs *xs, int ms)
+{
+    /* 0 cannot be said with SO_RCVTIMEO (it means forever): poll() does it */
+    if (xs->xenbus || xs->rcvtimeo_ms == ms || ms == 0)
+        return;
+    struct timeval tv = {0, 0};
+    if (ms > 0) {
+        tv.tv_sec = ms / 1000;
+        tv.tv_usec = (ms % 1000) * 1000;
+    }
+    if (setsockopt(xs->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == 0)
+        xs->rcvtimeo_ms = ms;
+    else
+        xs->rcvtimeo_ms = -2; /* unknown: use poll() */
+}
+
+/* Length of the complete message at the start of xs->in, 0 if incomplete. */
+static int complete_message(xkl_xs *xs, struct xsd_sockmsg *hdr, size_t *mlen)
+{
+    if (xs->in_len < XS_HDR_LEN)
+        return 0;
+    if (xs_wire_decode_header(xs->in, hdr) < 0)
+        return -1;
+    *mlen = XS_HDR_LEN + hdr->len;
+    return xs->in_len >= *mlen;
+}
+
+/*
+ * Read until xs->in starts with a whole message, waiting at most timeout_ms
+ * (-1: forever) per wait. Called by the reader only, without the lock.
+ * Bytes of following messages stay buffered for the next call, and so does
+ * a partial message across a timeout.
+ */
+static int read_message(xkl_xs *xs, int timeout_ms, struct xsd_sockmsg *hdr,
+                        size_t *mlen)
 {
     for (;;) {
-        size_t want = XS_HDR_LEN;
-        if (xs->in_len >= XS_HDR_LEN) {
-            if (xs_wire_decode_header(xs->in, hdr) < 0)
+        int r = complete_message(xs, hdr, mlen);
+        if (r != 0)
+            return r < 0 ? -1 : 0;
+        /* A socket whose receive timeout matches blocks in read() itself. */
+        bool direct = !xs->xenbus && timeout_ms == xs->rcvtimeo_ms;
+        if (!direct) {
+            struct pollfd pfd = {.fd = xs->fd, .events = POLLIN};
+            int pr = poll(&pfd, 1, timeout_ms);
+            if (pr < 0) {
+                if (errno == EINTR)
+                    continue;
                 return -1;
-            want = XS_HDR_LEN + hdr->len;
-            if (xs->in_len == want)
-                return 0;
+            }
+            if (pr == 0) {
+                errno = ETIMEDOUT;
+                return -1;
+            }
         }
-        struct pollfd pfd = {.fd = xs->fd, .events = POLLIN};
-        int r = poll(&pfd, 1, remaining(deadline));
-        if (r < 0) {
+        ssize_t n = read(xs->fd, xs->in + xs->in_len, sizeof xs->in - 1 - xs->in_len);
+        if (n < 0) {
             if (errno == EINTR)
                 continue;
-            return -1;
-        }
-        if (r == 0) {
-            errno = ETIMEDOUT;
-            return -1;
-        }
-        ssize_t n = read(xs->fd, xs->in + xs->in_len, want - xs->in_len);
-        if (n < 0) {
-            if (errno == EINTR || errno == EAGAIN)
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                if (direct) {
+                    errno = ETIMEDOUT; /* SO_RCVTIMEO expired */
+                    return -1;
+                }
                 continue;
+            }
             return -1;
         }
         if (n == 0) {
@@ -289,11 +336,23 @@ static void queue_event(xkl_xs *xs, const char *path, const char *token)
 }
 
 /* File the message in xs->in (lock held). */
-static void dispatch(xkl_xs *xs, const struct xsd_sockmsg *hdr)
+static void dispatch_one(xkl_xs *xs, const struct xsd_sockmsg *hdr, char *body);
+
+/* File the message at the start of xs->in and drop it from the buffer. */
+static void dispatch(xkl_xs *xs, const struct xsd_sockmsg *hdr, size_t mlen)
 {
     char *body = (char *)xs->in + XS_HDR_LEN;
+    char saved = body[hdr->len];
     body[hdr->len] = '\0';
-    xs->in_len = 0;
+    dispatch_one(xs, hdr, body);
+    body[hdr->len] = saved;
+    xs->in_len -= mlen;
+    if (xs->in_len)
+        memmove(xs->in, xs->in + mlen, xs->in_len);
+}
+
+static void dispatch_one(xkl_xs *xs, const struct xsd_sockmsg *hdr, char *body)
+{
     if (hdr->type == XS_WATCH_EVENT) {
         const char *path, *token;
         if (xs_wire_parse_event(body, hdr->len, &path, &token) == 0)
@@ -331,15 +390,24 @@ static void dispatch(xkl_xs *xs, const struct xsd_sockmsg *hdr)
  */
 typedef bool xs_pred(xkl_xs *xs, void *arg);
 
-static int pump(xkl_xs *xs, int64_t deadline, xs_pred *pred, void *arg)
+static int pump(xkl_xs *xs, int timeout_ms, xs_pred *pred, void *arg)
 {
+    /* The clock is read only when a second wait is needed: the usual
+     * request is one read() whose socket timeout is the request's. (A reply
+     * may so take up to twice the timeout to be declared lost.) */
+    int64_t deadline = -1;
+    bool first = true;
     while (!pred(xs, arg)) {
         if (xs->broken) {
             errno = ECONNRESET;
             return -1;
         }
+        if (timeout_ms >= 0 && deadline < 0 && (!first || xs->reading))
+            deadline = now_ms() + timeout_ms;
+        first = false;
+        int wait_ms = timeout_ms < 0 ? -1 : deadline < 0 ? timeout_ms : remaining(deadline);
         if (xs->reading) {
-            if (deadline < 0) {
+            if (timeout_ms < 0) {
                 pthread_cond_wait(&xs->cond, &xs->lock);
             } else {
                 struct timespec ts = {.tv_sec = deadline / 1000,
@@ -353,14 +421,16 @@ static int pump(xkl_xs *xs, int64_t deadline, xs_pred *pred, void *arg)
             continue;
         }
         xs->reading = true;
+        set_rcvtimeo(xs, xs->timeout_ms); /* no system call when unchanged */
         pthread_mutex_unlock(&xs->lock);
         struct xsd_sockmsg hdr;
-        int r = read_message(xs, deadline, &hdr);
+        size_t mlen = 0;
+        int r = read_message(xs, wait_ms, &hdr, &mlen);
         int e = errno;
         pthread_mutex_lock(&xs->lock);
         xs->reading = false;
         if (r == 0)
-            dispatch(xs, &hdr);
+            dispatch(xs, &hdr, mlen);
         else if (e != ETIMEDOUT)
             xs->broken = true; /* lost framing or connection: unrecoverable */
         pthread_cond_broadcast(&xs->cond);
@@ -442,8 +512,7 @@ static struct xs_pending *send_locked(xkl_xs *xs, xkl_xs_tx tx, uint32_t type,
 /* Wait for p's reply (lock held); consumes p. */
 static int wait_locked(xkl_xs *xs, struct xs_pending *p, char **body, uint32_t *len)
 {
-    int64_t deadline = xs->timeout_ms < 0 ? -1 : now_ms() + xs->timeout_ms;
-    int r = pump(xs, deadline, reply_ready, p);
+    int r = pump(xs, xs->timeout_ms, reply_ready, p);
     int e = errno;
     unlink_pending(xs, p);
     if (r == 0 && p->err) {
@@ -560,8 +629,7 @@ int xkl_xs_watch_fd(xkl_xs *xs)
 struct xkl_xs_event *xkl_xs_read_watch(xkl_xs *xs, int timeout_ms)
 {
     pthread_mutex_lock(&xs->lock);
-    int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
-    int r = pump(xs, deadline, event_ready, NULL);
+    int r = pump(xs, timeout_ms < 0 ? -1 : timeout_ms, event_ready, NULL);
     struct xkl_xs_event *ev = NULL;
     int e = errno;
     if (r == 0) {

@@ -110,8 +110,9 @@ struct xkl_xs {
     struct xs_event_node *ev_head, *ev_tail;
     int evfd;                   /* readable while events are queued */
     int epfd;                   /* xkl_xs_watch_fd(): socket + evfd */
-    size_t in_len;              /* bytes of the message being read */
-    unsigned char in[XS_MSG_MAX + 1];
+    int rcvtimeo_ms;            /* SO_RCVTIMEO set on the socket (-1: none) */
+    size_t in_len;              /* bytes received, a message or more */
+    unsigned char in[2 * XS_MSG_MAX + 1];
     char err[512];
 };
 

@@ -18,6 +18,7 @@ struct ctx {
     xkl_xs *xs;
     enum xst_mode mode;
     const char *prog;        /* for messages: "xenstore-read" or "xenstore" */
+    const char *argv0;       /* as invoked: usage lines show it, like Xen's */
     struct xst_opts o;
     int nargs;
     char **args;
@@ -32,10 +33,10 @@ static int usage(const struct ctx *c, const char *extra)
     if (extra && *extra)
         fprintf(stderr, "%s: %s\n", c->prog, extra);
     if (strcmp(c->prog, "xenstore") == 0)
-        fprintf(stderr, "%s: Usage: xenstore %s %s\n", c->prog,
+        fprintf(stderr, "%s: Usage: %s %s %s\n", c->prog, c->argv0,
                 xst_mode_name(c->mode), xst_usage(c->mode));
     else
-        fprintf(stderr, "%s: Usage: %s %s\n", c->prog, c->prog, xst_usage(c->mode));
+        fprintf(stderr, "%s: Usage: %s %s\n", c->prog, c->argv0, xst_usage(c->mode));
     return 1;
 }
 
@@ -411,6 +412,7 @@ int main(int argc, char **argv)
     base = base ? base + 1 : argv[0];
     c.mode = xst_mode_of_prog(base);
     c.prog = base;
+    c.argv0 = argv[0];
     if (c.mode == XST_NONE) {
         c.prog = "xenstore";
         if (argc < 2) {
