@@ -133,3 +133,17 @@ char *xkl__vm_path(xkl_ctx *ctx, uint32_t domid)
 {
     return xkl__xs_readf(ctx, "/local/domain/%u/vm", domid);
 }
+
+int xkl__err_wrap(xkl_ctx *ctx, const char *fmt, ...)
+{
+    int e = errno;
+    char old[sizeof ctx->err], pre[256];
+    memcpy(old, ctx->err, sizeof old);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(pre, sizeof pre, fmt, ap);
+    va_end(ap);
+    snprintf(ctx->err, sizeof ctx->err, "%s: %s", pre, old);
+    errno = e;
+    return -1;
+}

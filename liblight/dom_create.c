@@ -143,9 +143,14 @@ static int run_domain(struct cstate *s)
     return 0;
 }
 
+static void undo_xs(struct cstate *s);
+
 static void undo_domain(struct cstate *s)
 {
     xkc_domain_destroy(s->ctx->xc, s->domid);
+    /* xenconsoled may have written console/tty after the xenstore undo
+     * ran; with the domain gone it writes nothing more */
+    undo_xs(s);
 }
 
 /* 5: vcpus, memory limit, TSC, scheduler weight and cap */
@@ -388,6 +393,8 @@ int xkl__create(xkl_ctx *ctx, struct xkl_domain_config *dc, unsigned flags, uint
 
 int xkl_domain_create(xkl_ctx *ctx, xkl_domain_config *dc, unsigned flags, uint32_t *domid)
 {
+    if (!dc || !domid)
+        return xkl__err(ctx, EINVAL, "create: no domain configuration");
     XKL__LOCK(ctx);
     int r = xkl__create(ctx, dc, flags, domid);
     XKL__UNLOCK(ctx);

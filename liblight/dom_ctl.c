@@ -16,7 +16,9 @@
         XKL__LOCK(ctx);                                                           \
         xkc_handle *xc_ = xkl__xc(ctx);                                           \
         int r_ = -1;                                                              \
-        if (xc_) {                                                                \
+        if (!xc_)                                                                 \
+            xkl__err_wrap(ctx, "%s domain %u", what, domid);                       \
+        else {                                                                \
             r_ = (call);                                                          \
             if (r_ < 0)                                                           \
                 xkl__err(ctx, errno, "%s domain %u: %s", what, domid, xkc_error(xc_)); \

@@ -49,7 +49,7 @@ int xkl__info(xkl_ctx *ctx, uint32_t domid, struct xkl_dominfo *out)
 {
     xkc_handle *xc = xkl__xc(ctx);
     if (!xc)
-        return -1;
+        return xkl__err_wrap(ctx, "domain %u", domid);
     struct xkc_dominfo ci;
     if (xkc_domain_info(xc, domid, &ci) < 0) {
         if (errno == ESRCH)
@@ -72,7 +72,7 @@ static int list_locked(xkl_ctx *ctx, struct xkl_dominfo **out, size_t *n)
 {
     xkc_handle *xc = xkl__xc(ctx);
     if (!xc)
-        return -1;
+        return xkl__err_wrap(ctx, "list domains");
     struct xkc_dominfo batch[64];
     struct xkl_dominfo *v = NULL;
     size_t nv = 0;
@@ -114,7 +114,7 @@ int xkl__find_name(xkl_ctx *ctx, const char *name, uint32_t *domid)
 {
     xkl_xs *xs = xkl__xs(ctx);
     if (!xs)
-        return -1;
+        return xkl__err_wrap(ctx, "domain '%s'", name);
     unsigned num = 0;
     char **ents = xkl_xs_directory(xs, XKL_XS_TX_NONE, "/local/domain", &num);
     if (!ents)

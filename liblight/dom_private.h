@@ -33,6 +33,8 @@ struct xkl_ctx {
 
 /* Set the context's error line and errno = errnum; returns -1. */
 int xkl__err(xkl_ctx *ctx, int errnum, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Put "<prefix>: " before the current error line; errno kept; -1. */
+int xkl__err_wrap(xkl_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "<what>: <xkc error>" / "<what>: <xs error>", errno kept. */
 int xkl__err_xc(xkl_ctx *ctx, const char *what);
 int xkl__err_xs(xkl_ctx *ctx, const char *what);

@@ -272,23 +272,42 @@ static int act(xkl_ctx *ctx, uint32_t *domid, const struct xkl_dominfo *di)
     return r;
 }
 
+static void uuid_of(const struct xkl_dominfo *di, char u[37])
+{
+    snprintf(u, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             di->uuid[0], di->uuid[1], di->uuid[2], di->uuid[3], di->uuid[4], di->uuid[5],
+             di->uuid[6], di->uuid[7], di->uuid[8], di->uuid[9], di->uuid[10], di->uuid[11],
+             di->uuid[12], di->uuid[13], di->uuid[14], di->uuid[15]);
+}
+
 int xkl_domain_monitor(xkl_ctx *ctx, uint32_t *domid)
 {
     XKL__LOCK(ctx);
     int r = ev_open(ctx);
     xkl_xs *evxs = ctx->ev_xs;
+    struct xkl_dominfo di;
+    char uuid[37] = "";
+    if (r == 0 && xkl__info(ctx, *domid, &di) == 0)
+        uuid_of(&di, uuid);
     XKL__UNLOCK(ctx);
     if (r < 0)
         return -1;
     for (;;) {
-        struct xkl_dominfo di;
         XKL__LOCK(ctx);
         r = xkl__info(ctx, *domid, &di);
         if (r < 0 && errno == ESRCH) {
+            /* destroyed by someone else (maybe another toolstack, which
+             * does not know our state file) */
+            if (uuid[0])
+                xkl__state_remove(ctx, uuid, *domid);
             XKL__UNLOCK(ctx);
-            return 0;   /* destroyed by someone else */
+            return 0;
         }
+        if (r == 0)
+            uuid_of(&di, uuid);   /* follows restarts */
         if (r == 0 && di.dying) {
+            if (uuid[0])
+                xkl__state_remove(ctx, uuid, *domid);
             XKL__UNLOCK(ctx);
             return 0;
         }

@@ -1,0 +1,77 @@
+#!/bin/bash
+# lab-timeout: 300
+# The monitor our xl create leaves behind carries out each on_* action end
+# to end on the xk test kernels: destroy, preserve, restart,
+# rename-restart, coredump-destroy; and it notices a domain destroyed by
+# someone else (Debian's xl) and removes our state file.
+. /xk/lib.sh
+
+STATEDIR=/usr/local/var/lib/xkit
+cfg() {   # cfg NAME TYPE MODE [lines...]
+    local name=$1 type=$2 mode=$3; shift 3
+    printf '%s\n' "name = \"$name\"" "type = \"$type\"" "kernel = \"$XK_GUESTS/xk-$type\"" \
+        "memory = 32" "extra = \"xk.mode=$mode xk.msg=$name\"" 'tsc_mode = "native"' "$@" > "$name.cfg"
+}
+exists() { $REF_XL domid "$1" >/dev/null 2>&1; }
+gone() { ! exists "$1"; }
+state_files() { ls $STATEDIR | grep -c '\.json$'; }
+
+for type in pv pvh; do
+    step "$type: on_poweroff=destroy"
+    cfg a-$type $type poweroff 'on_poweroff = "destroy"'
+    t=$(now)
+    $XL create a-$type.cfg || fail "create"
+    wait_for 30 gone a-$type || fail "not destroyed"
+    echo "TIME $type poweroff -> destroyed in $(elapsed "$t") s"
+
+    step "$type: on_crash=preserve"
+    cfg b-$type $type crash 'on_crash = "preserve"'
+    $XL create b-$type.cfg || fail "create"
+    wait_for 30 sh -c "$XL list b-$type | grep -q -- '---sc-'" || { $XL list; fail "not preserved crashed"; }
+    sleep 1; exists b-$type || fail "preserved domain went away"
+    $XL destroy b-$type || fail "destroy preserved"
+
+    step "$type: on_reboot=restart (a new domain, same name and UUID)"
+    cfg c-$type $type sleep 'on_reboot = "restart"'
+    $XL create c-$type.cfg || fail "create"
+    wait_console c-$type XK-GUEST-SLEEP 30 >/dev/null || fail "no boot"
+    d1=$($XL domid c-$type); u1=$(xenstore-read /local/domain/$d1/vm)
+    $XL reboot c-$type || fail "reboot"
+    wait_for 30 sh -c "d=\$($XL domid c-$type 2>/dev/null) && [ \"\$d\" != $d1 ]" || fail "not restarted"
+    d2=$($XL domid c-$type)
+    [ "$(xenstore-read /local/domain/$d2/vm)" = "$u1" ] || fail "restart changed the UUID"
+    echo "restarted: domain $d1 -> $d2"
+    sleep 2   # the new guest boots to sleep again
+    [ "$($XL domid c-$type)" = $d2 ] || fail "restarted again without a reboot"
+    $XL destroy c-$type || fail "destroy restarted"
+
+    step "$type: on_poweroff=rename-restart (old one kept under a new name)"
+    cfg d-$type $type sleep 'on_poweroff = "rename-restart"'
+    $XL create d-$type.cfg || fail "create"
+    d1=$($XL domid d-$type)
+    wait_console d-$type XK-GUEST-SLEEP 30 >/dev/null || fail "no boot"
+    $XL shutdown d-$type || fail "shutdown"
+    wait_for 30 exists d-$type-old-$d1 || { $XL list; fail "old domain not renamed"; }
+    wait_for 30 exists d-$type || { $XL list; fail "no new domain"; }
+    [ "$($XL domid d-$type)" != "$d1" ] || fail "same domid"
+    $XL destroy d-$type || fail "destroy new"
+    $XL destroy d-$type-old-$d1 || fail "destroy old"
+
+    step "$type: on_crash=coredump-destroy"
+    cfg e-$type $type crash 'on_crash = "coredump-destroy"'
+    $XL create e-$type.cfg || fail "create"
+    wait_for 30 gone e-$type || fail "not destroyed"
+    ls $STATEDIR/dump/ | grep -q "^e-$type\." || fail "no dump record"
+    cat $STATEDIR/dump/e-$type.*
+
+    step "$type: Debian's xl destroys our guest: our monitor drops the state file"
+    cfg f-$type $type sleep
+    $XL create f-$type.cfg || fail "create"
+    n=$(state_files)
+    $REF_XL destroy f-$type || fail "reference destroy"
+    wait_for 10 sh -c "[ \$(ls $STATEDIR | grep -c '\.json\$') -lt $n ]" || fail "state file stayed"
+done
+sleep 1
+[ "$(state_files)" = 0 ] || { ls $STATEDIR; fail "state files left"; }
+[ "$(dom_count)" = 1 ] || { $XL list; fail "domains left"; }
+echo "xl-actions: all passed"

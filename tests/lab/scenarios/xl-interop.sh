@@ -1,0 +1,51 @@
+#!/bin/bash
+# lab-timeout: 240
+# Our xl and Debian's manage each other's domains: ours lists, consoles,
+# shuts down and destroys what Debian's created; Debian's lists, pauses,
+# renames and destroys what ours created.
+. /xk/lib.sh
+
+cfg() {   # cfg NAME TYPE MODE [lines...]
+    local name=$1 type=$2 mode=$3; shift 3
+    printf '%s\n' "name = \"$name\"" "type = \"$type\"" "kernel = \"$XK_GUESTS/xk-$type\"" \
+        "memory = 32" "extra = \"xk.mode=$mode xk.msg=$name\"" 'tsc_mode = "native"' "$@" > "$name.cfg"
+}
+exists() { $REF_XL domid "$1" >/dev/null 2>&1; }
+gone() { ! exists "$1"; }
+
+step "Debian's xl creates; ours lists, attaches the console, shuts it down"
+cfg deb1 pv sleep
+$REF_XL create -q deb1.cfg || fail "reference create"
+wait_console deb1 XK-GUEST-SLEEP 30 >/dev/null || fail "no boot"
+$XL list deb1 | grep -q '^deb1 ' || fail "our list misses deb1"
+$XL console deb1 < /dev/null > con.out 2> con.err & c=$!
+sleep 2
+kill -0 $c 2>/dev/null || { cat con.err; fail "console exited early"; }
+$XL shutdown deb1 || fail "our shutdown"
+wait_for 20 gone deb1 || fail "deb1 not gone (Debian's monitor should destroy it)"
+wait $c; rc=$?
+cat con.err
+[ $rc = 0 ] || fail "console rc $rc after the domain went"
+
+step "Debian's xl creates PVH; ours destroys it and its libxl state"
+cfg deb2 pvh sleep
+$REF_XL create -q deb2.cfg || fail "reference create"
+d=$($REF_XL domid deb2)
+$XL destroy deb2 || fail "our destroy"
+gone deb2 || fail "deb2 still there"
+ls /var/lib/xen | grep -q "userdata-d.$d\." && fail "libxl userdata left"
+
+step "ours creates; Debian's xl lists, pauses, renames, attaches, destroys"
+cfg our1 pvh sleep
+$XL create our1.cfg || fail "our create"
+wait_console our1 XK-GUEST-SLEEP 30 >/dev/null || fail "no boot"
+$REF_XL list our1 | grep -q '^our1 ' || fail "Debian's list misses our1"
+$REF_XL pause our1 && $XL list our1 | grep -q -- '--p---' || fail "Debian's pause"
+$REF_XL unpause our1 || fail "Debian's unpause"
+$REF_XL rename our1 our1b || fail "Debian's rename"
+$XL domid our1b >/dev/null || fail "our xl misses the new name"
+timeout 3 $REF_XL console our1b < /dev/null > /dev/null 2>&1; rc=$?
+[ $rc = 124 ] || fail "Debian's console on our domain: rc $rc (expected to stay attached)"
+$REF_XL destroy our1b || fail "Debian's destroy"
+gone our1b || fail "our1b still there"
+echo "xl-interop: all passed"
