@@ -358,7 +358,7 @@ int xkl__create(xkl_ctx *ctx, struct xkl_domain_config *dc, unsigned flags, uint
     s.max_vcpus = bi->max_vcpus > 0 ? (unsigned)bi->max_vcpus : 1;
     s.avail_vcpus = bi->avail_vcpus > 0 ? (unsigned)bi->avail_vcpus : s.max_vcpus;
     if (!xkl__xs(ctx) || !xkl__xc(ctx))
-        return -1;
+        return xkl__err_wrap(ctx, "create %s", dc->c_info.name ? dc->c_info.name : "?");
 
     size_t done = 0;
     int rc = 0;

@@ -5,6 +5,8 @@
 # rename-restart, coredump-destroy; and it notices a domain destroyed by
 # someone else (Debian's xl) and removes our state file.
 . /xk/lib.sh
+# inspect xenstore with Debian's tools (the reference), not ours
+PATH=$REF_BIN:$PATH
 
 STATEDIR=/usr/local/var/lib/xkit
 cfg() {   # cfg NAME TYPE MODE [lines...]

@@ -6,6 +6,8 @@
 # second create of the same name fails, two concurrent creates of one name
 # give one domain and one clear error, and shutdown/reboot -w/-F.
 . /xk/lib.sh
+# inspect xenstore with Debian's tools (the reference), not ours
+PATH=$REF_BIN:$PATH
 
 STATEDIR=/usr/local/var/lib/xkit
 cfg() {   # cfg NAME TYPE MODE [lines...]

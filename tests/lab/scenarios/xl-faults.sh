@@ -6,6 +6,8 @@
 # (/local/domain/N, /vm/UUID, /libxl/N, console backend), no state file,
 # and Xen's free memory is back where it was.
 . /xk/lib.sh
+# inspect xenstore with Debian's tools (the reference), not ours
+PATH=$REF_BIN:$PATH
 
 STATEDIR=/usr/local/var/lib/xkit
 for type in pv pvh; do

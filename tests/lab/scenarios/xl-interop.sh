@@ -4,6 +4,8 @@
 # shuts down and destroys what Debian's created; Debian's lists, pauses,
 # renames and destroys what ours created.
 . /xk/lib.sh
+# inspect xenstore with Debian's tools (the reference), not ours
+PATH=$REF_BIN:$PATH
 
 cfg() {   # cfg NAME TYPE MODE [lines...]
     local name=$1 type=$2 mode=$3; shift 3

@@ -6,6 +6,8 @@
 # columns, pause/unpause, rename, mem-set/mem-max, vcpu-set, sched-credit2,
 # then destroy leaves nothing behind.
 . /xk/lib.sh
+# inspect xenstore with Debian's tools (the reference), not ours
+PATH=$REF_BIN:$PATH
 
 STATEDIR=/usr/local/var/lib/xkit
 # cfg NAME TYPE MODE [extra lines...]

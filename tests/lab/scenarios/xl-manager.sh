@@ -4,6 +4,8 @@
 # (PV powering off, PVH crashing), sees both shut down on its event fd,
 # destroys them, sees both die, exits 0, and leaves nothing behind.
 . /xk/lib.sh
+# inspect xenstore with Debian's tools (the reference), not ours
+PATH=$REF_BIN:$PATH
 
 [ -x "$XK_BIN/xk_manager" ] || fail "no xk_manager in $XK_BIN"
 printf '%s\n' 'name = "mgr-pv"' 'type = "pv"' "kernel = \"$XK_GUESTS/xk-pv\"" 'memory = 32' \
