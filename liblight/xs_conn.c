@@ -429,9 +429,16 @@ static int pump(xkl_xs *xs, int timeout_ms, xs_pred *pred, void *arg)
         int e = errno;
         pthread_mutex_lock(&xs->lock);
         xs->reading = false;
-        if (r == 0)
+        if (r == 0) {
             dispatch(xs, &hdr, mlen);
-        else if (e != ETIMEDOUT)
+            /* Whole messages read ahead are filed now: an event left in the
+             * buffer would not make the watch fd readable. */
+            int more;
+            while ((more = complete_message(xs, &hdr, &mlen)) == 1)
+                dispatch(xs, &hdr, mlen);
+            if (more < 0)
+                xs->broken = true;
+        } else if (e != ETIMEDOUT)
             xs->broken = true; /* lost framing or connection: unrecoverable */
         pthread_cond_broadcast(&xs->cond);
         if (r < 0) {

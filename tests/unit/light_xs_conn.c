@@ -62,6 +62,15 @@ static int handle(struct peer *p, const struct xsd_sockmsg *h, const char *body)
         } else if (!strcmp(body, "/event-first")) {
             peer_send(p, XS_WATCH_EVENT, 0, 0, "/w/x\0tok\0", 9);
             peer_send(p, XS_READ, h->req_id, 0, "v", 1);
+        } else if (!strcmp(body, "/event-after")) {
+            /* reply and event in one write: the client reads both at once */
+            char two[2 * sizeof(struct xsd_sockmsg) + 16];
+            struct xsd_sockmsg r = {XS_READ, h->req_id, 0, 1}, ev = {XS_WATCH_EVENT, 0, 0, 9};
+            memcpy(two, &r, sizeof r);
+            memcpy(two + sizeof r, "v", 1);
+            memcpy(two + sizeof r + 1, &ev, sizeof ev);
+            memcpy(two + 2 * sizeof r + 1, "/w/y\0tok\0", 9);
+            ck_assert_int_eq(write(p->cfd, two, sizeof two - 6), (ssize_t)(sizeof two - 6));
         } else if (!strcmp(body, "/late")) {
             usleep(300000);
             peer_send(p, XS_READ, h->req_id, 0, "late", 4);
@@ -309,6 +318,15 @@ START_TEST(events_between_replies)
     ev = xkl_xs_read_watch(xs, 1000);
     ck_assert_ptr_nonnull(ev);
     ck_assert_str_eq(ev->path, "/w/x");
+    free(ev);
+    /* an event that came in the same read as a reply still wakes the fd */
+    v = xkl_xs_read(xs, 0, "/event-after", NULL);
+    ck_assert_str_eq(v, "v");
+    free(v);
+    ck_assert_int_eq(poll(&pfd, 1, 1000), 1);
+    ev = xkl_xs_read_watch(xs, 0);
+    ck_assert_ptr_nonnull(ev);
+    ck_assert_str_eq(ev->path, "/w/y");
     free(ev);
     /* queue empty: fd no longer readable */
     ck_assert_int_eq(poll(&pfd, 1, 50), 0);
