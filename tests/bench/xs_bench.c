@@ -38,47 +38,60 @@ int main(int argc, char **argv)
         return 1;
     }
     const char *val = "a value of a typical size: 32 b";
-    double t = now();
-    for (int i = 0; i < n; i++)
-        if (xkl_xs_write(xs, 0, path, val, strlen(val)) < 0)
-            return die(xs);
-    printf("write %.0f\n", n / (now() - t));
-
-    t = now();
-    for (int i = 0; i < n; i++) {
-        char *v = xkl_xs_read(xs, 0, path, NULL);
-        if (!v)
-            return die(xs);
-        free(v);
-    }
-    printf("read %.0f\n", n / (now() - t));
-
-    uint32_t ids[WINDOW];
-    t = now();
-    for (int done = 0; done < n;) {
-        int k = n - done < WINDOW ? n - done : WINDOW;
-        for (int i = 0; i < k; i++)
-            if (xkl_xs_send(xs, 0, XS_READ, path, strlen(path) + 1, &ids[i]) < 0)
-                return die(xs);
-        for (int i = 0; i < k; i++) {
-            void *v = xkl_xs_recv(xs, ids[i], NULL);
+    if (xkl_xs_write(xs, 0, path, val, strlen(val)) < 0)
+        return die(xs);
+    /* Each loop runs twice and the better run counts: the first one pays
+     * for warming caches in the client, the daemon and Xen. */
+    double best[4] = {0, 0, 0, 0};
+    for (int round = 0; round < 2; round++) {
+        double t = now(), r;
+        for (int i = 0; i < n; i++) {
+            char *v = xkl_xs_read(xs, 0, path, NULL);
             if (!v)
                 return die(xs);
             free(v);
         }
-        done += k;
-    }
-    printf("read-pipelined %.0f\n", n / (now() - t));
+        r = n / (now() - t);
+        best[0] = r > best[0] ? r : best[0];
 
-    t = now();
-    for (int i = 0; i < n / 10; i++) {
-        unsigned num;
-        char **d = xkl_xs_directory(xs, 0, "/local/domain/0", &num);
-        if (!d)
-            return die(xs);
-        free(d);
+        uint32_t ids[WINDOW];
+        t = now();
+        for (int done = 0; done < n;) {
+            int k = n - done < WINDOW ? n - done : WINDOW;
+            for (int i = 0; i < k; i++)
+                if (xkl_xs_send(xs, 0, XS_READ, path, strlen(path) + 1, &ids[i]) < 0)
+                    return die(xs);
+            for (int i = 0; i < k; i++) {
+                void *v = xkl_xs_recv(xs, ids[i], NULL);
+                if (!v)
+                    return die(xs);
+                free(v);
+            }
+            done += k;
+        }
+        r = n / (now() - t);
+        best[1] = r > best[1] ? r : best[1];
+
+        t = now();
+        for (int i = 0; i < n; i++)
+            if (xkl_xs_write(xs, 0, path, val, strlen(val)) < 0)
+                return die(xs);
+        r = n / (now() - t);
+        best[2] = r > best[2] ? r : best[2];
+
+        t = now();
+        for (int i = 0; i < n / 10; i++) {
+            unsigned num;
+            char **d = xkl_xs_directory(xs, 0, "/local/domain/0", &num);
+            if (!d)
+                return die(xs);
+            free(d);
+        }
+        r = (n / 10) / (now() - t);
+        best[3] = r > best[3] ? r : best[3];
     }
-    printf("directory %.0f\n", (n / 10) / (now() - t));
+    printf("read %.0f\nread-pipelined %.0f\nwrite %.0f\ndirectory %.0f\n",
+           best[0], best[1], best[2], best[3]);
     xkl_xs_close(xs);
     return 0;
 }

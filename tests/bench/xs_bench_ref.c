@@ -26,38 +26,50 @@ int main(int argc, char **argv)
         return 1;
     }
     const char *val = "a value of a typical size: 32 b";
-    double t = now();
-    for (int i = 0; i < n; i++)
-        if (!xs_write(xs, XBT_NULL, path, val, (unsigned)strlen(val))) {
-            perror("xs_write");
-            return 1;
-        }
-    printf("write %.0f\n", n / (now() - t));
-    double rd = 0;
-    t = now();
-    for (int i = 0; i < n; i++) {
-        unsigned len;
-        char *v = xs_read(xs, XBT_NULL, path, &len);
-        if (!v) {
-            perror("xs_read");
-            return 1;
-        }
-        free(v);
+    if (!xs_write(xs, XBT_NULL, path, val, (unsigned)strlen(val))) {
+        perror("xs_write");
+        return 1;
     }
-    rd = n / (now() - t);
-    printf("read %.0f\n", rd);
-    printf("read-pipelined %.0f\n", rd);
-    t = now();
-    for (int i = 0; i < n / 10; i++) {
-        unsigned num;
-        char **d = xs_directory(xs, XBT_NULL, "/local/domain/0", &num);
-        if (!d) {
-            perror("xs_directory");
-            return 1;
+    /* same order and best-of-two as xs_bench */
+    double best[3] = {0, 0, 0};
+    for (int round = 0; round < 2; round++) {
+        double t = now(), r;
+        for (int i = 0; i < n; i++) {
+            unsigned len;
+            char *v = xs_read(xs, XBT_NULL, path, &len);
+            if (!v) {
+                perror("xs_read");
+                return 1;
+            }
+            free(v);
         }
-        free(d);
+        r = n / (now() - t);
+        best[0] = r > best[0] ? r : best[0];
+
+        t = now();
+        for (int i = 0; i < n; i++)
+            if (!xs_write(xs, XBT_NULL, path, val, (unsigned)strlen(val))) {
+                perror("xs_write");
+                return 1;
+            }
+        r = n / (now() - t);
+        best[1] = r > best[1] ? r : best[1];
+
+        t = now();
+        for (int i = 0; i < n / 10; i++) {
+            unsigned num;
+            char **d = xs_directory(xs, XBT_NULL, "/local/domain/0", &num);
+            if (!d) {
+                perror("xs_directory");
+                return 1;
+            }
+            free(d);
+        }
+        r = (n / 10) / (now() - t);
+        best[2] = r > best[2] ? r : best[2];
     }
-    printf("directory %.0f\n", (n / 10) / (now() - t));
+    printf("read %.0f\nread-pipelined %.0f\nwrite %.0f\ndirectory %.0f\n",
+           best[0], best[0], best[1], best[2]);
     xs_close(xs);
     return 0;
 }

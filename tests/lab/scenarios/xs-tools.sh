@@ -29,11 +29,14 @@ build_tree() {
 }
 
 checks=0
+# Both run by bare name from PATH: usage lines show argv[0] as typed.
+ref() { PATH=$REF:$PATH "$@"; }
+ours() { PATH=$OURS:$PATH "$@"; }
 # same_out NAME ARGS...: run xenstore-NAME of both, compare stdout/stderr/rc
 same_out() {
     local t=$1; shift
-    "$REF/xenstore-$t" "$@" > ref.out 2> ref.err; echo "rc=$?" >> ref.out
-    "$OURS/xenstore-$t" "$@" > our.out 2> our.err; echo "rc=$?" >> our.out
+    ref "xenstore-$t" "$@" > ref.out 2> ref.err; echo "rc=$?" >> ref.out
+    ours "xenstore-$t" "$@" > our.out 2> our.err; echo "rc=$?" >> our.out
     checks=$((checks + 1))
     if ! cmp -s ref.out our.out || ! cmp -s ref.err our.err; then
         echo "xenstore-$t $*: outputs differ (reference first)"
@@ -48,10 +51,10 @@ same_out() {
 same_effect() {
     local t=$1; shift
     build_tree
-    "$REF/xenstore-$t" "$@" > ref.out 2> ref.err; echo "rc=$?" >> ref.out
+    ref "xenstore-$t" "$@" > ref.out 2> ref.err; echo "rc=$?" >> ref.out
     $REF/xenstore-ls -fp $T > ref.tree 2>&1
     build_tree
-    "$OURS/xenstore-$t" "$@" > our.out 2> our.err; echo "rc=$?" >> our.out
+    ours "xenstore-$t" "$@" > our.out 2> our.err; echo "rc=$?" >> our.out
     $REF/xenstore-ls -fp $T > our.tree 2>&1
     checks=$((checks + 1))
     if ! cmp -s ref.out our.out || ! cmp -s ref.err our.err || ! cmp -s ref.tree our.tree; then
