@@ -111,9 +111,15 @@ int xkl_event_next(xkl_ctx *ctx, struct xkl_event *ev, int timeout_ms)
     for (;;) {
         XKL__LOCK(ctx);
         int r = ev_open(ctx);
-        if (r == 0)
-            r = scan(ctx, ev);
         xkl_xs *evxs = ctx->ev_xs;
+        if (r == 0) {
+            /* consume what woke the caller's poll() before looking, so the
+             * fd is quiet again unless something new happens */
+            struct xkl_xs_event *old;
+            while ((old = xkl_xs_read_watch(evxs, 0)))
+                free(old);
+            r = scan(ctx, ev);
+        }
         XKL__UNLOCK(ctx);
         if (r != 0)
             return r;
@@ -136,8 +142,6 @@ int xkl_event_next(xkl_ctx *ctx, struct xkl_event *ev, int timeout_ms)
             return -1;
         }
         free(we);
-        while ((we = xkl_xs_read_watch(evxs, 0)))
-            free(we);
     }
 }
 

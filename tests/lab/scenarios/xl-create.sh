@@ -8,6 +8,8 @@
 . /xk/lib.sh
 # inspect xenstore with Debian's tools (the reference), not ours
 PATH=$REF_BIN:$PATH
+# paused XL NAME: the p of the State column is set
+paused() { $1 list "$2" | awk 'NR == 2 { exit !(substr($5, 3, 1) == "p") }'; }
 
 STATEDIR=/usr/local/var/lib/xkit
 cfg() {   # cfg NAME TYPE MODE [lines...]
@@ -34,7 +36,7 @@ done
 step "-p: created paused; unpause runs it"
 cfg p1 pv sleep
 $XL create -p p1.cfg || fail "create -p"
-$REF_XL list p1 | grep -q -- '--p---' || { $REF_XL list; fail "not paused"; }
+paused $REF_XL p1 || { $REF_XL list; fail "not paused"; }
 $XL unpause p1 || fail "unpause"
 wait_console p1 XK-GUEST-SLEEP 30 || fail "p1 did not run"
 
@@ -84,6 +86,17 @@ cat e1 e2
 grep -hq "already has that name" e1 e2 || fail "no clear error"
 [ "$($REF_XL list | grep -c '^twin ')" = 1 ] || { $REF_XL list; fail "not exactly one twin"; }
 $XL destroy twin
+
+step "key=value overrides the file; shutdown -a -w takes every guest down"
+cfg o1 pv sleep
+cfg o2 pvh sleep
+$XL create o1.cfg memory=48 'extra="xk.mode=sleep xk.msg=override"' || fail "create with overrides"
+$XL create -q o2.cfg || fail "create o2"
+[ "$(xenstore-read /local/domain/$($XL domid o1)/memory/static-max)" = 49152 ] || fail "memory=48 ignored"
+wait_console o1 "XK-GUEST-MSG override" 30 || fail "extra= override ignored"
+wait_console o2 XK-GUEST-SLEEP 30 >/dev/null || fail "o2 did not boot"
+$XL shutdown -a -w || fail "shutdown -a -w"
+wait_for 10 sh -c "! $REF_XL domid o1 && ! $REF_XL domid o2" || fail "not all gone"
 
 step "nothing left"
 sleep 1

@@ -6,6 +6,8 @@
 . /xk/lib.sh
 # inspect xenstore with Debian's tools (the reference), not ours
 PATH=$REF_BIN:$PATH
+# paused XL NAME: the p of the State column is set
+paused() { $1 list "$2" | awk 'NR == 2 { exit !(substr($5, 3, 1) == "p") }'; }
 
 cfg() {   # cfg NAME TYPE MODE [lines...]
     local name=$1 type=$2 mode=$3; shift 3
@@ -23,6 +25,9 @@ $XL list deb1 | grep -q '^deb1 ' || fail "our list misses deb1"
 $XL console deb1 < /dev/null > con.out 2> con.err & c=$!
 sleep 2
 kill -0 $c 2>/dev/null || { cat con.err; fail "console exited early"; }
+printf 'x\035y' | timeout 10 $XL console deb1 > /dev/null; rc=$?
+[ $rc = 0 ] || fail "Ctrl-] did not detach (rc $rc)"
+$REF_XL domid deb1 >/dev/null || fail "detaching hurt deb1"
 $XL shutdown deb1 || fail "our shutdown"
 wait_for 20 gone deb1 || fail "deb1 not gone (Debian's monitor should destroy it)"
 wait $c; rc=$?
@@ -42,8 +47,8 @@ cfg our1 pvh sleep
 $XL create our1.cfg || fail "our create"
 wait_console our1 XK-GUEST-SLEEP 30 >/dev/null || fail "no boot"
 $REF_XL list our1 | grep -q '^our1 ' || fail "Debian's list misses our1"
-$REF_XL pause our1 && $XL list our1 | grep -q -- '--p---' || fail "Debian's pause"
-$REF_XL unpause our1 || fail "Debian's unpause"
+$REF_XL pause our1 && paused $XL our1 || fail "Debian's pause"
+$REF_XL unpause our1 && ! paused $XL our1 || fail "Debian's unpause"
 $REF_XL rename our1 our1b || fail "Debian's rename"
 $XL domid our1b >/dev/null || fail "our xl misses the new name"
 timeout 3 $REF_XL console our1b < /dev/null > /dev/null 2>&1; rc=$?
