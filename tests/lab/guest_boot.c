@@ -12,6 +12,9 @@
  *   -b  build only (no unpause): for memory/time measurements
  *   -x  the build must fail with an error containing EXPECTED-ERROR, and
  *       the domain must be left with no memory
+ *   -I  introduce the domain to xenstored (with /local/domain/N, name and
+ *       memory/target) so that a Linux guest's xenbus works; the console
+ *       keys are not written, so xenconsoled leaves the ring to us
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -26,9 +29,12 @@
 #include <xen/io/console.h>
 #include <xkit/ctrl.h>
 #include <xkit/guest.h>
+#include <xkit/light.h>
 
 static xkc_handle *h;
 static uint32_t domid;
+static xkl_xs *xs;
+static bool introduced;
 
 static double now(void)
 {
@@ -58,6 +64,15 @@ static void dump_xen_log(void)
 
 static void cleanup(void)
 {
+    if (xs) {
+        char path[64];
+        snprintf(path, sizeof(path), "/local/domain/%u", domid);
+        if (introduced && xkl_xs_release(xs, domid) < 0)
+            printf("guest_boot: release domain %u: %s\n", domid, xkl_xs_error(xs));
+        xkl_xs_rm(xs, XKL_XS_TX_NONE, path);
+        xkl_xs_close(xs);
+        xs = NULL;
+    }
     if (domid) {
         if (xkc_domain_destroy(h, domid) < 0)
             printf("guest_boot: destroy domain %u: %s\n", domid, xkc_error(h));
@@ -79,14 +94,48 @@ static void die(const char *fmt, ...)
     exit(1);
 }
 
+static void xs_write(const char *path, const char *val)
+{
+    if (xkl_xs_write(xs, XKL_XS_TX_NONE, path, val, strlen(val)) < 0)
+        die("xenstore write %s: %s", path, xkl_xs_error(xs));
+}
+
+static void introduce(const struct xkg_build_result *res, unsigned mem_mib)
+{
+    xs = xkl_xs_open(0);
+    if (!xs)
+        die("open xenstore: %s", strerror(errno));
+    char path[96], val[64];
+    snprintf(path, sizeof(path), "/local/domain/%u", domid);
+    if (xkl_xs_mkdir(xs, XKL_XS_TX_NONE, path) < 0)
+        die("xenstore mkdir %s: %s", path, xkl_xs_error(xs));
+    struct xkl_xs_perm perms[2] = { { 0, XKL_XS_PERM_NONE }, { domid, XKL_XS_PERM_READ } };
+    if (xkl_xs_set_perms(xs, XKL_XS_TX_NONE, path, perms, 2) < 0)
+        die("xenstore set perms %s: %s", path, xkl_xs_error(xs));
+    snprintf(path, sizeof(path), "/local/domain/%u/name", domid);
+    snprintf(val, sizeof(val), "guest-boot-%u", domid);
+    xs_write(path, val);
+    snprintf(path, sizeof(path), "/local/domain/%u/domid", domid);
+    snprintf(val, sizeof(val), "%u", domid);
+    xs_write(path, val);
+    snprintf(path, sizeof(path), "/local/domain/%u/memory/target", domid);
+    snprintf(val, sizeof(val), "%u", mem_mib * 1024);
+    xs_write(path, val);
+    if (xkl_xs_introduce(xs, domid, (unsigned long)res->xenstore_gfn, res->xenstore_port) < 0)
+        die("xenstore introduce domain %u: %s", domid, xkl_xs_error(xs));
+    introduced = true;
+    printf("guest_boot: introduced domain %u to xenstored (gfn %#" PRIx64 ", port %u)\n",
+           domid, res->xenstore_gfn, res->xenstore_port);
+}
+
 int main(int argc, char **argv)
 {
     const char *type = "pv", *kernel = NULL, *ramdisk = NULL, *cmdline = "", *marker = NULL;
     const char *expect_err = NULL;
     unsigned mem_mib = 64, timeout = 60;
-    bool build_only = false;
+    bool build_only = false, do_introduce = false;
     int o;
-    while ((o = getopt(argc, argv, "t:k:r:c:m:M:T:bx:")) != -1) {
+    while ((o = getopt(argc, argv, "t:k:r:c:m:M:T:bx:I")) != -1) {
         switch (o) {
         case 't': type = optarg; break;
         case 'k': kernel = optarg; break;
@@ -97,9 +146,10 @@ int main(int argc, char **argv)
         case 'T': timeout = (unsigned)strtoul(optarg, NULL, 0); break;
         case 'b': build_only = true; break;
         case 'x': expect_err = optarg; break;
+        case 'I': do_introduce = true; break;
         default:
             fprintf(stderr, "usage: %s -t pv|pvh -k KERNEL [-r RAMDISK] [-c CMDLINE] [-m MiB] "
-                    "[-M MARKER] [-T SECONDS] [-b] [-x ERROR]\n", argv[0]);
+                    "[-M MARKER] [-T SECONDS] [-b] [-x ERROR] [-I]\n", argv[0]);
             return 2;
         }
     }
@@ -188,6 +238,8 @@ int main(int argc, char **argv)
         return 0;
     }
 
+    if (do_introduce)
+        introduce(&res, mem_mib);
     xen_pfn_t cf = (xen_pfn_t)res.console_gfn;
     struct xencons_interface *con = xkc_foreign_map(h, domid, PROT_READ | PROT_WRITE, &cf, NULL, 1);
     if (!con)

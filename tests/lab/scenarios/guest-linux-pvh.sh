@@ -5,5 +5,5 @@
 . /xk/lib.sh
 [ -r "$XK_LINUX/vmlinuz" ] && [ -r "$XK_LINUX/initrd.gz" ] || skip "no $XK_LINUX/vmlinuz + initrd.gz"
 "$XK_BIN/guest_boot" -t pvh -k "$XK_LINUX/vmlinuz" -r "$XK_LINUX/initrd.gz" -m 256 \
-    -c "console=hvc0 quiet" -M "XK-LINUX-UP" -T 260 || fail "guest_boot exited $?"
+    -I -c "console=hvc0 quiet" -M "XK-LINUX-UP" -T 260 || fail "guest_boot exited $?"
 echo ok
