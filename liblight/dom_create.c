@@ -165,6 +165,18 @@ static int run_limits(struct cstate *s)
     if (bi->tsc_mode != XKL_TSC_MODE_DEFAULT &&
         xkc_domain_set_tsc(xc, s->domid, (uint32_t)bi->tsc_mode, 0, 0, 0) < 0)
         return xkl__err(s->ctx, errno, "create %s (domain %u): %s", name, s->domid, xkc_error(xc));
+    if (bi->cpus || bi->cpus_soft) {
+        /* cpus= / cpus_soft=: every vcpu gets the same affinity */
+        uint8_t hard[XKL_CPUMAP_BYTES], soft[XKL_CPUMAP_BYTES];
+        if ((bi->cpus && xkl_cpumap_parse(bi->cpus, hard) < 0) ||
+            (bi->cpus_soft && xkl_cpumap_parse(bi->cpus_soft, soft) < 0))
+            return xkl__err(s->ctx, EINVAL, "create %s: cpus=\"%s\": expected all, N, N-M or a comma list",
+                            name, bi->cpus && xkl_cpumap_parse(bi->cpus, hard) < 0 ? bi->cpus : bi->cpus_soft);
+        for (unsigned v = 0; v < s->max_vcpus; v++)
+            if (xkc_vcpu_set_affinity(xc, s->domid, v, bi->cpus ? hard : NULL,
+                                      bi->cpus_soft ? soft : NULL, XKL_CPUMAP_BYTES) < 0)
+                return xkl__err(s->ctx, errno, "create %s (domain %u): %s", name, s->domid, xkc_error(xc));
+    }
     long long w = bi->sched_params.weight, cap = bi->sched_params.cap;
     if (w >= 0 || cap >= 0) {
         unsigned sched = 0, cw = 256, cc = 0;

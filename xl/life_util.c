@@ -85,36 +85,7 @@ int xl_parse_mem_kb(const char *s, uint64_t *kb)
 
 int xl_parse_cpulist(const char *s, uint8_t *map)
 {
-    const unsigned max = XKL_CPUMAP_BYTES * 8;
-    memset(map, 0, XKL_CPUMAP_BYTES);
-    if (!strcmp(s, "all")) {
-        memset(map, 0xff, XKL_CPUMAP_BYTES);
-        return 0;
-    }
-    if (!*s)
-        return -1;
-    const char *p = s;
-    while (*p) {
-        char *end;
-        if (!isdigit((unsigned char)*p))
-            return -1;
-        unsigned long a = strtoul(p, &end, 10), b = a;
-        if (*end == '-') {
-            if (!isdigit((unsigned char)end[1]))
-                return -1;
-            b = strtoul(end + 1, &end, 10);
-        }
-        if (a > b || b >= max)
-            return -1;
-        for (unsigned long c = a; c <= b; c++)
-            map[c / 8] |= (uint8_t)(1u << (c % 8));
-        if (*end == ',' && end[1])
-            end++;
-        else if (*end)
-            return -1;
-        p = end;
-    }
-    return 0;
+    return xkl_cpumap_parse(s, map);
 }
 
 void xl_format_cpumap(const uint8_t *map, unsigned nr_cpus, char *buf, size_t len)

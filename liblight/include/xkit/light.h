@@ -268,6 +268,9 @@ struct xkl_vcpuinfo {
     uint64_t cpu_time_ns;
     uint8_t hard[XKL_CPUMAP_BYTES], soft[XKL_CPUMAP_BYTES];
 };
+/* "all", "3", "0-2,5" -> bitmap (XKL_CPUMAP_BYTES); -1/EINVAL when
+ * malformed or a cpu is beyond the map. */
+XKL_API int xkl_cpumap_parse(const char *s, uint8_t *map);
 /* Every vcpu up to max_vcpu_id; *out malloc'd. */
 XKL_API int xkl_vcpu_list(xkl_ctx *ctx, uint32_t domid, struct xkl_vcpuinfo **out, unsigned *n);
 /* vcpu < 0: all. hard/soft NULL: leave that mask alone. */

@@ -90,10 +90,11 @@ $XL destroy twin
 step "key=value overrides the file; shutdown -a -w takes every guest down"
 cfg o1 pv sleep
 cfg o2 pvh sleep
-$XL create o1.cfg memory=48 'extra="xk.mode=sleep xk.msg=override"' || fail "create with overrides"
+$XL create o1.cfg memory=48 'cpus="1"' 'extra="xk.mode=sleep xk.msg=override"' || fail "create with overrides"
 $XL create -q o2.cfg || fail "create o2"
 [ "$(xenstore-read /local/domain/$($XL domid o1)/memory/static-max)" = 49152 ] || fail "memory=48 ignored"
 wait_console o1 "XK-GUEST-MSG override" 30 || fail "extra= override ignored"
+[ "$($REF_XL vcpu-list o1 | awk 'NR == 2 { print $(NF - 2) }')" = 1 ] || { $REF_XL vcpu-list o1; fail "cpus=1 not applied"; }
 wait_console o2 XK-GUEST-SLEEP 30 >/dev/null || fail "o2 did not boot"
 $XL shutdown -a -w || fail "shutdown -a -w"
 wait_for 10 sh -c "! $REF_XL domid o1 && ! $REF_XL domid o2" || fail "not all gone"
