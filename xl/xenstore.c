@@ -428,8 +428,11 @@ int main(int argc, char **argv)
         argv++;
     }
     char err[128];
-    if (xst_parse_args(c.mode, argc, argv, &c.o, err, sizeof err) < 0)
+    int pr = xst_parse_args(c.mode, argc, argv, &c.o, err, sizeof err);
+    if (pr < 0)
         return usage(&c, err);
+    if (err[0])
+        fprintf(stderr, "%s: %s\n", c.prog, err);
     c.nargs = argc - c.o.first;
     c.args = argv + c.o.first;
     return run(&c);

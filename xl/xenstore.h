@@ -39,7 +39,8 @@ struct xst_opts {
     int first;        /* index of the first operand */
 };
 /* Parse options of mode m (argv[0] is the program or subcommand name).
- * Returns 0, or -1 for a usage error (message in err). */
+ * Returns 0, or -1 for a usage error. A bad option is reported in err (to
+ * be printed either way) but, like Xen's tool, is no error by itself. */
 int xst_parse_args(enum xst_mode m, int argc, char **argv, struct xst_opts *o,
                    char *err, size_t errlen);
 /* Whether the operand count suits the mode (xenstore-write: pairs...). */

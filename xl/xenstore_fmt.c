@@ -18,7 +18,7 @@ static const struct {
     [XST_WRITE] = {"write", "hsR", "[-h] [-s] [-R] key value [...]"},
     [XST_LS] = {"ls", "hfps", "[-h] [-f] [-p] [-s] [path]"},
     [XST_RM] = {"rm", "hst", "[-h] [-s] [-t] key [...]"},
-    [XST_EXISTS] = {"exists", "hs", "[-h] [-p] [-s] key [...]"},
+    [XST_EXISTS] = {"exists", "hps", "[-h] [-p] [-s] key [...]"},
     [XST_LIST] = {"list", "hps", "[-h] [-p] [-s] key [...]"},
     [XST_CHMOD] = {"chmod", "hurs", "[-h] [-u] [-r] [-s] key <mode [modes...]>"},
     [XST_WATCH] = {"watch", "hn:s", "[-h] [-n NR] key"},
@@ -61,6 +61,8 @@ int xst_parse_args(enum xst_mode m, int argc, char **argv, struct xst_opts *o,
 {
     memset(o, 0, sizeof *o);
     o->count = -1;
+    if (errlen)
+        err[0] = '\0';
     optind = 0; /* glibc: full reinitialisation, so tests may call us again */
     opterr = 0;
     int c;
@@ -70,6 +72,8 @@ int xst_parse_args(enum xst_mode m, int argc, char **argv, struct xst_opts *o,
     while ((c = getopt(argc, argv, optstr)) != -1) {
         switch (c) {
         case 'p':
+            if (m == XST_EXISTS) /* listed in its usage, yet refused: as Xen's tool */
+                return -1;
             if (m == XST_LS)
                 o->perms = true;
             else
@@ -86,18 +90,18 @@ int xst_parse_args(enum xst_mode m, int argc, char **argv, struct xst_opts *o,
             snprintf(err, errlen, "%s", "");
             return -1;
         case ':':
+            /* Like Xen's tool (glibc's getopt message), then carry on: only
+             * the operands decide whether this is a usage error. */
             snprintf(err, errlen, "option requires an argument -- '%c'", optopt);
-            return -1;
+            break;
         default:
             snprintf(err, errlen, "invalid option -- '%c'", optopt);
-            return -1;
+            break;
         }
     }
     o->first = optind;
-    if (!xst_operands_ok(m, argc - optind)) {
-        snprintf(err, errlen, "%s", "");
+    if (!xst_operands_ok(m, argc - optind))
         return -1;
-    }
     return 0;
 }
 

@@ -10,6 +10,7 @@
  *   xs_labcheck optional             GET_FEATURE / GET_QUOTA support
  *   xs_labcheck domain DOMID         is-introduced + domain path
  *   xs_labcheck pipeline PATH N      N reads of PATH in flight at once
+ *   xs_labcheck reset PATH           RESET_WATCHES drops the handle's watches
  */
 #include <errno.h>
 #include <poll.h>
@@ -242,6 +243,29 @@ static int cmd_pipeline(const char *path, int n)
     return 0;
 }
 
+static int cmd_reset(const char *path)
+{
+    xkl_xs *xs = open_or_die(0);
+    char sub[256];
+    snprintf(sub, sizeof sub, "%s/x", path);
+    CHECK(xkl_xs_watch(xs, path, "r") == 0, "%s", xkl_xs_error(xs));
+    struct xkl_xs_event *ev = xkl_xs_read_watch(xs, 5000);
+    CHECK(ev, "no initial event: %s", xkl_xs_error(xs));
+    free(ev);
+    CHECK(xkl_xs_reset_watches(xs) == 0, "%s", xkl_xs_error(xs));
+    CHECK(xkl_xs_write(xs, 0, sub, "1", 1) == 0, "%s", xkl_xs_error(xs));
+    ev = xkl_xs_read_watch(xs, 1000);
+    CHECK(!ev && errno == EAGAIN, "an event came after RESET_WATCHES: %s", ev ? ev->path : "");
+    /* and a new watch works again */
+    CHECK(xkl_xs_watch(xs, path, "r2") == 0, "%s", xkl_xs_error(xs));
+    ev = xkl_xs_read_watch(xs, 5000);
+    CHECK(ev && !strcmp(ev->token, "r2"), "no event after re-watch");
+    free(ev);
+    printf("reset watches ok\n");
+    xkl_xs_close(xs);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 5 && !strcmp(argv[1], "tx"))
@@ -258,6 +282,8 @@ int main(int argc, char **argv)
         return cmd_domain((unsigned)atoi(argv[2]));
     if (argc >= 4 && !strcmp(argv[1], "pipeline"))
         return cmd_pipeline(argv[2], atoi(argv[3]));
+    if (argc >= 3 && !strcmp(argv[1], "reset"))
+        return cmd_reset(argv[2]);
     fprintf(stderr, "usage: see the comment at the top of xs_labcheck.c\n");
     return 2;
 }

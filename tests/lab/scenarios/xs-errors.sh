@@ -2,7 +2,7 @@
 # The real daemon's errors surface as messages naming the operation and the
 # path with the errno name; requests the 4.17 daemon lacks (GET_FEATURE,
 # GET_QUOTA) are reported cleanly; many reads in flight on one connection
-# each get their own reply.
+# each get their own reply; RESET_WATCHES drops the connection's watches.
 #
 # Not covered here: EACCES. Every connection dom0 can open (the socket or
 # /dev/xen/xenbus) is privileged, so xenstored never refuses it; the
@@ -17,4 +17,6 @@ C=$XK_BIN/xs_labcheck
 /usr/bin/xenstore-write /xk-pipe 'pipelined value'
 "$C" pipeline /xk-pipe 200 || fail "pipelined reads"
 /usr/bin/xenstore-rm /xk-pipe
+"$C" reset /xk-reset || fail "RESET_WATCHES"
+/usr/bin/xenstore-rm /xk-reset
 echo ok
