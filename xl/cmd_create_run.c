@@ -39,7 +39,14 @@ static xkl_domain_config *load(const char *file, char *const *ov, size_t nov)
     return dc;
 }
 
-/* The monitor's stderr: a log per domain in the state directory. */
+/* The monitor's stderr: a log per domain in the state directory, removed
+ * again when the monitor ends with nothing to say. */
+static void monitor_log_path(const char *name, char *path, size_t len)
+{
+    const char *dir = getenv("XKIT_STATEDIR");
+    snprintf(path, len, "%s/monitor-%s.log", dir && *dir ? dir : XK_STATEDIR, name);
+}
+
 static void monitor_stdio(const char *name)
 {
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -49,9 +56,8 @@ static void monitor_stdio(const char *name)
         dup2(null, STDERR_FILENO);
         close(null);
     }
-    const char *dir = getenv("XKIT_STATEDIR");
     char path[512];
-    snprintf(path, sizeof path, "%s/monitor-%s.log", dir && *dir ? dir : XK_STATEDIR, name);
+    monitor_log_path(name, path, sizeof path);
     int log = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (log >= 0) {
         dup2(log, STDERR_FILENO);
@@ -85,7 +91,13 @@ static int spawn_monitor(xkl_ctx *parent, uint32_t domid, const char *name)
     setsid();
     signal(SIGHUP, SIG_IGN);
     monitor_stdio(name);
-    _exit(run_monitor(domid));
+    int rc = run_monitor(domid);
+    char path[512];
+    struct stat st;
+    monitor_log_path(name, path, sizeof path);
+    if (stat(path, &st) == 0 && st.st_size == 0)
+        unlink(path);
+    _exit(rc);
 }
 
 int xl_create_run(const char *file, char *const *ov, size_t nov, const struct xl_create_opts *o)
