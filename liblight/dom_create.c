@@ -405,10 +405,9 @@ int xkl__create(xkl_ctx *ctx, struct xkl_domain_config *dc, unsigned flags, uint
 
 int xkl_domain_create(xkl_ctx *ctx, xkl_domain_config *dc, unsigned flags, uint32_t *domid)
 {
-    if (!dc || !domid)
-        return xkl__err(ctx, EINVAL, "create: no domain configuration");
     XKL__LOCK(ctx);
-    int r = xkl__create(ctx, dc, flags, domid);
+    int r = !dc || !domid ? xkl__err(ctx, EINVAL, "create: no domain configuration")
+                          : xkl__create(ctx, dc, flags, domid);
     XKL__UNLOCK(ctx);
     return r;
 }

@@ -63,11 +63,12 @@ int xkl_domain_shutdown(xkl_ctx *ctx, uint32_t domid, enum xkl_shutdown_kind kin
 {
     const char *word = kind == XKL_SHUTDOWN_REBOOT ? "reboot" : "poweroff";
     const char *op = kind == XKL_SHUTDOWN_REBOOT ? "reboot" : "shut down";
+    XKL__LOCK(ctx);
     if (domid == 0) {
         xkl__err(ctx, EINVAL, "%s domain 0: refusing to shut down dom0", op);
+        XKL__UNLOCK(ctx);
         return -1;
     }
-    XKL__LOCK(ctx);
     struct xkl_dominfo di;
     int r = xkl__info(ctx, domid, &di);
     if (r == 0 && !(flags & XKL_SHUTDOWN_FORCE) && has_pv_control(ctx, domid)) {
@@ -124,9 +125,12 @@ static void rename_state(xkl_ctx *ctx, const struct xkl_dominfo *di, const char 
 
 int xkl_domain_rename(xkl_ctx *ctx, uint32_t domid, const char *new_name)
 {
-    if (!name_ok(new_name))
-        return xkl__err(ctx, EINVAL, "rename domain %u: invalid name '%s'", domid, new_name);
     XKL__LOCK(ctx);
+    if (!name_ok(new_name)) {
+        xkl__err(ctx, EINVAL, "rename domain %u: invalid name '%s'", domid, new_name);
+        XKL__UNLOCK(ctx);
+        return -1;
+    }
     struct xkl_dominfo di;
     uint32_t other;
     int r = xkl__info(ctx, domid, &di);

@@ -335,6 +335,41 @@ START_TEST(calls_fail_without_xen)
 }
 END_TEST
 
+/* One context shared by threads: calls serialise on its mutex and the
+ * error line read with xkl_ctx_error_copy is always a whole message. */
+static void *hammer(void *arg)
+{
+    xkl_ctx *ctx = arg;
+    for (int i = 0; i < 200; i++) {
+        uint32_t id;
+        char buf[256];
+        xkl_domain_lookup(ctx, "nobody", &id);
+        xkl_domain_pause(ctx, 3);
+        xkl_ctx_error_copy(ctx, buf, sizeof buf);
+        if (!strstr(buf, "domain") && !strstr(buf, "privcmd"))
+            return (void *)1;
+    }
+    return NULL;
+}
+
+START_TEST(threads_share_a_context)
+{
+    if (access("/dev/xen/privcmd", F_OK) == 0)
+        return;
+    setenv("XENSTORED_PATH", "/nonexistent/xkit-socket", 1);
+    xkl_ctx *ctx = xkl_ctx_open(NULL, NULL, 0);
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(pthread_create(&t[i], NULL, hammer, ctx), 0);
+    for (int i = 0; i < 4; i++) {
+        void *r;
+        pthread_join(t[i], &r);
+        ck_assert_ptr_null(r);
+    }
+    xkl_ctx_close(ctx);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("light_life_layout");
@@ -348,6 +383,7 @@ int main(void)
     tcase_add_test(tc, state_save_error_names_path);
     tcase_add_test(tc, create_steps);
     tcase_add_test(tc, calls_fail_without_xen);
+    tcase_add_test(tc, threads_share_a_context);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
