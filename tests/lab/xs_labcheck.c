@@ -11,6 +11,9 @@
  *   xs_labcheck domain DOMID         is-introduced + domain path
  *   xs_labcheck pipeline PATH N      N reads of PATH in flight at once
  *   xs_labcheck reset PATH           RESET_WATCHES drops the handle's watches
+ *   xs_labcheck bigdir PATH N        N long-named children: one DIRECTORY is
+ *                                    refused (E2BIG), the client's listing
+ *                                    (DIRECTORY_PART) still has all N
  */
 #include <errno.h>
 #include <poll.h>
@@ -266,6 +269,32 @@ static int cmd_reset(const char *path)
     return 0;
 }
 
+static int cmd_bigdir(const char *path, int n)
+{
+    xkl_xs *xs = open_or_die(0);
+    char sub[512];
+    for (int i = 0; i < n; i++) {
+        snprintf(sub, sizeof sub, "%s/a-rather-long-child-name-to-fill-payloads-%d", path, i);
+        CHECK(xkl_xs_write(xs, 0, sub, "", 0) == 0, "%s", xkl_xs_error(xs));
+    }
+    uint32_t id;
+    CHECK(xkl_xs_send(xs, 0, XS_DIRECTORY, path, strlen(path) + 1, &id) == 0, "%s",
+          xkl_xs_error(xs));
+    void *r = xkl_xs_recv(xs, id, NULL);
+    int e = errno;
+    printf("plain DIRECTORY of %d children: %s\n", n, r ? "answered" : xkl_xs_error(xs));
+    free(r);
+    unsigned num;
+    char **d = xkl_xs_directory(xs, 0, path, &num);
+    CHECK(d, "%s", xkl_xs_error(xs));
+    printf("xkl_xs_directory: %u children\n", num);
+    free(d);
+    xkl_xs_close(xs);
+    CHECK(num == (unsigned)n, "listed %u of %d", num, n);
+    CHECK(!r && e == E2BIG, "the daemon did not refuse the plain request: DIRECTORY_PART untested");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 5 && !strcmp(argv[1], "tx"))
@@ -282,6 +311,8 @@ int main(int argc, char **argv)
         return cmd_domain((unsigned)atoi(argv[2]));
     if (argc >= 4 && !strcmp(argv[1], "pipeline"))
         return cmd_pipeline(argv[2], atoi(argv[3]));
+    if (argc >= 4 && !strcmp(argv[1], "bigdir"))
+        return cmd_bigdir(argv[2], atoi(argv[3]));
     if (argc >= 3 && !strcmp(argv[1], "reset"))
         return cmd_reset(argv[2]);
     fprintf(stderr, "usage: see the comment at the top of xs_labcheck.c\n");

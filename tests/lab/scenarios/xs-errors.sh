@@ -2,7 +2,8 @@
 # The real daemon's errors surface as messages naming the operation and the
 # path with the errno name; requests the 4.17 daemon lacks (GET_FEATURE,
 # GET_QUOTA) are reported cleanly; many reads in flight on one connection
-# each get their own reply; RESET_WATCHES drops the connection's watches.
+# each get their own reply; RESET_WATCHES drops the connection's watches; a directory too big for
+# one reply is listed whole (XS_DIRECTORY_PART).
 #
 # Not covered here: EACCES. Every connection dom0 can open (the socket or
 # /dev/xen/xenbus) is privileged, so xenstored never refuses it; the
@@ -18,5 +19,9 @@ C=$XK_BIN/xs_labcheck
 "$C" pipeline /xk-pipe 200 || fail "pipelined reads"
 /usr/bin/xenstore-rm /xk-pipe
 "$C" reset /xk-reset || fail "RESET_WATCHES"
+/usr/bin/xenstore-rm /xk-big 2>/dev/null
+"$C" bigdir /xk-big 200 || fail "large directory"
+[ "$(/usr/bin/xenstore-list /xk-big | wc -l)" = 200 ] || fail "reference lists another count"
+/usr/bin/xenstore-rm /xk-big
 /usr/bin/xenstore-rm /xk-reset
 echo ok
