@@ -10,6 +10,8 @@
  *   xs_labcheck optional             GET_FEATURE / GET_QUOTA support
  *   xs_labcheck domain DOMID         is-introduced + domain path
  *   xs_labcheck pipeline PATH N      N reads of PATH in flight at once
+ *   xs_labcheck try OP PATH [VALUE]  one read/write/rm/dir; prints the value or
+ *                                    the client's error message (exit 1)
  *   xs_labcheck reset PATH           RESET_WATCHES drops the handle's watches
  *   xs_labcheck bigdir PATH N        N long-named children: one DIRECTORY is
  *                                    refused (E2BIG), the client's listing
@@ -295,6 +297,32 @@ static int cmd_bigdir(const char *path, int n)
     return 0;
 }
 
+static int cmd_try(const char *op, const char *path, const char *value)
+{
+    xkl_xs *xs = open_or_die(0);
+    int r = -1;
+    if (!strcmp(op, "read")) {
+        char *v = xkl_xs_read(xs, 0, path, NULL);
+        if (v)
+            printf("value: %s\n", v);
+        r = v ? 0 : -1;
+        free(v);
+    } else if (!strcmp(op, "write")) {
+        r = xkl_xs_write(xs, 0, path, value ? value : "", value ? strlen(value) : 0);
+    } else if (!strcmp(op, "rm")) {
+        r = xkl_xs_rm(xs, 0, path);
+    } else if (!strcmp(op, "dir")) {
+        unsigned n;
+        char **d = xkl_xs_directory(xs, 0, path, &n);
+        r = d ? 0 : -1;
+        free(d);
+    }
+    printf("%s %s: %s (via %s)\n", op, path, r == 0 ? "ok" : xkl_xs_error(xs),
+           xkl_xs_is_xenbus(xs) ? "xenbus" : "socket");
+    xkl_xs_close(xs);
+    return r == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 5 && !strcmp(argv[1], "tx"))
@@ -311,6 +339,8 @@ int main(int argc, char **argv)
         return cmd_domain((unsigned)atoi(argv[2]));
     if (argc >= 4 && !strcmp(argv[1], "pipeline"))
         return cmd_pipeline(argv[2], atoi(argv[3]));
+    if (argc >= 4 && !strcmp(argv[1], "try"))
+        return cmd_try(argv[2], argv[3], argc > 4 ? argv[4] : NULL);
     if (argc >= 4 && !strcmp(argv[1], "bigdir"))
         return cmd_bigdir(argv[2], atoi(argv[3]));
     if (argc >= 3 && !strcmp(argv[1], "reset"))

@@ -4,10 +4,7 @@
 # GET_QUOTA) are reported cleanly; many reads in flight on one connection
 # each get their own reply; RESET_WATCHES drops the connection's watches; a directory too big for
 # one reply is listed whole (XS_DIRECTORY_PART).
-#
-# Not covered here: EACCES. Every connection dom0 can open (the socket or
-# /dev/xen/xenbus) is privileged, so xenstored never refuses it; the
-# EACCES message is unit-tested (tests/unit/light_xs_conn.c) instead.
+# (EACCES needs an unprivileged connection: see xs-perms.sh, from a domU.)
 # lab-timeout: 120
 . /xk/lib.sh
 C=$XK_BIN/xs_labcheck
