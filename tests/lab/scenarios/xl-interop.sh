@@ -51,9 +51,17 @@ $REF_XL pause our1 && paused $XL our1 || fail "Debian's pause"
 $REF_XL unpause our1 && ! paused $XL our1 || fail "Debian's unpause"
 $REF_XL rename our1 our1b || fail "Debian's rename"
 $XL domid our1b >/dev/null || fail "our xl misses the new name"
-# xenconsole leaves at the end of its input: keep stdin open past the timeout
-sleep 6 | timeout 3 $REF_XL console our1b > /dev/null 2>&1; rc=$?
-[ $rc = 124 ] || fail "Debian's console on our domain: rc $rc (expected to stay attached)"
+# Debian's console must treat our domain like one of its own
+cfg deb3 pvh sleep
+$REF_XL create -q deb3.cfg || fail "reference create"
+wait_console deb3 XK-GUEST-SLEEP 30 >/dev/null || fail "deb3 did not boot"
+sleep 6 | timeout 3 $REF_XL console deb3 > ref.out 2> ref.err; ref_rc=$?
+sleep 6 | timeout 3 $REF_XL console our1b > our.out 2> our.err; our_rc=$?
+cat ref.err our.err
+echo "Debian's xl console: rc $ref_rc on its own domain, rc $our_rc on ours"
+[ $our_rc = $ref_rc ] || fail "Debian's console behaves differently on our domain"
+diff ref.err our.err || fail "Debian's console says something else on our domain"
+$REF_XL destroy deb3
 $REF_XL destroy our1b || fail "Debian's destroy"
 gone our1b || fail "our1b still there"
 echo "xl-interop: all passed"
