@@ -69,6 +69,23 @@ struct xkg_layout {
 };
 int xkg_layout_pv(const xkg_image *img, struct xkg_layout *l, char *err, size_t errlen);
 
+/* PV bootstrap region in guest page numbers (pv_layout.c, pure). */
+#define XKG_PV_SLACK (512ull << 10)
+#define XKG_PV_ALIGN (4ull << 20)
+struct xkg_pv_layout {
+    uint64_t virt_base;
+    uint64_t kern_pfn, kern_end_pfn;
+    uint64_t rd_pfn, rd_pages;
+    uint64_t p2m_pfn, p2m_pages;
+    uint64_t si_pfn, store_pfn, cons_pfn;
+    uint64_t pt_pfn, nr_pt;          /* L4, then L3s, L2s, L1s */
+    unsigned nr_l3, nr_l2, nr_l1;
+    uint64_t stack_pfn;
+    uint64_t end_pfn;                /* first pfn past the mapped region */
+};
+int xkg_pv_layout(uint64_t virt_base, uint64_t kstart, uint64_t kend, uint64_t rd_size,
+                  uint64_t nr_pages, struct xkg_pv_layout *L, char *err, size_t errlen);
+
 /* ---- builders ---- */
 struct xkg_ctx;
 int xkg_build_pv(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cfg,

@@ -26,68 +26,6 @@
 #define SUPER_ORDER 9
 #define SUPER_PAGES (1u << SUPER_ORDER)
 
-struct pv_layout {
-    uint64_t virt_base;
-    uint64_t kern_pfn, kern_end_pfn;
-    uint64_t rd_pfn, rd_pages;
-    uint64_t p2m_pfn, p2m_pages;
-    uint64_t si_pfn, store_pfn, cons_pfn;
-    uint64_t pt_pfn, nr_pt;
-    unsigned nr_l3, nr_l2, nr_l1;
-    uint64_t stack_pfn;
-    uint64_t end_pfn; /* first pfn past the mapped bootstrap region */
-};
-
-static uint64_t span(uint64_t from, uint64_t to, unsigned shift)
-{
-    return ((to - 1) >> shift) - (from >> shift) + 1;
-}
-
-/* Lay out the bootstrap region; page-table count and region end depend on
- * each other, so iterate to a fixed point. */
-static int pv_layout(struct bctx *b, const struct xkg_layout *kl, struct pv_layout *L)
-{
-    memset(L, 0, sizeof(*L));
-    L->virt_base = kl->virt_base;
-    L->kern_pfn = (kl->kstart - kl->virt_base) >> XKG_PAGE_SHIFT;
-    L->kern_end_pfn = xkg_pages(kl->kend - kl->virt_base);
-    uint64_t next = L->kern_end_pfn;
-    L->rd_pfn = next;
-    L->rd_pages = xkg_pages(b->rd_size);
-    next += L->rd_pages;
-    L->p2m_pfn = next;
-    L->p2m_pages = xkg_pages(b->nr_pages * sizeof(uint64_t));
-    next += L->p2m_pages;
-    L->si_pfn = next++;
-    L->store_pfn = next++;
-    L->cons_pfn = next++;
-    L->pt_pfn = next;
-    uint64_t nr_pt = 0;
-    for (int iter = 0; iter < 16; iter++) {
-        uint64_t used = (L->pt_pfn + nr_pt + 1) << XKG_PAGE_SHIFT; /* + stack */
-        uint64_t len = (used + (512u << 10) + (4u << 20) - 1) & ~((uint64_t)(4u << 20) - 1);
-        uint64_t vend = L->virt_base + len;
-        if (vend < L->virt_base || len > (b->nr_pages << XKG_PAGE_SHIFT))
-            return xkg_build_fail(b, ENOMEM, "kernel, ramdisk and bootstrap data need %llu MiB "
-                                  "of the guest's %llu MiB: give the guest more memory",
-                                  (unsigned long long)(len >> 20),
-                                  (unsigned long long)(b->nr_pages >> 8));
-        uint64_t l3 = span(L->virt_base, vend, 39), l2 = span(L->virt_base, vend, 30),
-                 l1 = span(L->virt_base, vend, 21);
-        uint64_t need = 1 + l3 + l2 + l1;
-        L->nr_l3 = (unsigned)l3;
-        L->nr_l2 = (unsigned)l2;
-        L->nr_l1 = (unsigned)l1;
-        L->end_pfn = len >> XKG_PAGE_SHIFT;
-        if (need <= nr_pt)
-            break;
-        nr_pt = need;
-    }
-    L->nr_pt = nr_pt;
-    L->stack_pfn = L->pt_pfn + nr_pt;
-    return 0;
-}
-
 /* Populate pfns [0, nr_pages) and fill the p2m with the MFNs Xen returns:
  * 2 MiB extents where possible (fewer, bigger allocations), 4 KiB pages for
  * the rest or when Xen has no contiguous 2 MiB left. */
@@ -144,7 +82,7 @@ static void pv_depopulate(struct bctx *b, uint64_t populated)
     }
 }
 
-static int write_p2m(struct bctx *b, const struct pv_layout *L)
+static int write_p2m(struct bctx *b, const struct xkg_pv_layout *L)
 {
     uint64_t *m = xkg_map_pfns(b, L->p2m_pfn, (size_t)L->p2m_pages, "p2m list");
     if (!m)
@@ -158,7 +96,7 @@ static int write_p2m(struct bctx *b, const struct pv_layout *L)
 
 /* Four-level tables for [virt_base, virt_base + end_pfn pages): page 0 is
  * the L4, then the L3s, L2s and L1s in address order. */
-static int write_pagetables(struct bctx *b, const struct pv_layout *L)
+static int write_pagetables(struct bctx *b, const struct xkg_pv_layout *L)
 {
     uint64_t *pt = xkg_map_pfns(b, L->pt_pfn, (size_t)L->nr_pt, "page tables");
     if (!pt)
@@ -183,7 +121,7 @@ static int write_pagetables(struct bctx *b, const struct pv_layout *L)
     return 0;
 }
 
-static int write_start_info(struct bctx *b, const struct pv_layout *L, uint64_t shinfo_mfn,
+static int write_start_info(struct bctx *b, const struct xkg_pv_layout *L, uint64_t shinfo_mfn,
                             const struct xkg_build_result *r)
 {
     void *m = xkg_map_pfns(b, L->si_pfn, 3, "start info and ring pages");
@@ -233,7 +171,7 @@ int xkg_build_pv(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cfg,
     struct bctx b = { .h = h, .domid = domid, .cfg = cfg, .err = err, .errlen = errlen,
                       .rd_fd = -1 };
     struct xkg_layout kl;
-    struct pv_layout L;
+    struct xkg_pv_layout L;
     uint64_t populated = 0, supers = 0;
     int rc = -1;
 
@@ -242,8 +180,12 @@ int xkg_build_pv(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cfg,
     b.nr_pages = cfg->mem_kb >> 2;
     if (xkg_ramdisk_open(&b) < 0)
         goto out;
-    if (pv_layout(&b, &kl, &L) < 0)
+    char why[256];
+    if (xkg_pv_layout(kl.virt_base, kl.kstart, kl.kend, b.rd_size, b.nr_pages, &L, why,
+                      sizeof(why)) < 0) {
+        xkg_build_fail(&b, errno, "%s", why);
         goto out;
+    }
     struct xkc_dominfo di;
     if (xkc_domain_info(h, domid, &di) < 0) {
         xkg_ctrl_fail(&b, "domain info");

@@ -12,6 +12,7 @@
  *   -b  build only (no unpause): for memory/time measurements
  *   -x  the build must fail with an error containing EXPECTED-ERROR, and
  *       the domain must be left with no memory
+ *   -S  populate with 4 KiB pages only (no 2 MiB superpages)
  *   -I  introduce the domain to xenstored (with /local/domain/N, name and
  *       memory/target) so that a Linux guest's xenbus works; the console
  *       keys are not written, so xenconsoled leaves the ring to us
@@ -133,9 +134,9 @@ int main(int argc, char **argv)
     const char *type = "pv", *kernel = NULL, *ramdisk = NULL, *cmdline = "", *marker = NULL;
     const char *expect_err = NULL;
     unsigned mem_mib = 64, timeout = 60;
-    bool build_only = false, do_introduce = false;
+    bool build_only = false, do_introduce = false, small_pages = false;
     int o;
-    while ((o = getopt(argc, argv, "t:k:r:c:m:M:T:bx:I")) != -1) {
+    while ((o = getopt(argc, argv, "t:k:r:c:m:M:T:bx:IS")) != -1) {
         switch (o) {
         case 't': type = optarg; break;
         case 'k': kernel = optarg; break;
@@ -147,9 +148,10 @@ int main(int argc, char **argv)
         case 'b': build_only = true; break;
         case 'x': expect_err = optarg; break;
         case 'I': do_introduce = true; break;
+        case 'S': small_pages = true; break;
         default:
             fprintf(stderr, "usage: %s -t pv|pvh -k KERNEL [-r RAMDISK] [-c CMDLINE] [-m MiB] "
-                    "[-M MARKER] [-T SECONDS] [-b] [-x ERROR] [-I]\n", argv[0]);
+                    "[-M MARKER] [-T SECONDS] [-b] [-x ERROR] [-I] [-S]\n", argv[0]);
             return 2;
         }
     }
@@ -192,6 +194,7 @@ int main(int argc, char **argv)
     cfg.ramdisk_path = ramdisk;
     cfg.cmdline = cmdline;
     cfg.mem_kb = (uint64_t)mem_mib * 1024;
+    cfg.no_superpages = small_pages;
     struct xkg_build_result res;
     long rss_before = maxrss_kb();
     int rc = xkg_build(h, domid, &cfg, &res, err, sizeof(err));

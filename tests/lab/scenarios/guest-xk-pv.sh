@@ -8,5 +8,8 @@
 before=$(dom_count)
 "$XK_BIN/guest_boot" -t pv -k "$XK_GUESTS/xk-pv" -m 32 -c "xk.mode=poweroff xk.msg=libguest" \
     -M "XK-GUEST-UP type=pv" -T 60 || fail "guest_boot exited $?"
+# again with 4 KiB pages only (the builder's no-superpage path)
+"$XK_BIN/guest_boot" -t pv -k "$XK_GUESTS/xk-pv" -m 32 -S -c "xk.mode=poweroff" \
+    -M "XK-GUEST-UP type=pv" -T 60 || fail "guest_boot -S exited $?"
 [ "$(dom_count)" = "$before" ] || fail "a domain was left behind"
 echo ok

@@ -7,5 +7,8 @@
 before=$(dom_count)
 "$XK_BIN/guest_boot" -t pvh -k "$XK_GUESTS/xk-pvh" -m 32 -c "xk.mode=sleep xk.msg=libguest" \
     -M "XK-GUEST-UP type=pvh" -T 60 || fail "guest_boot exited $?"
+# again with 4 KiB pages only (the builder's no-superpage path)
+"$XK_BIN/guest_boot" -t pvh -k "$XK_GUESTS/xk-pvh" -m 32 -S -c "xk.mode=poweroff" \
+    -M "XK-GUEST-UP type=pvh" -T 60 || fail "guest_boot -S exited $?"
 [ "$(dom_count)" = "$before" ] || fail "a domain was left behind"
 echo ok
