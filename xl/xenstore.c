@@ -269,6 +269,45 @@ static int tx_body(xkl_xs *xs, xkl_xs_tx tx, void *arg)
     }
 }
 
+/*
+ * The body in one transaction, redone when the commit conflicts; as with
+ * Xen's tools, a failing body's transaction is still ended (aborted) and a
+ * failure to end it is reported too.
+ */
+static int run_in_transaction(struct ctx *c)
+{
+    for (int attempt = 0; attempt < 100; attempt++) {
+        xkl_xs_tx tx;
+        c->errmsg[0] = '\0';
+        if (xkl_xs_tx_start(c->xs, &tx) < 0) {
+            fprintf(stderr, "%s: couldn't start transaction\n", c->prog);
+            return 1;
+        }
+        int r = tx_body(c->xs, tx, c);
+        int e = errno;
+        if (r < 0 && e == EAGAIN && !c->errmsg[0]) { /* conflict seen early */
+            xkl_xs_tx_end(c->xs, tx, 1);
+            continue;
+        }
+        if (r < 0) {
+            if (c->errmsg[0])
+                fprintf(stderr, "%s: %s\n", c->prog, c->errmsg);
+            else if (c->mode != XST_EXISTS)
+                fprintf(stderr, "%s: %s\n", c->prog, xkl_xs_error(c->xs));
+        }
+        if (xkl_xs_tx_end(c->xs, tx, r < 0) < 0) {
+            if (errno == EAGAIN && r == 0)
+                continue;
+            fprintf(stderr, "%s: couldn't end transaction\n", c->prog);
+            r = -1;
+        }
+        out_flush(c);
+        return r < 0 ? 1 : 0;
+    }
+    fprintf(stderr, "%s: %s\n", c->prog, "transaction kept conflicting");
+    return 1;
+}
+
 /* ---- ls ---- */
 static int ls_width(const struct ctx *c)
 {
@@ -393,12 +432,7 @@ static int run(struct ctx *c)
     } else if (c->mode == XST_WATCH) {
         rc = do_watch(c);
     } else {
-        rc = xkl_xs_tx_retry(c->xs, 100, tx_body, c) < 0 ? 1 : 0;
-        if (rc && c->errmsg[0])
-            fprintf(stderr, "%s: %s\n", c->prog, c->errmsg);
-        else if (rc && c->mode != XST_EXISTS)
-            fprintf(stderr, "%s: %s\n", c->prog, xkl_xs_error(c->xs));
-        out_flush(c);
+        rc = run_in_transaction(c);
     }
     fflush(stdout);
     xkl_xs_close(c->xs);
