@@ -74,7 +74,7 @@ pre_hc=$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^hypercalls=/) { sub(/.*=/, 
 echo "hypercalls: libctrl counted ${lib_hc:-?}, xk_count.so counted $pre_hc"
 [ -z "$lib_hc" ] || [ "$lib_hc" = "$pre_hc" ] || fail "the preload miscounts hypercalls"
 rm -f cnt.check
-LD_PRELOAD=$COUNT XK_COUNT_OUT=$PWD/cnt.check $REF_BIN/xenstore-read /local/domain/0/name > /dev/null ||
+LD_PRELOAD=$COUNT XK_COUNT_OUT=$PWD/cnt.check /usr/bin/xenstore-read /local/domain/0/name > /dev/null ||
     fail "xenstore-read"
 LD_PRELOAD=$COUNT XK_COUNT_OUT=$PWD/cnt.check $XENSTORE read /local/domain/0/name > /dev/null ||
     fail "our xenstore read"
