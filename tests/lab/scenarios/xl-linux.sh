@@ -34,7 +34,7 @@ step "xl shutdown through control/shutdown"
 $XL shutdown xl-linux || fail "xl shutdown"
 wait_for 10 sh -c "[ -z \"\$(xenstore-read /local/domain/$d/control/shutdown 2>/dev/null)\" ]" ||
     fail "guest did not take the shutdown request"
-if ! wait_for 40 gone; then
+if ! wait_for 15 gone; then
     echo "guest userspace did not power off: forcing"
     $XL shutdown -F xl-linux || fail "xl shutdown -F"
     wait_for 20 gone || fail "still there after shutdown -F"
