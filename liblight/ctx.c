@@ -20,6 +20,8 @@ xkl_ctx *xkl_ctx_open(const struct xkl_ctx_opts *opts, char *err, size_t errlen)
         return NULL;
     }
     ctx->fault_step = opts ? opts->fault_step : 0;
+    ctx->log = opts ? opts->log : NULL;
+    ctx->log_arg = opts ? opts->log_arg : NULL;
     pthread_mutex_init(&ctx->lock, NULL);
     return ctx;
 }
@@ -146,4 +148,16 @@ int xkl__err_wrap(xkl_ctx *ctx, const char *fmt, ...)
     snprintf(ctx->err, sizeof ctx->err, "%s: %s", pre, old);
     errno = e;
     return -1;
+}
+
+void xkl__log(xkl_ctx *ctx, const char *fmt, ...)
+{
+    if (!ctx->log)
+        return;
+    char line[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    ctx->log(ctx->log_arg, line);
 }

@@ -22,6 +22,8 @@ struct xkl_ctx {
     xkl_xs *ev_xs;             /* watch events only (xkl_event_fd) */
     char *state_dir;
     unsigned fault_step;
+    void (*log)(void *arg, const char *line);
+    void *log_arg;
     char err[1024];
     struct xkl__known *known;
     size_t nknown;
@@ -38,6 +40,8 @@ int xkl__err_wrap(xkl_ctx *ctx, const char *fmt, ...) __attribute__((format(prin
 /* "<what>: <xkc error>" / "<what>: <xs error>", errno kept. */
 int xkl__err_xc(xkl_ctx *ctx, const char *what);
 int xkl__err_xs(xkl_ctx *ctx, const char *what);
+/* One line to the caller's log callback, if any. */
+void xkl__log(xkl_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Lazily opened handles (NULL with the error set). Caller holds the lock. */
 xkc_handle *xkl__xc(xkl_ctx *ctx);
 xkl_xs *xkl__xs(xkl_ctx *ctx);

@@ -220,9 +220,14 @@ static int act(xkl_ctx *ctx, uint32_t *domid, const struct xkl_dominfo *di)
         a = XKL_ACTION_DESTROY;
     if (a == XKL_ACTION_SOFT_RESET) {
         /* unsupported: treated as destroy, as the error line says */
-        xkl__err(ctx, EOPNOTSUPP, "monitor domain %u: soft_reset is not supported, destroying", *domid);
+        xkl__log(ctx, "domain %u: soft_reset is not supported, destroying it instead", *domid);
         a = XKL_ACTION_DESTROY;
     }
+    static const char *const reasons[] = { "poweroff", "reboot", "suspend", "crash", "watchdog",
+                                           "soft_reset" };
+    const char *why = di->shutdown_reason < 6 ? reasons[di->shutdown_reason] : "unknown";
+    xkl__log(ctx, "domain %u (%s) shut down (%s): action %s", *domid, di->name, why,
+             xkl__action_on_shutdown_to_string(a));
     if (a == XKL_ACTION_COREDUMP_DESTROY || a == XKL_ACTION_COREDUMP_RESTART)
         coredump_record(ctx, *domid, di);
     int r = 0;
@@ -272,6 +277,10 @@ static int act(xkl_ctx *ctx, uint32_t *domid, const struct xkl_dominfo *di)
         r = xkl__destroy(ctx, *domid) < 0 ? -1 : 0;
         break;
     }
+    if (r == 1)
+        xkl__log(ctx, "domain %s restarted as domain %u", di->name, *domid);
+    else if (r < 0)
+        xkl__log(ctx, "domain %s: %s", di->name, ctx->err);
     xkl_domain_config_free(dc);
     return r;
 }

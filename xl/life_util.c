@@ -8,9 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The monitor's report of what it did: on stderr, which is its log. */
+static void log_line(void *arg, const char *line)
+{
+    (void)arg;
+    fprintf(stderr, "xl: monitor: %s\n", line);
+}
+
 xkl_ctx *xl_ctx_open(void)
 {
-    struct xkl_ctx_opts o = { 0 };
+    struct xkl_ctx_opts o = { .log = log_line };
     char err[512];
     const char *dir = getenv("XKIT_STATEDIR");
     const char *fault = getenv("XKIT_FAULT_STEP");

@@ -210,6 +210,10 @@ typedef struct xkl_ctx xkl_ctx;
 struct xkl_ctx_opts {
     const char *state_dir;  /* persisted configs; NULL: XK_STATEDIR */
     unsigned fault_step;    /* tests only: xkl_domain_create fails at step N (1-based) */
+    /* Optional: one line per thing the monitor did ("domain 5 (web) shut
+     * down (reboot): restarted as domain 6"); called with the lock held. */
+    void (*log)(void *arg, const char *line);
+    void *log_arg;
 };
 /* opts may be NULL. On failure err (errlen bytes) says why. */
 XKL_API xkl_ctx *xkl_ctx_open(const struct xkl_ctx_opts *opts, char *err, size_t errlen);

@@ -25,6 +25,9 @@ for type in pv pvh; do
     $XL create a-$type.cfg || fail "create"
     wait_for 30 gone a-$type || fail "not destroyed"
     echo "TIME $type poweroff -> destroyed in $(elapsed "$t") s"
+    wait_for 5 grep -q "shut down (poweroff): action destroy" $STATEDIR/monitor-a-$type.log ||
+        fail "the monitor did not log its action"
+    cat $STATEDIR/monitor-a-$type.log
 
     step "$type: on_crash=preserve"
     cfg b-$type $type crash 'on_crash = "preserve"'
@@ -43,6 +46,7 @@ for type in pv pvh; do
     d2=$($XL domid c-$type)
     [ "$(xenstore-read /local/domain/$d2/vm)" = "$u1" ] || fail "restart changed the UUID"
     echo "restarted: domain $d1 -> $d2"
+    grep -q "restarted as domain $d2" $STATEDIR/monitor-c-$type.log || fail "restart not logged"
     sleep 2   # the new guest boots to sleep again
     [ "$($XL domid c-$type)" = $d2 ] || fail "restarted again without a reboot"
     $XL destroy c-$type || fail "destroy restarted"
