@@ -67,8 +67,16 @@ for type in pv pvh; do
     cfg e-$type $type crash 'on_crash = "coredump-destroy"'
     $XL create e-$type.cfg || fail "create"
     wait_for 30 gone e-$type || fail "not destroyed"
-    ls $STATEDIR/dump/ | grep -q "^e-$type\." || fail "no dump record"
-    cat $STATEDIR/dump/e-$type.*
+    ls $STATEDIR/dump/ | grep -q "^e-$type\..*\.txt$" || fail "no dump record"
+    cat $STATEDIR/dump/e-$type.*.txt
+    if [ $type = pvh ]; then
+        core=$(ls $STATEDIR/dump/e-$type.*.core) || fail "no PVH memory image"
+        ls -ls "$core"
+        # the guest's own words are in its memory
+        grep -aq "XK-GUEST-UP" "$core" || fail "the image does not hold the guest's memory"
+        grep -aq "xk.mode=crash" "$core" || fail "the image lacks the guest's command line"
+        rm -f "$core"
+    fi
 
     step "$type: Debian's xl destroys our guest: our monitor drops the state file"
     cfg f-$type $type sleep
