@@ -252,29 +252,34 @@ static void set_rcvtimeo(xkl_xs *xs, int ms)
 }
 
 /* Length of the complete message at the start of xs->in, 0 if incomplete. */
+/* Replies longer than the protocol allows but at most this long are still
+ * framed: they are skipped and their request fails with E2BIG (oxenstored
+ * answers a big DIRECTORY so), keeping the connection. Longer is garbage. */
+#define XS_DRAIN_MAX (16 * XENSTORE_PAYLOAD_MAX)
+
+/* 1: xs->in starts with a whole message; 0: not yet; 2: with an oversized
+ * but skippable reply; -1: garbage. */
 static int complete_message(xkl_xs *xs, struct xsd_sockmsg *hdr, size_t *mlen)
 {
     if (xs->in_len < XS_HDR_LEN)
         return 0;
-    if (xs_wire_decode_header(xs->in, hdr) < 0)
+    if (xs_wire_decode_header(xs->in, hdr) < 0) {
+        memcpy(hdr, xs->in, XS_HDR_LEN);
+        if (hdr->len > XENSTORE_PAYLOAD_MAX && hdr->len <= XS_DRAIN_MAX &&
+            xs_wire_type_name(hdr->type) && hdr->type != XS_WATCH_EVENT &&
+            hdr->type != XS_ERROR)
+            return 2;
+        errno = EBADMSG;
         return -1;
+    }
     *mlen = XS_HDR_LEN + hdr->len;
     return xs->in_len >= *mlen;
 }
 
-/*
- * Read until xs->in starts with a whole message, waiting at most timeout_ms
- * (-1: forever) per wait. Called by the reader only, without the lock.
- * Bytes of following messages stay buffered for the next call, and so does
- * a partial message across a timeout.
- */
-static int read_message(xkl_xs *xs, int timeout_ms, struct xsd_sockmsg *hdr,
-                        size_t *mlen)
+/* Read more bytes into xs->in, waiting at most timeout_ms (-1: forever). */
+static int read_more(xkl_xs *xs, int timeout_ms)
 {
     for (;;) {
-        int r = complete_message(xs, hdr, mlen);
-        if (r != 0)
-            return r < 0 ? -1 : 0;
         /* A socket whose receive timeout matches blocks in read() itself. */
         bool direct = !xs->xenbus && timeout_ms == xs->rcvtimeo_ms;
         if (!direct) {
@@ -308,6 +313,59 @@ static int read_message(xkl_xs *xs, int timeout_ms, struct xsd_sockmsg *hdr,
             return -1;
         }
         xs->in_len += (size_t)n;
+        return 0;
+    }
+}
+
+/* Skip the oversized reply at the start of xs->in and put a synthetic
+ * "E2BIG" error reply for its request in its place. */
+static int skip_oversized(xkl_xs *xs, const struct xsd_sockmsg *hdr, int timeout_ms)
+{
+    size_t left = XS_HDR_LEN + hdr->len;
+    for (;;) {
+        size_t k = xs->in_len < left ? xs->in_len : left;
+        memmove(xs->in, xs->in + k, xs->in_len - k);
+        xs->in_len -= k;
+        left -= k;
+        if (!left)
+            break;
+        if (read_more(xs, timeout_ms) < 0) {
+            if (errno == ETIMEDOUT)
+                errno = EBADMSG; /* half skipped: the framing is lost */
+            return -1;
+        }
+    }
+    /* at least XS_MSG_MAX bytes were freed: room for the small reply */
+    struct xsd_sockmsg e = {XS_ERROR, hdr->req_id, hdr->tx_id, 6};
+    memmove(xs->in + XS_HDR_LEN + 6, xs->in, xs->in_len);
+    memcpy(xs->in, &e, XS_HDR_LEN);
+    memcpy(xs->in + XS_HDR_LEN, "E2BIG", 6);
+    xs->in_len += XS_HDR_LEN + 6;
+    return 0;
+}
+
+/*
+ * Read until xs->in starts with a whole message, waiting at most timeout_ms
+ * (-1: forever) per wait. Called by the reader only, without the lock.
+ * Bytes of following messages stay buffered for the next call, and so does
+ * a partial message across a timeout.
+ */
+static int read_message(xkl_xs *xs, int timeout_ms, struct xsd_sockmsg *hdr,
+                        size_t *mlen)
+{
+    for (;;) {
+        int r = complete_message(xs, hdr, mlen);
+        if (r == 1)
+            return 0;
+        if (r < 0)
+            return -1;
+        if (r == 2) {
+            if (skip_oversized(xs, hdr, timeout_ms) < 0)
+                return -1;
+            continue;
+        }
+        if (read_more(xs, timeout_ms) < 0)
+            return -1;
     }
 }
 
@@ -438,6 +496,7 @@ static int pump(xkl_xs *xs, int timeout_ms, xs_pred *pred, void *arg)
                 dispatch(xs, &hdr, mlen);
             if (more < 0)
                 xs->broken = true;
+            /* (an oversized reply read ahead is skipped by the next reader) */
         } else if (e != ETIMEDOUT)
             xs->broken = true; /* lost framing or connection: unrecoverable */
         pthread_cond_broadcast(&xs->cond);

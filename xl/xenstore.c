@@ -360,7 +360,8 @@ static int ls_tree(struct ctx *c, const char *path, int depth, int width)
                     perms[off] = '\0';
                 free(p);
             } else {
-                fprintf(stderr, "%s: \ncould not access permissions for %s\n", c->prog, kids[i]);
+                fprintf(stderr, "%s: \ncould not access permissions for %s: %s\n", c->prog,
+                        kids[i], strerror(errno));
             }
         }
         char *line = xst_ls_line(width, depth, c->o.full_path ? sub : NULL, kids[i],

@@ -75,7 +75,17 @@ static int handle(struct peer *p, const struct xsd_sockmsg *h, const char *body)
             usleep(300000);
             peer_send(p, XS_READ, h->req_id, 0, "late", 4);
         } else if (!strcmp(body, "/oversize")) {
-            struct xsd_sockmsg o = {XS_READ, h->req_id, 0, XENSTORE_PAYLOAD_MAX + 1};
+            /* longer than the protocol allows, but framed: skipped */
+            static char big[sizeof(struct xsd_sockmsg) + 3 * XENSTORE_PAYLOAD_MAX];
+            struct xsd_sockmsg o = {XS_READ, h->req_id, 0, 3 * XENSTORE_PAYLOAD_MAX};
+            memcpy(big, &o, sizeof o);
+            memset(big + sizeof o, 'x', 3 * XENSTORE_PAYLOAD_MAX);
+            ck_assert_int_eq(write(p->cfd, big, sizeof big), (ssize_t)sizeof big);
+        } else if (!strcmp(body, "/garbage")) {
+            struct xsd_sockmsg o = {XS_READ, h->req_id, 0, 0x7fffffff};
+            ck_assert_int_eq(write(p->cfd, &o, sizeof o), (ssize_t)sizeof o);
+        } else if (!strcmp(body, "/badtype")) {
+            struct xsd_sockmsg o = {XS_INVALID, h->req_id, 0, 0};
             ck_assert_int_eq(write(p->cfd, &o, sizeof o), (ssize_t)sizeof o);
         } else if (!strcmp(body, "/wrongtype")) {
             peer_send(p, XS_WRITE, h->req_id, 0, "OK", 3);
@@ -356,7 +366,25 @@ END_TEST
 START_TEST(oversized_reply_breaks_connection)
 {
     xkl_xs *xs = start();
+    /* framed but too long: that request fails, the connection lives on */
     ck_assert_ptr_null(xkl_xs_read(xs, 0, "/oversize", NULL));
+    ck_assert_int_eq(errno, E2BIG);
+    char *v = xkl_xs_read(xs, 0, "/after", NULL);
+    ck_assert_str_eq(v, "/after");
+    free(v);
+    /* absurd length: framing lost, the connection is given up */
+    ck_assert_ptr_null(xkl_xs_read(xs, 0, "/garbage", NULL));
+    ck_assert_int_eq(errno, EBADMSG);
+    ck_assert_ptr_null(xkl_xs_read(xs, 0, "/after", NULL));
+    ck_assert_int_eq(errno, ECONNRESET);
+    stop(xs);
+}
+END_TEST
+
+START_TEST(bad_type_breaks_connection)
+{
+    xkl_xs *xs = start();
+    ck_assert_ptr_null(xkl_xs_read(xs, 0, "/badtype", NULL));
     ck_assert_int_eq(errno, EBADMSG);
     ck_assert_ptr_null(xkl_xs_read(xs, 0, "/after", NULL));
     ck_assert_int_eq(errno, ECONNRESET);
@@ -522,6 +550,7 @@ int main(void)
     tcase_add_test(tc, events_between_replies);
     tcase_add_test(tc, timeout_and_late_reply);
     tcase_add_test(tc, oversized_reply_breaks_connection);
+    tcase_add_test(tc, bad_type_breaks_connection);
     tcase_add_test(tc, wrong_reply_type);
     tcase_add_test(tc, peer_closes);
     tcase_add_test(tc, transaction_retry);

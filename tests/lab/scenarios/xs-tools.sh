@@ -116,8 +116,16 @@ step "a directory too big for one reply (XS_DIRECTORY_PART)"
 names=()
 for i in $(seq 1 250); do names+=("$T/big/child-with-a-longish-name-$i" "$i"); done
 $REF/xenstore-write "${names[@]}" || fail "ref write big"
-same_out list $T/big
-same_out ls $T/big
+if ref xenstore-list $T/big > /dev/null 2>&1; then
+    same_out list $T/big
+    same_out ls $T/big
+else
+    # oxenstored sends such a listing longer than the protocol allows and
+    # Debian's tools give up; ours skip that reply and use DIRECTORY_PART
+    echo "reference tools cannot list it on this daemon; ours must, whole"
+    [ "$(ours xenstore-list $T/big | wc -l)" = 250 ] || fail "our xenstore-list of 250 children"
+    [ "$(ours xenstore-ls $T/big | wc -l)" = 250 ] || fail "our xenstore-ls of 250 children"
+fi
 $REF/xenstore-rm $T/big
 
 step "write / rm / chmod (resulting tree compared)"
