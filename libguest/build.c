@@ -96,24 +96,40 @@ void *xkg_map_pfns(struct bctx *b, uint64_t pfn, size_t n, const char *what)
     return p;
 }
 
+struct kdest {
+    uint8_t *map;
+    uint64_t base, load_offset, span;
+};
+
+static uint8_t *kernel_dest(void *arg, const struct xkg_segment *s)
+{
+    struct kdest *k = arg;
+    uint64_t at = s->paddr + k->load_offset - k->base;
+    if (at > k->span || s->filesz > k->span - at) {
+        errno = EINVAL;
+        return NULL;
+    }
+    return k->map + at;
+}
+
 int xkg_load_kernel(struct bctx *b, uint64_t first_pfn, uint64_t end_pfn, uint64_t load_offset)
 {
-    /* one mapping of the kernel's span; segments are copied straight from
-     * the (mapped or decompressed) image, bss zeroed in place */
+    /* one mapping of the kernel's span; segments are copied from the
+     * mapped or decompressed image, or decoded straight into it for a
+     * lazily opened one; the rest (bss, gaps) is zeroed */
     size_t n = (size_t)(end_pfn - first_pfn);
     uint8_t *m = xkg_map_pfns(b, first_pfn, n, "kernel");
     if (!m)
         return -1;
-    uint64_t base = first_pfn << XKG_PAGE_SHIFT;
+    struct kdest k = { m, first_pfn << XKG_PAGE_SHIFT, load_offset,
+                       (uint64_t)n << XKG_PAGE_SHIFT };
     memset(m, 0, n << XKG_PAGE_SHIFT);
-    const struct xkg_image_info *in = xkg_image_info(b->cfg->kernel);
-    for (unsigned i = 0; i < in->nr_segments; i++) {
-        const struct xkg_segment *s = xkg_image_segment(b->cfg->kernel, i);
-        uint64_t at = s->paddr + load_offset - base;
-        memcpy(m + at, s->data, (size_t)s->filesz);
-    }
+    char why[300];
+    int rc = xkg_image_read_segments(b->cfg->kernel, kernel_dest, &k, why, sizeof(why));
+    if (rc < 0)
+        xkg_build_fail(b, errno, "load kernel segments: %s", why);
     xkg_unmap(b, m, n);
-    return 0;
+    return rc;
 }
 
 int xkg_ramdisk_open(struct bctx *b)

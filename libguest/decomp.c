@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <lz4.h>
 #include <lzma.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <zlib.h>
@@ -56,187 +57,108 @@ void xkg_buf_free(uint8_t *buf, size_t cap)
         munmap(buf, cap);
 }
 
-struct sink {
-    uint8_t *buf;
-    size_t cap, len;
+/* One decoder, fed from an in-memory input, producing output on demand:
+ * used whole (xkg_decompress) or a chunk at a time straight into guest
+ * memory (xkg_dstream_read). */
+struct xkg_dstream {
+    enum xkg_compression c;
+    const uint8_t *in;
+    size_t inlen, inpos;
+    bool done;
+    uint64_t produced;
+    const char *name;
+    union {
+        z_stream z;
+        lzma_stream x;
+        ZSTD_DStream *zs;
+        bz_stream bz;
+    } u;
+    /* lz4 legacy: one decoded block and how much of it was handed out */
+    uint8_t *blk;
+    size_t blk_len, blk_pos;
+    unsigned blocks;
 };
 
-static int too_big(const struct sink *s, const char *name, const char *what, char *err,
-                   size_t errlen)
+static const char *cname(const struct xkg_dstream *s)
 {
-    errno = EFBIG;
-    xkg_err(err, errlen, "decompress %s (%s): output exceeds the %zu MiB cap", name, what,
-            s->cap >> 20);
-    return -1;
+    return xkg_compression_name(s->c);
 }
 
-static int corrupt(const char *name, const char *what, const char *why, char *err,
-                   size_t errlen)
+static int corrupt(const struct xkg_dstream *s, const char *why, char *err, size_t errlen)
 {
     errno = EINVAL;
-    xkg_err(err, errlen, "decompress %s (%s): corrupt or truncated stream: %s", name, what, why);
+    xkg_err(err, errlen, "decompress %s (%s): corrupt or truncated stream: %s", s->name,
+            cname(s), why);
     return -1;
 }
 
-static int run_gzip(struct sink *s, const uint8_t *in, size_t inlen, const char *name,
-                    char *err, size_t errlen)
+struct xkg_dstream *xkg_dstream_open(enum xkg_compression c, const uint8_t *in, size_t inlen,
+                                     const char *name, char *err, size_t errlen)
 {
-    z_stream z;
-    memset(&z, 0, sizeof(z));
-    if (inflateInit2(&z, 15 + 32) != Z_OK) {
-        errno = ENOMEM;
-        xkg_err(err, errlen, "decompress %s (gzip): inflateInit failed", name);
-        return -1;
+    struct xkg_dstream *s = calloc(1, sizeof(*s));
+    if (!s) {
+        xkg_err(err, errlen, "decompress %s: %s", name, strerror(errno));
+        return NULL;
     }
-    int rc = -1, zr;
-    z.next_in = (Bytef *)in;
-    do {
-        size_t chunk = inlen - (size_t)(z.next_in - in);
-        z.avail_in = chunk > (1u << 30) ? 1u << 30 : (uInt)chunk;
-        size_t room = s->cap - s->len;
-        z.next_out = s->buf + s->len;
-        z.avail_out = room > (1u << 30) ? 1u << 30 : (uInt)room;
-        uInt before = z.avail_out;
-        zr = inflate(&z, Z_NO_FLUSH);
-        s->len += before - z.avail_out;
-        if (zr == Z_STREAM_END) {
-            rc = 0;
-            break;
-        }
-        if (zr == Z_BUF_ERROR && s->len == s->cap) {
-            too_big(s, name, "gzip", err, errlen);
-            break;
-        }
-        if (zr != Z_OK) {
-            corrupt(name, "gzip", z.msg ? z.msg : "unexpected end", err, errlen);
-            break;
-        }
-    } while (1);
-    inflateEnd(&z);
-    return rc;
-}
-
-static int run_lzma(struct sink *s, const uint8_t *in, size_t inlen, bool xz, const char *name,
-                    char *err, size_t errlen)
-{
-    const char *what = xz ? "xz" : "lzma";
-    lzma_stream z = LZMA_STREAM_INIT;
-    lzma_ret r = xz ? lzma_stream_decoder(&z, 1ull << 30, 0) : lzma_alone_decoder(&z, 1ull << 30);
-    if (r != LZMA_OK) {
-        errno = ENOMEM;
-        xkg_err(err, errlen, "decompress %s (%s): decoder init failed (%d)", name, what, (int)r);
-        return -1;
-    }
-    int rc = -1;
-    z.next_in = in;
-    z.avail_in = inlen;
-    z.next_out = s->buf;
-    z.avail_out = s->cap;
-    for (;;) {
-        r = lzma_code(&z, LZMA_FINISH);
-        s->len = s->cap - z.avail_out;
-        if (r == LZMA_STREAM_END) {
-            rc = 0;
-            break;
-        }
-        if (r == LZMA_OK && z.avail_out > 0 && z.avail_in > 0)
-            continue;
-        if (z.avail_out == 0 && (r == LZMA_OK || r == LZMA_BUF_ERROR)) {
-            too_big(s, name, what, err, errlen);
-            break;
-        }
-        /* lzma-alone streams with a known size may end without a marker */
-        if (!xz && r == LZMA_OK && z.avail_in == 0 && s->len > 0) {
-            rc = 0;
-            break;
-        }
-        corrupt(name, what, r == LZMA_BUF_ERROR ? "unexpected end" : "bad data", err, errlen);
+    s->c = c;
+    s->in = in;
+    s->inlen = inlen;
+    s->name = name;
+    bool ok = false;
+    switch (c) {
+    case XKG_COMP_GZIP:
+        ok = inflateInit2(&s->u.z, 15 + 32) == Z_OK;
+        break;
+    case XKG_COMP_XZ:
+    case XKG_COMP_LZMA: {
+        lzma_stream init = LZMA_STREAM_INIT;
+        s->u.x = init;
+        ok = (c == XKG_COMP_XZ ? lzma_stream_decoder(&s->u.x, 1ull << 30, 0)
+                               : lzma_alone_decoder(&s->u.x, 1ull << 30)) == LZMA_OK;
+        s->u.x.next_in = in;
+        s->u.x.avail_in = inlen;
         break;
     }
-    lzma_end(&z);
-    return rc;
+    case XKG_COMP_ZSTD:
+        s->u.zs = ZSTD_createDStream();
+        /* Linux uses --ultra -22 (window up to 128 MiB) */
+        ok = s->u.zs && !ZSTD_isError(ZSTD_DCtx_setParameter(s->u.zs, ZSTD_d_windowLogMax, 27));
+        break;
+    case XKG_COMP_BZIP2:
+        ok = BZ2_bzDecompressInit(&s->u.bz, 0, 0) == BZ_OK;
+        break;
+    case XKG_COMP_LZ4:
+        s->inpos = 4; /* magic */
+        ok = inlen >= 4;
+        break;
+    default:
+        break;
+    }
+    if (!ok) {
+        int known = c != XKG_COMP_NONE && c <= XKG_COMP_LZ4;
+        xkg_dstream_close(s);
+        errno = known ? ENOMEM : EINVAL;
+        xkg_err(err, errlen, "decompress %s: %s", name,
+                known ? "decoder initialisation failed" : "not a compressed stream");
+        return NULL;
+    }
+    return s;
 }
 
-static int run_zstd(struct sink *s, const uint8_t *in, size_t inlen, const char *name,
-                    char *err, size_t errlen)
+void xkg_dstream_close(struct xkg_dstream *s)
 {
-    ZSTD_DStream *z = ZSTD_createDStream();
-    if (!z) {
-        errno = ENOMEM;
-        xkg_err(err, errlen, "decompress %s (zstd): out of memory", name);
-        return -1;
+    if (!s)
+        return;
+    switch (s->c) {
+    case XKG_COMP_GZIP: inflateEnd(&s->u.z); break;
+    case XKG_COMP_XZ:
+    case XKG_COMP_LZMA: lzma_end(&s->u.x); break;
+    case XKG_COMP_ZSTD: ZSTD_freeDStream(s->u.zs); break;
+    case XKG_COMP_BZIP2: BZ2_bzDecompressEnd(&s->u.bz); break;
+    default: break;
     }
-    /* Linux uses --ultra -22 (window up to 128 MiB) */
-    ZSTD_DCtx_setParameter(z, ZSTD_d_windowLogMax, 27);
-    ZSTD_inBuffer ib = { in, inlen, 0 };
-    ZSTD_outBuffer ob = { s->buf, s->cap, 0 };
-    int rc = -1;
-    for (;;) {
-        size_t r = ZSTD_decompressStream(z, &ob, &ib);
-        s->len = ob.pos;
-        if (ZSTD_isError(r)) {
-            corrupt(name, "zstd", ZSTD_getErrorName(r), err, errlen);
-            break;
-        }
-        if (r == 0) {
-            rc = 0;
-            break;
-        }
-        if (ob.pos == ob.size) {
-            too_big(s, name, "zstd", err, errlen);
-            break;
-        }
-        if (ib.pos == ib.size) {
-            corrupt(name, "zstd", "unexpected end", err, errlen);
-            break;
-        }
-    }
-    ZSTD_freeDStream(z);
-    return rc;
-}
-
-static int run_bzip2(struct sink *s, const uint8_t *in, size_t inlen, const char *name,
-                     char *err, size_t errlen)
-{
-    bz_stream z;
-    memset(&z, 0, sizeof(z));
-    if (BZ2_bzDecompressInit(&z, 0, 0) != BZ_OK) {
-        errno = ENOMEM;
-        xkg_err(err, errlen, "decompress %s (bzip2): init failed", name);
-        return -1;
-    }
-    int rc = -1;
-    const uint8_t *ip = in;
-    for (;;) {
-        size_t left = inlen - (size_t)(ip - in);
-        z.next_in = (char *)ip;
-        z.avail_in = left > (1u << 30) ? 1u << 30 : (unsigned)left;
-        size_t room = s->cap - s->len;
-        z.next_out = (char *)s->buf + s->len;
-        z.avail_out = room > (1u << 30) ? 1u << 30 : (unsigned)room;
-        unsigned in0 = z.avail_in, out0 = z.avail_out;
-        int r = BZ2_bzDecompress(&z);
-        ip += in0 - z.avail_in;
-        s->len += out0 - z.avail_out;
-        if (r == BZ_STREAM_END) {
-            rc = 0;
-            break;
-        }
-        if (r != BZ_OK) {
-            corrupt(name, "bzip2", "bad data", err, errlen);
-            break;
-        }
-        if (s->len == s->cap) {
-            too_big(s, name, "bzip2", err, errlen);
-            break;
-        }
-        if (in0 - z.avail_in == 0 && out0 - z.avail_out == 0) {
-            corrupt(name, "bzip2", "unexpected end", err, errlen);
-            break;
-        }
-    }
-    BZ2_bzDecompressEnd(&z);
-    return rc;
+    free(s->blk);
+    free(s);
 }
 
 static uint32_t le32(const uint8_t *p)
@@ -247,82 +169,206 @@ static uint32_t le32(const uint8_t *p)
 /* lz4 legacy frames: magic, then blocks of (le32 size, data), each block
  * up to 8 MiB decompressed; a repeated magic starts a new frame; anything
  * that is not a plausible block (e.g. Linux's appended size) ends it. */
-static int run_lz4(struct sink *s, const uint8_t *in, size_t inlen, const char *name,
-                   char *err, size_t errlen)
+static int lz4_next_block(struct xkg_dstream *s, char *err, size_t errlen)
 {
-    size_t pos = 4;
-    unsigned blocks = 0;
-    while (inlen - pos >= 4) {
-        uint32_t csz = le32(in + pos);
+    for (;;) {
+        if (s->inlen - s->inpos < 4)
+            break;
+        uint32_t csz = le32(s->in + s->inpos);
         if (csz == LZ4_LEGACY_MAGIC) {
-            pos += 4;
+            s->inpos += 4;
             continue;
         }
         if (csz == 0 || csz > (uint32_t)LZ4_compressBound(LZ4_LEGACY_BLOCK) ||
-            csz > inlen - pos - 4) {
-            if (blocks)
+            csz > s->inlen - s->inpos - 4) {
+            if (s->blocks)
                 break; /* trailing data */
-            return corrupt(name, "lz4", "bad block size", err, errlen);
+            return corrupt(s, "bad block size", err, errlen);
         }
-        size_t room = s->cap - s->len;
-        if (room == 0)
-            return too_big(s, name, "lz4", err, errlen);
-        int cap = room > LZ4_LEGACY_BLOCK ? (int)LZ4_LEGACY_BLOCK : (int)room;
-        int r = LZ4_decompress_safe((const char *)in + pos + 4, (char *)s->buf + s->len,
-                                    (int)csz, cap);
-        if (r < 0) {
-            if (room < LZ4_LEGACY_BLOCK)
-                return too_big(s, name, "lz4", err, errlen);
-            return corrupt(name, "lz4", "bad block", err, errlen);
+        if (!s->blk && !(s->blk = malloc(LZ4_LEGACY_BLOCK))) {
+            xkg_err(err, errlen, "decompress %s (lz4): %s", s->name, strerror(errno));
+            return -1;
         }
-        s->len += (size_t)r;
-        pos += 4 + csz;
-        blocks++;
+        int r = LZ4_decompress_safe((const char *)s->in + s->inpos + 4, (char *)s->blk,
+                                    (int)csz, (int)LZ4_LEGACY_BLOCK);
+        if (r < 0)
+            return corrupt(s, "bad block", err, errlen);
+        s->inpos += 4 + csz;
+        s->blk_len = (size_t)r;
+        s->blk_pos = 0;
+        s->blocks++;
+        return 0;
     }
-    if (!blocks)
-        return corrupt(name, "lz4", "no data", err, errlen);
+    if (!s->blocks)
+        return corrupt(s, "no data", err, errlen);
+    s->done = true;
     return 0;
+}
+
+ssize_t xkg_dstream_read(struct xkg_dstream *s, uint8_t *buf, size_t len, char *err,
+                         size_t errlen)
+{
+    size_t got = 0;
+    while (got < len && !s->done) {
+        size_t room = len - got;
+        switch (s->c) {
+        case XKG_COMP_GZIP: {
+            z_stream *z = &s->u.z;
+            size_t left = s->inlen - s->inpos;
+            z->next_in = (Bytef *)s->in + s->inpos;
+            z->avail_in = left > (1u << 30) ? 1u << 30 : (uInt)left;
+            z->next_out = buf + got;
+            z->avail_out = room > (1u << 30) ? 1u << 30 : (uInt)room;
+            uInt in0 = z->avail_in, out0 = z->avail_out;
+            int r = inflate(z, Z_NO_FLUSH);
+            s->inpos += in0 - z->avail_in;
+            got += out0 - z->avail_out;
+            if (r == Z_STREAM_END)
+                s->done = true;
+            else if (r != Z_OK && !(r == Z_BUF_ERROR && z->avail_out == 0))
+                return corrupt(s, z->msg ? z->msg : "unexpected end", err, errlen);
+            else if (in0 == z->avail_in && out0 == z->avail_out)
+                return corrupt(s, "unexpected end", err, errlen);
+            break;
+        }
+        case XKG_COMP_XZ:
+        case XKG_COMP_LZMA: {
+            lzma_stream *x = &s->u.x;
+            x->next_out = buf + got;
+            x->avail_out = room;
+            lzma_ret r = lzma_code(x, LZMA_FINISH);
+            got += room - x->avail_out;
+            if (r == LZMA_STREAM_END)
+                s->done = true;
+            else if (r == LZMA_OK && x->avail_in == 0 && x->avail_out > 0 &&
+                     s->c == XKG_COMP_LZMA && got > 0)
+                s->done = true; /* lzma-alone with a known size and no end marker */
+            else if (r != LZMA_OK && !(r == LZMA_BUF_ERROR && x->avail_out == 0))
+                return corrupt(s, r == LZMA_BUF_ERROR ? "unexpected end" : "bad data", err,
+                               errlen);
+            break;
+        }
+        case XKG_COMP_ZSTD: {
+            ZSTD_inBuffer ib = { s->in, s->inlen, s->inpos };
+            ZSTD_outBuffer ob = { buf + got, room, 0 };
+            size_t r = ZSTD_decompressStream(s->u.zs, &ob, &ib);
+            s->inpos = ib.pos;
+            got += ob.pos;
+            if (ZSTD_isError(r))
+                return corrupt(s, ZSTD_getErrorName(r), err, errlen);
+            if (r == 0)
+                s->done = true; /* one frame; what follows is Linux's size */
+            else if (ob.pos < room && ib.pos == ib.size)
+                return corrupt(s, "unexpected end", err, errlen);
+            break;
+        }
+        case XKG_COMP_BZIP2: {
+            bz_stream *z = &s->u.bz;
+            size_t left = s->inlen - s->inpos;
+            z->next_in = (char *)s->in + s->inpos;
+            z->avail_in = left > (1u << 30) ? 1u << 30 : (unsigned)left;
+            z->next_out = (char *)buf + got;
+            z->avail_out = room > (1u << 30) ? 1u << 30 : (unsigned)room;
+            unsigned in0 = z->avail_in, out0 = z->avail_out;
+            int r = BZ2_bzDecompress(z);
+            s->inpos += in0 - z->avail_in;
+            got += out0 - z->avail_out;
+            if (r == BZ_STREAM_END)
+                s->done = true;
+            else if (r != BZ_OK)
+                return corrupt(s, "bad data", err, errlen);
+            else if (in0 == z->avail_in && out0 == z->avail_out)
+                return corrupt(s, "unexpected end", err, errlen);
+            break;
+        }
+        case XKG_COMP_LZ4: {
+            if (s->blk_pos == s->blk_len) {
+                if (lz4_next_block(s, err, errlen) < 0)
+                    return -1;
+                break;
+            }
+            size_t n = s->blk_len - s->blk_pos < room ? s->blk_len - s->blk_pos : room;
+            memcpy(buf + got, s->blk + s->blk_pos, n);
+            s->blk_pos += n;
+            got += n;
+            break;
+        }
+        default:
+            errno = EINVAL;
+            return -1;
+        }
+    }
+    s->produced += got;
+    return (ssize_t)got;
+}
+
+int xkg_dstream_skip(struct xkg_dstream *s, uint64_t n, char *err, size_t errlen)
+{
+    uint8_t scratch[16384];
+    while (n) {
+        size_t want = n < sizeof(scratch) ? (size_t)n : sizeof(scratch);
+        ssize_t r = xkg_dstream_read(s, scratch, want, err, errlen);
+        if (r < 0)
+            return -1;
+        if (r == 0) {
+            errno = EINVAL;
+            xkg_err(err, errlen, "decompress %s (%s): stream ends early", s->name, cname(s));
+            return -1;
+        }
+        n -= (uint64_t)r;
+    }
+    return 0;
+}
+
+uint64_t xkg_dstream_pos(const struct xkg_dstream *s)
+{
+    return s->produced;
 }
 
 int xkg_decompress(enum xkg_compression c, const uint8_t *in, size_t inlen, size_t max_out,
                    uint8_t **out, size_t *outlen, size_t *outcap,
                    const char *name, char *err, size_t errlen)
 {
-    struct sink s = { NULL, (max_out + XKG_PAGE_SIZE - 1) & ~(size_t)(XKG_PAGE_SIZE - 1), 0 };
-    if (s.cap == 0) {
+    size_t cap = (max_out + XKG_PAGE_SIZE - 1) & ~(size_t)(XKG_PAGE_SIZE - 1);
+    if (cap == 0) {
         errno = EINVAL;
         xkg_err(err, errlen, "decompress %s: zero output cap", name);
         return -1;
     }
-    void *m = mmap(NULL, s.cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+    struct xkg_dstream *s = xkg_dstream_open(c, in, inlen, name, err, errlen);
+    if (!s)
+        return -1;
+    void *m = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
                    -1, 0);
     if (m == MAP_FAILED) {
-        xkg_err(err, errlen, "decompress %s: mmap %zu MiB output buffer: %s", name, s.cap >> 20,
-                strerror(errno));
-        return -1;
-    }
-    s.buf = m;
-    int rc;
-    switch (c) {
-    case XKG_COMP_GZIP: rc = run_gzip(&s, in, inlen, name, err, errlen); break;
-    case XKG_COMP_XZ: rc = run_lzma(&s, in, inlen, true, name, err, errlen); break;
-    case XKG_COMP_LZMA: rc = run_lzma(&s, in, inlen, false, name, err, errlen); break;
-    case XKG_COMP_ZSTD: rc = run_zstd(&s, in, inlen, name, err, errlen); break;
-    case XKG_COMP_BZIP2: rc = run_bzip2(&s, in, inlen, name, err, errlen); break;
-    case XKG_COMP_LZ4: rc = run_lz4(&s, in, inlen, name, err, errlen); break;
-    default:
-        errno = EINVAL;
-        xkg_err(err, errlen, "decompress %s: not a compressed stream", name);
-        rc = -1;
-    }
-    if (rc < 0) {
         int e = errno;
-        munmap(s.buf, s.cap);
+        xkg_err(err, errlen, "decompress %s: mmap %zu MiB output buffer: %s", name, cap >> 20,
+                strerror(e));
+        xkg_dstream_close(s);
         errno = e;
         return -1;
     }
-    *out = s.buf;
-    *outlen = s.len;
-    *outcap = s.cap;
+    ssize_t r = xkg_dstream_read(s, m, cap, err, errlen);
+    if (r >= 0 && (size_t)r == cap && !s->done) {
+        /* full: is there more? */
+        uint8_t probe;
+        ssize_t more = xkg_dstream_read(s, &probe, 1, err, errlen);
+        if (more != 0) {
+            errno = EFBIG;
+            xkg_err(err, errlen, "decompress %s (%s): output exceeds the %zu MiB cap", name,
+                    xkg_compression_name(c), cap >> 20);
+            r = -1;
+        }
+    }
+    int e = errno;
+    xkg_dstream_close(s);
+    if (r < 0) {
+        munmap(m, cap);
+        errno = e;
+        return -1;
+    }
+    *out = m;
+    *outlen = (size_t)r;
+    *outcap = cap;
     return 0;
 }

@@ -110,8 +110,44 @@ static void section_notes(const uint8_t *p, size_t n, bool is64, const struct eh
     }
 }
 
-int xkg_elf_parse(const uint8_t *p, size_t n, struct xkg_image_info *info, struct xkg_elf *elf,
-                  const char *name, char *err, size_t errlen)
+int xkg_elf_need(const uint8_t *p, size_t avail, uint64_t *need)
+{
+    /* header first */
+    if (avail < EI_NIDENT) {
+        *need = EI_NIDENT;
+        return 0;
+    }
+    bool is64 = p[EI_CLASS] == ELFCLASS64;
+    unsigned ehsz = is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
+    if (avail < ehsz) {
+        *need = ehsz;
+        return 0;
+    }
+    uint64_t phoff = is64 ? rd(p + 32, 8) : rd(p + 28, 4);
+    unsigned phentsize = (unsigned)rd(p + (is64 ? 54 : 42), 2);
+    unsigned phnum = (unsigned)rd(p + (is64 ? 56 : 44), 2);
+    unsigned phsz = is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
+    if (phentsize < phsz || phoff > UINT32_MAX)
+        return -1;
+    uint64_t end = phoff + (uint64_t)phnum * phentsize;
+    if (avail < end) {
+        *need = end;
+        return 0;
+    }
+    /* then every PT_NOTE segment */
+    for (unsigned i = 0; i < phnum; i++) {
+        uint32_t type;
+        uint64_t off, va, pa, fsz, msz;
+        phdr(p, is64, phoff + (uint64_t)i * phentsize, &type, &off, &va, &pa, &fsz, &msz);
+        if (type == PT_NOTE && off + fsz >= off && off + fsz > end)
+            end = off + fsz;
+    }
+    *need = end;
+    return 0;
+}
+
+int xkg_elf_parse(const uint8_t *p, size_t n, uint64_t total, struct xkg_image_info *info,
+                  struct xkg_elf *elf, const char *name, char *err, size_t errlen)
 {
     if (n < EI_NIDENT || memcmp(p, ELFMAG, SELFMAG) != 0)
         return bad(name, err, errlen, "no ELF magic (not a kernel image xkit knows)");
@@ -161,7 +197,7 @@ int xkg_elf_parse(const uint8_t *p, size_t n, struct xkg_image_info *info, struc
     info->elf_class = is64 ? 64 : 32;
     info->machine = machine;
     info->elf_entry = e.entry;
-    info->elf_size = n;
+    info->elf_size = total == n ? n : 0;
     info->pstart = info->vstart = UINT64_MAX;
 
     for (unsigned i = 0; i < e.phnum; i++) {
@@ -175,9 +211,9 @@ int xkg_elf_parse(const uint8_t *p, size_t n, struct xkg_image_info *info, struc
         }
         if (type != PT_LOAD || msz == 0)
             continue;
-        if (!span_ok(off, fsz, n))
-            return bad(name, err, errlen, "segment %u's data lies outside the file "
-                       "(truncated image?)", i);
+        if (off > total || fsz > total - off)
+            return bad(name, err, errlen, "segment %u's data lies outside the %s "
+                       "(truncated image?)", i, total == n ? "file" : "size cap");
         if (fsz > msz)
             return bad(name, err, errlen, "segment %u has file size > memory size", i);
         if (pa + msz < pa || va + msz < va)
@@ -189,7 +225,8 @@ int xkg_elf_parse(const uint8_t *p, size_t n, struct xkg_image_info *info, struc
         s->vaddr = va;
         s->filesz = fsz;
         s->memsz = msz;
-        s->data = p + off;
+        s->offset = off;
+        s->data = span_ok(off, fsz, n) ? p + off : NULL; /* NULL: beyond a lazy prefix */
         if (pa < info->pstart)
             info->pstart = pa;
         if (pa + msz > info->pend)

@@ -13,12 +13,101 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int image_parse(xkg_image *img, size_t max_size, char *err, size_t errlen)
+/* Lazy: decompress only as much as the headers and PT_NOTE data need. 1 if
+ * the image is now lazy, 0 if the caller should decompress it whole (no Xen
+ * notes in PT_NOTE segments, segments sharing file bytes, tiny stream),
+ * -1 on error. */
+static int lazy_prefix(xkg_image *img, enum xkg_compression comp, const uint8_t *p, size_t n,
+                       size_t max_size, char *err, size_t errlen)
+{
+    struct xkg_lazy *lz = calloc(1, sizeof(*lz));
+    if (!lz) {
+        xkg_err(err, errlen, "load kernel %s: %s", img->name, strerror(errno));
+        return -1;
+    }
+    lz->ds = xkg_dstream_open(comp, p, n, img->name, err, errlen);
+    if (!lz->ds) {
+        free(lz);
+        return -1;
+    }
+    img->stream = lz;
+    size_t have = 0, cap = 0;
+    uint64_t need = 4096;
+    bool ended = false;
+    for (;;) {
+        if (need > max_size) {
+            errno = EFBIG;
+            xkg_err(err, errlen, "%s: ELF headers/notes lie beyond the %zu MiB cap", img->name,
+                    max_size >> 20);
+            return -1;
+        }
+        if (need > cap) {
+            size_t ncap = (size_t)((need + 4095) & ~4095ull);
+            uint8_t *np = realloc(img->prefix, ncap);
+            if (!np) {
+                xkg_err(err, errlen, "load kernel %s: %s", img->name, strerror(errno));
+                return -1;
+            }
+            img->prefix = np;
+            cap = ncap;
+        }
+        if (have < need) {
+            ssize_t r = xkg_dstream_read(lz->ds, img->prefix + have, cap - have, err, errlen);
+            if (r < 0)
+                return -1;
+            have += (size_t)r;
+            if ((size_t)r < cap - have + (size_t)r)
+                ended = true;
+        }
+        if (ended || have < need)
+            break;
+        uint64_t more;
+        if (xkg_elf_need(img->prefix, have, &more) < 0)
+            break; /* let the full parser say what is wrong */
+        if (more <= have)
+            break;
+        need = more;
+    }
+    img->prefix_len = have;
+    if (ended)
+        return 0; /* small enough to hold whole */
+    if (xkg_elf_parse(img->prefix, have, max_size, &img->info, &img->elf, img->name, err,
+                      errlen) < 0)
+        return -1;
+    if (!img->info.xen.found)
+        return 0;
+    /* streamed segments are read in file order, once */
+    for (unsigned i = 0; i < img->elf.nr_segs; i++)
+        for (unsigned j = 0; j < img->elf.nr_segs; j++) {
+            const struct xkg_segment *a = &img->elf.segs[i], *b = &img->elf.segs[j];
+            if (i != j && a->offset <= b->offset && b->offset < a->offset + a->filesz &&
+                b->offset + b->filesz > have)
+                return 0;
+        }
+    return 1;
+}
+
+static void drop_lazy(xkg_image *img)
+{
+    if (img->stream) {
+        xkg_dstream_close(img->stream->ds);
+        free(img->stream);
+        img->stream = NULL;
+    }
+    free(img->prefix);
+    img->prefix = NULL;
+    img->prefix_len = 0;
+    img->lazy = false;
+}
+
+static int image_parse(xkg_image *img, size_t max_size, bool lazy, char *err, size_t errlen)
 {
     const uint8_t *p = img->file;
     size_t n = img->file_len;
     bool bz = false;
     enum xkg_compression comp = XKG_COMP_NONE;
+    if (!max_size)
+        max_size = XKG_DEFAULT_MAX_KERNEL;
 
     if (!(n >= 4 && !memcmp(p, "\177ELF", 4))) {
         size_t off, len;
@@ -44,18 +133,110 @@ static int image_parse(xkg_image *img, size_t max_size, char *err, size_t errlen
                         img->name);
             return -1;
         }
+        if (lazy) {
+            int r2 = lazy_prefix(img, comp, p, n, max_size, err, errlen);
+            if (r2 < 0)
+                return -1;
+            if (r2 > 0) {
+                img->lazy = true;
+                img->cin = p;
+                img->cin_len = n;
+                img->info.bzimage = bz;
+                img->info.compression = comp;
+                img->info.file_size = img->file_len;
+                uint64_t end = 0;
+                for (unsigned i = 0; i < img->elf.nr_segs; i++)
+                    if (img->elf.segs[i].offset + img->elf.segs[i].filesz > end)
+                        end = img->elf.segs[i].offset + img->elf.segs[i].filesz;
+                img->info.elf_size = (size_t)end;
+                return 0;
+            }
+            drop_lazy(img);
+        }
         size_t dlen;
-        if (xkg_decompress(comp, p, n, max_size ? max_size : XKG_DEFAULT_MAX_KERNEL, &img->dbuf,
-                           &dlen, &img->dbuf_cap, img->name, err, errlen) < 0)
+        if (xkg_decompress(comp, p, n, max_size, &img->dbuf, &dlen, &img->dbuf_cap, img->name,
+                           err, errlen) < 0)
             return -1;
         p = img->dbuf;
         n = dlen;
     }
-    if (xkg_elf_parse(p, n, &img->info, &img->elf, img->name, err, errlen) < 0)
+    if (xkg_elf_parse(p, n, n, &img->info, &img->elf, img->name, err, errlen) < 0)
         return -1;
     img->info.bzimage = bz;
     img->info.compression = comp;
     img->info.file_size = img->file_len;
+    return 0;
+}
+
+int xkg_image_read_segments(const xkg_image *img, xkg_segment_dest_fn *dest, void *arg,
+                            char *err, size_t errlen)
+{
+    /* segments in file order */
+    unsigned order[XKG_MAX_SEGMENTS], n = img->elf.nr_segs;
+    for (unsigned i = 0; i < n; i++)
+        order[i] = i;
+    for (unsigned i = 1; i < n; i++)
+        for (unsigned j = i; j > 0 && img->elf.segs[order[j]].offset <
+                                          img->elf.segs[order[j - 1]].offset; j--) {
+            unsigned t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    struct xkg_dstream *ds = NULL;
+    if (img->lazy) {
+        ds = img->stream->ds;
+        if (!ds || xkg_dstream_pos(ds) != img->prefix_len) {
+            /* used before: decode again from the start */
+            xkg_dstream_close(ds);
+            img->stream->ds = NULL;
+            ds = xkg_dstream_open(img->info.compression, img->cin, img->cin_len, img->name, err,
+                                  errlen);
+            if (!ds || xkg_dstream_skip(ds, img->prefix_len, err, errlen) < 0) {
+                xkg_dstream_close(ds);
+                return -1;
+            }
+            img->stream->ds = ds;
+        }
+    }
+    for (unsigned k = 0; k < n; k++) {
+        const struct xkg_segment *s = &img->elf.segs[order[k]];
+        uint8_t *d = dest(arg, s);
+        if (!d) {
+            xkg_err(err, errlen, "%s: no destination for the segment at physical address "
+                    "%#llx: %s", img->name, (unsigned long long)s->paddr, strerror(errno));
+            return -1;
+        }
+        if (s->data || !s->filesz) {
+            memcpy(d, s->data, (size_t)s->filesz);
+            continue;
+        }
+        /* part inside the prefix, then straight from the decoder */
+        uint64_t done = 0;
+        if (s->offset < img->prefix_len) {
+            done = img->prefix_len - s->offset;
+            memcpy(d, img->prefix + s->offset, (size_t)done);
+        }
+        uint64_t pos = xkg_dstream_pos(ds), at = s->offset + done;
+        if (at < pos) {
+            errno = EINVAL;
+            xkg_err(err, errlen, "%s: segments share file bytes: cannot stream", img->name);
+            return -1;
+        }
+        if (xkg_dstream_skip(ds, at - pos, err, errlen) < 0)
+            return -1;
+        while (done < s->filesz) {
+            ssize_t r = xkg_dstream_read(ds, d + done, (size_t)(s->filesz - done), err, errlen);
+            if (r < 0)
+                return -1;
+            if (r == 0) {
+                errno = EINVAL;
+                xkg_err(err, errlen, "%s: decompressed kernel ends inside segment at offset "
+                        "%#llx: truncated image", img->name, (unsigned long long)s->offset);
+                return -1;
+            }
+            done += (uint64_t)r;
+        }
+    }
     return 0;
 }
 
@@ -67,8 +248,8 @@ static void release_file(xkg_image *img)
     img->file_mapped = false;
 }
 
-xkg_image *xkg_image_load_mem(const void *buf, size_t len, size_t max_size, const char *name,
-                              char *err, size_t errlen)
+static xkg_image *load_mem(const void *buf, size_t len, size_t max_size, const char *name,
+                           bool lazy, char *err, size_t errlen)
 {
     xkg_image *img = calloc(1, sizeof(*img));
     if (!img) {
@@ -78,7 +259,7 @@ xkg_image *xkg_image_load_mem(const void *buf, size_t len, size_t max_size, cons
     snprintf(img->name, sizeof(img->name), "%s", name ? name : "(memory)");
     img->file = buf;
     img->file_len = len;
-    if (image_parse(img, max_size, err, errlen) < 0) {
+    if (image_parse(img, max_size, lazy, err, errlen) < 0) {
         int e = errno;
         xkg_image_free(img);
         errno = e;
@@ -87,7 +268,20 @@ xkg_image *xkg_image_load_mem(const void *buf, size_t len, size_t max_size, cons
     return img;
 }
 
-xkg_image *xkg_image_load(const char *path, size_t max_size, char *err, size_t errlen)
+xkg_image *xkg_image_load_mem(const void *buf, size_t len, size_t max_size, const char *name,
+                              char *err, size_t errlen)
+{
+    return load_mem(buf, len, max_size, name, false, err, errlen);
+}
+
+xkg_image *xkg_image_open_mem(const void *buf, size_t len, size_t max_size, const char *name,
+                              char *err, size_t errlen)
+{
+    return load_mem(buf, len, max_size, name, true, err, errlen);
+}
+
+static xkg_image *load_file(const char *path, size_t max_size, bool lazy, char *err,
+                            size_t errlen)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -129,22 +323,34 @@ xkg_image *xkg_image_load(const char *path, size_t max_size, char *err, size_t e
     img->file = m;
     img->file_len = (size_t)st.st_size;
     img->file_mapped = true;
-    if (image_parse(img, max_size, err, errlen) < 0) {
+    if (image_parse(img, max_size, lazy, err, errlen) < 0) {
         e = errno;
         xkg_image_free(img);
         errno = e;
         return NULL;
     }
-    /* a decompressed image no longer needs its compressed file */
+    /* a decompressed image no longer needs its compressed file (a lazy one
+     * decodes from it later) */
     if (img->dbuf)
         release_file(img);
     return img;
+}
+
+xkg_image *xkg_image_load(const char *path, size_t max_size, char *err, size_t errlen)
+{
+    return load_file(path, max_size, false, err, errlen);
+}
+
+xkg_image *xkg_image_open(const char *path, size_t max_size, char *err, size_t errlen)
+{
+    return load_file(path, max_size, true, err, errlen);
 }
 
 void xkg_image_free(xkg_image *img)
 {
     if (!img)
         return;
+    drop_lazy(img);
     release_file(img);
     xkg_buf_free(img->dbuf, img->dbuf_cap);
     free(img);

@@ -3,6 +3,7 @@
 #define XKGUEST_PRIVATE_H
 #include "config.h"
 #include <stdarg.h>
+#include <sys/types.h>
 #include <xkit/guest.h>
 
 #define XKG_PAGE_SHIFT 12
@@ -23,6 +24,16 @@ int xkg_decompress(enum xkg_compression c, const uint8_t *in, size_t inlen, size
                    uint8_t **out, size_t *outlen, size_t *outcap,
                    const char *name, char *err, size_t errlen);
 void xkg_buf_free(uint8_t *buf, size_t cap);
+/* The same decoders as a stream: read returns bytes produced (0 at the end
+ * of the stream, -1 on error); name must outlive the stream. */
+struct xkg_dstream;
+struct xkg_dstream *xkg_dstream_open(enum xkg_compression c, const uint8_t *in, size_t inlen,
+                                     const char *name, char *err, size_t errlen);
+ssize_t xkg_dstream_read(struct xkg_dstream *s, uint8_t *buf, size_t len, char *err,
+                         size_t errlen);
+int xkg_dstream_skip(struct xkg_dstream *s, uint64_t n, char *err, size_t errlen);
+uint64_t xkg_dstream_pos(const struct xkg_dstream *s);
+void xkg_dstream_close(struct xkg_dstream *s);
 
 /* ---- bzImage (bzimage.c) ---- */
 /* If p looks like an x86 bzImage, set the payload span and return 1; 0 if
@@ -35,8 +46,14 @@ struct xkg_elf {
     unsigned nr_segs;
     struct xkg_segment segs[XKG_MAX_SEGMENTS];
 };
-int xkg_elf_parse(const uint8_t *p, size_t n, struct xkg_image_info *info, struct xkg_elf *elf,
-                  const char *name, char *err, size_t errlen);
+/* p[0..n) is what is at hand of an ELF of total bytes (n == total for a
+ * whole file; a lazy image has only a prefix): offsets are checked against
+ * total, segment data pointers are set only for data inside the prefix. */
+int xkg_elf_parse(const uint8_t *p, size_t n, uint64_t total, struct xkg_image_info *info,
+                  struct xkg_elf *elf, const char *name, char *err, size_t errlen);
+/* Bytes of prefix needed to see the header, program headers and PT_NOTE
+ * data (may grow as more is known); -1 if the header is unusable. */
+int xkg_elf_need(const uint8_t *p, size_t avail, uint64_t *need);
 
 /* ---- Xen notes (xen_notes.c) ---- */
 /* Parse the note records in p[0..n); records that are not Xen's are
@@ -58,6 +75,18 @@ struct xkg_image {
     uint8_t *dbuf;            /* decompressed ELF (anonymous mapping) */
     size_t dbuf_cap;
     char name[256];
+    /* lazy images (xkg_image_open of a compressed kernel): only the prefix
+     * holding headers and notes is decompressed; the rest is decoded
+     * straight into its destination by xkg_image_read_segments */
+    bool lazy;
+    const uint8_t *cin;       /* compressed stream inside file */
+    size_t cin_len;
+    uint8_t *prefix;
+    size_t prefix_len;
+    struct xkg_lazy *stream;  /* mutable decoder state (image is const to builders) */
+};
+struct xkg_lazy {
+    struct xkg_dstream *ds;   /* NULL or positioned at xkg_dstream_pos() */
 };
 
 /* Guest kernel addresses the builders use, resolved from notes + ELF. */

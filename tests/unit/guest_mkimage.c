@@ -4,7 +4,7 @@
  *   guest_mkimage bzimage IN OUT    wrap a (compressed) payload the way an
  *                                   x86 bzImage does, with Linux's appended
  *                                   4-byte size after the payload
- * KINDs: pv64 (PT_NOTE), pvh64 (notes only in a SHT_NOTE section), pv32,
+ * KINDs: pv64 (PT_NOTE), early64 (PT_NOTE before the segments), pvh64 (notes only in a SHT_NOTE section), pv32,
  * plain64 (no Xen notes), legacy64 (__xen_guest section).
  * Segment bytes follow a fixed pattern (seg_byte) the tests check.
  */
@@ -25,6 +25,7 @@
 
 static unsigned char file[0x6000];
 static size_t note_len;
+static size_t note_off = NOTE_OFF;
 
 static unsigned char seg_byte(size_t off)
 {
@@ -33,7 +34,7 @@ static unsigned char seg_byte(size_t off)
 
 static void note(uint32_t type, const void *desc, uint32_t len)
 {
-    unsigned char *p = file + NOTE_OFF + note_len;
+    unsigned char *p = file + note_off + note_len;
     uint32_t h[3] = { 4, len, type };
     memcpy(p, h, 12);
     memcpy(p + 12, "Xen", 4);
@@ -67,6 +68,8 @@ static int make_elf(const char *kind, const char *out)
     int with_notes = strcmp(kind, "plain64") && strcmp(kind, "legacy64");
     int in_section = !strcmp(kind, "pvh64") || !strcmp(kind, "legacy64");
     uint64_t vbase = is64 ? 0xffffffff80000000ull : 0xc0000000ull;
+    if (!strcmp(kind, "early64"))
+        note_off = 0x200; /* right after the program headers, before the segments */
     unsigned w = is64 ? 8 : 4;
 
     for (size_t i = TEXT_OFF; i < DATA_OFF + DATA_FSZ; i++)
@@ -93,8 +96,8 @@ static int make_elf(const char *kind, const char *out)
             note_num(XEN_ELFNOTE_PHYS32_ENTRY, PADDR + 0x20, 4);
         /* a foreign note the parser must skip */
         uint32_t h[3] = { 4, 4, 1 };
-        memcpy(file + NOTE_OFF + note_len, h, 12);
-        memcpy(file + NOTE_OFF + note_len + 12, "GNU\0abcd", 8);
+        memcpy(file + note_off + note_len, h, 12);
+        memcpy(file + note_off + note_len + 12, "GNU\0abcd", 8);
         note_len += 20;
     }
     size_t shoff = 0x5000, size = 0x5400;
@@ -102,7 +105,7 @@ static int make_elf(const char *kind, const char *out)
     const char legacy[] = "GUEST_OS=linux,XEN_VER=xen-3.0,VIRT_BASE=0xffffffff80000000,"
                           "ELF_PADDR_OFFSET=0,HYPERCALL_PAGE=0x201,LOADER=generic";
     if (!strcmp(kind, "legacy64")) {
-        memcpy(file + NOTE_OFF, legacy, sizeof(legacy));
+        memcpy(file + note_off, legacy, sizeof(legacy));
         note_len = sizeof(legacy);
     }
     memcpy(file + 0x4f00, strtab, sizeof(strtab));
@@ -127,7 +130,7 @@ static int make_elf(const char *kind, const char *out)
         ph[1] = (Elf64_Phdr){ PT_LOAD, PF_R | PF_W, DATA_OFF, vbase + PADDR + TEXT_SZ,
                               PADDR + TEXT_SZ, DATA_FSZ, DATA_MSZ, 0x1000 };
         if (!in_section)
-            ph[2] = (Elf64_Phdr){ PT_NOTE, PF_R, NOTE_OFF, 0, 0, note_len, note_len, 4 };
+            ph[2] = (Elf64_Phdr){ PT_NOTE, PF_R, note_off, 0, 0, note_len, note_len, 4 };
         e->e_shoff = shoff;
         e->e_shentsize = sizeof(Elf64_Shdr);
         e->e_shnum = 3;
@@ -135,9 +138,9 @@ static int make_elf(const char *kind, const char *out)
         Elf64_Shdr *sh = (Elf64_Shdr *)(file + shoff);
         if (in_section) {
             if (!strcmp(kind, "legacy64"))
-                sh[1] = (Elf64_Shdr){ 11, SHT_PROGBITS, 0, 0, NOTE_OFF, note_len, 0, 0, 1, 0 };
+                sh[1] = (Elf64_Shdr){ 11, SHT_PROGBITS, 0, 0, note_off, note_len, 0, 0, 1, 0 };
             else
-                sh[1] = (Elf64_Shdr){ 1, SHT_NOTE, 0, 0, NOTE_OFF, note_len, 0, 0, 4, 0 };
+                sh[1] = (Elf64_Shdr){ 1, SHT_NOTE, 0, 0, note_off, note_len, 0, 0, 4, 0 };
         }
         sh[2] = (Elf64_Shdr){ 23, SHT_STRTAB, 0, 0, 0x4f00, sizeof(strtab), 0, 0, 1, 0 };
     } else {
@@ -159,7 +162,7 @@ static int make_elf(const char *kind, const char *out)
                               TEXT_SZ, PF_R | PF_X, 0x1000 };
         ph[1] = (Elf32_Phdr){ PT_LOAD, DATA_OFF, (uint32_t)(vbase + PADDR + TEXT_SZ),
                               PADDR + TEXT_SZ, DATA_FSZ, DATA_MSZ, PF_R | PF_W, 0x1000 };
-        ph[2] = (Elf32_Phdr){ PT_NOTE, NOTE_OFF, 0, 0, (uint32_t)note_len, (uint32_t)note_len,
+        ph[2] = (Elf32_Phdr){ PT_NOTE, (uint32_t)note_off, 0, 0, (uint32_t)note_len, (uint32_t)note_len,
                               PF_R, 4 };
     }
     return write_file(out, file, size);

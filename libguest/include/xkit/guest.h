@@ -91,16 +91,20 @@ struct xkg_image_info {
     uint64_t elf_entry;             /* e_entry */
     uint64_t pstart, pend;          /* physical (paddr) span of PT_LOAD segments */
     uint64_t vstart, vend;          /* virtual span of PT_LOAD segments */
-    size_t elf_size;                /* bytes of the (decompressed) ELF */
+    size_t elf_size;                /* bytes of the (decompressed) ELF; for a lazy
+                                       image: up to the end of the last segment */
     size_t file_size;               /* bytes of the file as given */
     unsigned nr_segments;           /* PT_LOAD segments with memsz > 0 */
     struct xkg_xen_notes xen;
 };
 
 /* One PT_LOAD segment: data[0..filesz) then zeros up to memsz. data points
- * into the image (valid until xkg_image_free). */
+ * into the image (valid until xkg_image_free); it is NULL for the parts of
+ * a lazily opened image (xkg_image_open) that were not decompressed yet:
+ * use xkg_image_read_segments() for those. */
 struct xkg_segment {
     uint64_t paddr, vaddr, filesz, memsz;
+    uint64_t offset;                /* in the (decompressed) ELF */
     const uint8_t *data;
 };
 
@@ -115,7 +119,27 @@ XKG_API xkg_image *xkg_image_load(const char *path, size_t max_size, char *err, 
  * is an uncompressed ELF. name labels error messages. */
 XKG_API xkg_image *xkg_image_load_mem(const void *buf, size_t len, size_t max_size,
                                       const char *name, char *err, size_t errlen);
+/*
+ * Open a kernel lazily: like xkg_image_load, but a compressed kernel is
+ * decompressed only as far as its ELF headers and PT_NOTE notes; segment
+ * bytes beyond that are decoded later, once, straight into their
+ * destination (guest memory, for xkg_build) by xkg_image_read_segments.
+ * Uncompressed ELFs are mapped as with xkg_image_load. Falls back to a whole
+ * decompression when the notes are only in section headers.
+ */
+XKG_API xkg_image *xkg_image_open(const char *path, size_t max_size, char *err, size_t errlen);
+XKG_API xkg_image *xkg_image_open_mem(const void *buf, size_t len, size_t max_size,
+                                      const char *name, char *err, size_t errlen);
 XKG_API void xkg_image_free(xkg_image *img);
+
+/* Where segment s's filesz bytes go (NULL: stop, with errno set). */
+typedef uint8_t *xkg_segment_dest_fn(void *arg, const struct xkg_segment *s);
+/* Deliver every segment's file bytes, in file order, to dest(arg, s): from
+ * the image when at hand, else decoded straight into the destination. Works
+ * any number of times (a lazy image decodes again from the start). Not
+ * thread-safe for one image. */
+XKG_API int xkg_image_read_segments(const xkg_image *img, xkg_segment_dest_fn *dest, void *arg,
+                                    char *err, size_t errlen);
 XKG_API const struct xkg_image_info *xkg_image_info(const xkg_image *img);
 /* Segment i (0 <= i < nr_segments), or NULL. */
 XKG_API const struct xkg_segment *xkg_image_segment(const xkg_image *img, unsigned i);
