@@ -167,8 +167,15 @@ char **xkl_xs_directory(xkl_xs *xs, xkl_xs_tx tx, const char *path, unsigned *nu
     struct xs_iov iov[] = {STR(path)};
     char *body;
     uint32_t len;
-    if (xs_request(xs, tx, XS_DIRECTORY, iov, 1, &body, &len, "directory", path) < 0)
-        return errno == E2BIG ? directory_part(xs, tx, path, num) : NULL;
+    if (xs_request(xs, tx, XS_DIRECTORY, iov, 1, &body, &len, "directory", path) < 0) {
+        if (errno != E2BIG)
+            return NULL;
+        char **vec = directory_part(xs, tx, path, num);
+        if (!vec && (errno == ENOSYS || errno == EINVAL)) /* e.g. oxenstored 4.17 */
+            fail(xs, E2BIG, "directory",
+                 path); /* the listing's size, not the fallback, is the problem */
+        return vec;
+    }
     unsigned n;
     char **vec = xs_wire_parse_strings(body, len, &n);
     free(body);

@@ -106,14 +106,16 @@ static int handle(struct peer *p, const struct xsd_sockmsg *h, const char *body)
             reply_str(p, h, "OK");
         return 0;
     case XS_DIRECTORY:
-        if (!strcmp(body, "/big"))
+        if (!strcmp(body, "/big") || !strcmp(body, "/big-nopart"))
             reply_err(p, h, "E2BIG");
         else
             peer_send(p, XS_DIRECTORY, h->req_id, 0, "a\0b\0", 4);
         return 0;
     case XS_DIRECTORY_PART: {
         const char *off = body + strlen(body) + 1;
-        if (!strcmp(off, "0"))
+        if (!strcmp(body, "/big-nopart"))
+            reply_err(p, h, "EINVAL"); /* a daemon without DIRECTORY_PART */
+        else if (!strcmp(off, "0"))
             peer_send(p, h->type, h->req_id, 0, "5\0c0\0c1\0", 8);
         else if (!strcmp(off, "6"))
             peer_send(p, h->type, h->req_id, 0, "5\0c2\0\0", 6);
@@ -458,6 +460,9 @@ START_TEST(directories)
     ck_assert_str_eq(d[2], "c2");
     ck_assert_ptr_null(d[3]);
     free(d);
+    ck_assert_ptr_null(xkl_xs_directory(xs, 0, "/big-nopart", &n));
+    ck_assert_int_eq(errno, E2BIG);
+    ck_assert_str_eq(xkl_xs_error(xs), "xenstore directory /big-nopart: Argument list too long (E2BIG)");
     stop(xs);
 }
 END_TEST
