@@ -21,8 +21,9 @@ echo "$perms" | grep -q '^/xk-perm/secret = "s3cret"   (n0)$' || fail "secret pe
 step "a guest initramfs with our tools"
 mkdir root
 (cd root && gzip -dc "$XK_LINUX/initrd.gz" | cpio -id 2>/dev/null) || fail "unpack guest initrd"
-libs=$(LD_LIBRARY_PATH=/usr/local/lib /lib64/ld-linux-x86-64.so.2 --list "$X" "$XK_BIN/xs_labcheck" |
-       awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u)
+libs=$(for f in "$X" "$XK_BIN/xs_labcheck"; do
+           LD_LIBRARY_PATH=/usr/local/lib /lib64/ld-linux-x86-64.so.2 --list "$f"
+       done | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u)
 for f in $libs "$X" "$XK_BIN/xs_labcheck"; do
     mkdir -p "root$(dirname "$f")" && cp -L "$f" "root$f" || fail "copy $f"
 done
@@ -36,7 +37,7 @@ mount -t devtmpfs devtmpfs /dev
 for m in $(cat /lib/modules/order); do insmod "$m" 2>/dev/null; done
 export LD_LIBRARY_PATH=/usr/local/lib
 C=$(ls /xk/bin/xs_labcheck 2>/dev/null || echo /xs_labcheck)
-echo "XS-PERM-BEGIN domid=$(cat /sys/hypervisor/uuid 2>/dev/null)"
+echo "XS-PERM-BEGIN uuid=$(cat /sys/hypervisor/uuid 2>/dev/null)"
 $C try read /xk-perm/secret
 $C try write /local/domain/0/xk-intruder x
 $C try read /xk-perm/public
