@@ -5,27 +5,7 @@
 # by xenconsoled), sleeps without burning CPU until destroyed, and carries
 # out poweroff, crash and reboot with the right shutdown reason (the other
 # reasons' actions are "preserve", so a wrong reason leaves the domain).
-if [ -r /xk/lib.sh ]; then
-    . /xk/lib.sh
-else    # the bare xenlab recipe: the few helpers used here
-    fail() { echo "FAIL: $*" >&2; exit 1; }
-    step() { echo "--- $*"; }
-    wait_for() {
-        local n=$(($1 * 5)); shift
-        while ! "$@" >/dev/null 2>&1; do
-            n=$((n - 1)); [ $n -gt 0 ] || return 1
-            usleep 200000
-        done
-    }
-    console_log() { echo "/var/log/xen/console/guest-$1.log"; }
-    wait_console() {
-        local f; f=$(console_log "$1")
-        wait_for "$3" grep -q "$2" "$f" || { echo "console of $1:"; tail -n 20 "$f" 2>/dev/null; return 1; }
-        grep -m1 "$2" "$f" | tr -d '\r'
-    }
-    now() { cut -d' ' -f1 /proc/uptime; }
-    elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
-fi
+. /xk/lib.sh
 REF_XL=${REF_XL:-xl}
 XK_GUESTS=${XK_GUESTS:-/xk/guests}
 
