@@ -14,7 +14,8 @@
  *
  * At exit each process appends one line to $XK_COUNT_OUT:
  *   pid=N hypercalls=N domctl=N sysctl=N privcmd_other=N xs=N xs_tx=N
- *   xs_watch=N evtchn=N gntdev=N
+ *   xs_watch=N evtchn=N gntdev=N, then the non-zero details:
+ *   hc.<hypercall>=N domctl.<cmd>=N sysctl.<cmd>=N xs.<request>=N
  * A forked child starts from zero. Processes that exec or _exit write
  * nothing (the bench counts spawns from /proc/stat instead).
  *
@@ -50,6 +51,54 @@ static const char *const names[C_N] = {
     "xs_watch", "evtchn", "gntdev",
 };
 static uint64_t counts[C_N];
+
+/* details: per hypercall, domctl/sysctl command and xenstore request type */
+#define NHC 64
+#define NDOMCTL 128
+#define NSYSCTL 64
+#define NXS 32
+static uint64_t hc_by_op[NHC], domctl_by_cmd[NDOMCTL], sysctl_by_cmd[NSYSCTL], xs_by_type[NXS];
+
+static const char *const hc_names[NHC] = {
+    [12] = "memory_op", [13] = "multicall", [17] = "xen_version", [20] = "grant_table_op",
+    [24] = "vcpu_op", [26] = "mmuext_op", [27] = "xsm_op", [29] = "sched_op",
+    [32] = "event_channel_op", [33] = "physdev_op", [34] = "hvm_op", [35] = "sysctl",
+    [36] = "domctl", [41] = "dm_op", [42] = "hypfs_op",
+};
+static const char *const domctl_names[NDOMCTL] = {
+    [1] = "createdomain", [2] = "destroydomain", [3] = "pausedomain", [4] = "unpausedomain",
+    [5] = "getdomaininfo", [9] = "setvcpuaffinity", [11] = "max_mem", [12] = "setvcpucontext",
+    [14] = "getvcpuinfo", [15] = "max_vcpus", [16] = "scheduler_op", [17] = "setdomainhandle",
+    [22] = "hypercall_init", [24] = "settimeoffset", [25] = "getvcpuaffinity",
+    [33] = "gethvmcontext", [34] = "sethvmcontext", [35] = "set_address_size",
+    [49] = "set_cpuid", [51] = "set_machine_address_size", [58] = "disable_migrate",
+    [60] = "settscinfo", [68] = "setnodeaffinity", [69] = "getnodeaffinity",
+    [70] = "set_max_evtchn", [74] = "setvnumainfo", [80] = "set_gnttab_limits",
+    [81] = "vuart_op", [82] = "get_cpu_policy", [83] = "set_cpu_policy",
+    [85] = "get_paging_mempool_size", [86] = "set_paging_mempool_size",
+};
+static const char *const sysctl_names[NSYSCTL] = {
+    [1] = "readconsole", [3] = "physinfo", [4] = "sched_id", [6] = "getdomaininfolist",
+    [9] = "availheap", [16] = "cputopoinfo", [17] = "numainfo", [18] = "cpupool_op",
+    [19] = "scheduler_op", [22] = "pcitopoinfo", [25] = "get_cpu_levelling_caps",
+    [26] = "get_cpu_featureset", [29] = "get_cpu_policy",
+};
+static const char *const xs_names[NXS] = {
+    [XS_CONTROL] = "control", [XS_DIRECTORY] = "directory", [XS_READ] = "read",
+    [XS_GET_PERMS] = "get_perms", [XS_WATCH] = "watch", [XS_UNWATCH] = "unwatch",
+    [XS_TRANSACTION_START] = "tx_start", [XS_TRANSACTION_END] = "tx_end",
+    [XS_INTRODUCE] = "introduce", [XS_RELEASE] = "release",
+    [XS_GET_DOMAIN_PATH] = "get_domain_path", [XS_WRITE] = "write", [XS_MKDIR] = "mkdir",
+    [XS_RM] = "rm", [XS_SET_PERMS] = "set_perms", [XS_IS_DOMAIN_INTRODUCED] = "is_introduced",
+    [XS_RESUME] = "resume", [XS_SET_TARGET] = "set_target",
+    [XS_RESET_WATCHES] = "reset_watches", [XS_DIRECTORY_PART] = "directory_part",
+};
+
+static void bump_in(uint64_t *v, size_t n, uint64_t i)
+{
+    if (i < n)
+        __atomic_add_fetch(&v[i], 1, __ATOMIC_RELAXED);
+}
 
 /* device numbers of the Xen character devices (0 when absent) */
 static dev_t rdev_privcmd, rdev_xenbus, rdev_evtchn, rdev_gntdev;
@@ -135,6 +184,7 @@ static void xs_feed(int fd, const unsigned char *p, size_t n)
             s->have = 0;
             s->body_left = m.len;
             bump(C_XS);
+            bump_in(xs_by_type, NXS, m.type);
             if (m.type == XS_TRANSACTION_START)
                 bump(C_XS_TX);
             else if (m.type == XS_WATCH)
@@ -167,10 +217,20 @@ int ioctl(int fd, unsigned long req, ...)
         if (req == IOCTL_PRIVCMD_HYPERCALL) {
             bump(C_HC);
             const privcmd_hypercall_t *h = arg;
-            if (h && h->op == __HYPERVISOR_domctl)
+            /* domctl and sysctl pass one buffer whose first word is the
+             * command; both toolstacks hand us their own valid buffers */
+            const uint32_t *cmd = h ? (const uint32_t *)(uintptr_t)h->arg[0] : NULL;
+            if (h)
+                bump_in(hc_by_op, NHC, h->op);
+            if (h && h->op == __HYPERVISOR_domctl) {
                 bump(C_DOMCTL);
-            else if (h && h->op == __HYPERVISOR_sysctl)
+                if (cmd)
+                    bump_in(domctl_by_cmd, NDOMCTL, *cmd);
+            } else if (h && h->op == __HYPERVISOR_sysctl) {
                 bump(C_SYSCTL);
+                if (cmd)
+                    bump_in(sysctl_by_cmd, NSYSCTL, *cmd);
+            }
         } else {
             bump(C_PRIV_OTHER);
         }
@@ -230,6 +290,10 @@ ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 static void child_reset(void)
 {
     memset(counts, 0, sizeof counts);
+    memset(hc_by_op, 0, sizeof hc_by_op);
+    memset(domctl_by_cmd, 0, sizeof domctl_by_cmd);
+    memset(sysctl_by_cmd, 0, sizeof sysctl_by_cmd);
+    memset(xs_by_type, 0, sizeof xs_by_type);
     memset(streams, 0, sizeof streams);
 }
 
@@ -243,16 +307,38 @@ __attribute__((constructor)) static void count_init(void)
     pthread_atfork(NULL, NULL, child_reset);
 }
 
+/* Append " kind.name=N" for every non-zero counter (name or number). */
+static int details(char *line, size_t size, int len, const char *kind, const uint64_t *v,
+                   const char *const *nm, size_t n)
+{
+    for (size_t i = 0; i < n && len > 0 && (size_t)len < size; i++) {
+        uint64_t c = __atomic_load_n(&v[i], __ATOMIC_RELAXED);
+        if (!c)
+            continue;
+        if (nm[i])
+            len += snprintf(line + len, size - (size_t)len, " %s.%s=%llu", kind, nm[i],
+                            (unsigned long long)c);
+        else
+            len += snprintf(line + len, size - (size_t)len, " %s.%zu=%llu", kind, i,
+                            (unsigned long long)c);
+    }
+    return len;
+}
+
 __attribute__((destructor)) static void count_report(void)
 {
     const char *out = getenv("XK_COUNT_OUT");
     if (!out || !*out)
         return;
-    char line[512];
+    char line[4096];
     int len = snprintf(line, sizeof line, "pid=%ld", (long)getpid());
     for (int i = 0; i < C_N && len > 0 && (size_t)len < sizeof line; i++)
         len += snprintf(line + len, sizeof line - (size_t)len, " %s=%llu", names[i],
                         (unsigned long long)__atomic_load_n(&counts[i], __ATOMIC_RELAXED));
+    len = details(line, sizeof line, len, "hc", hc_by_op, hc_names, NHC);
+    len = details(line, sizeof line, len, "domctl", domctl_by_cmd, domctl_names, NDOMCTL);
+    len = details(line, sizeof line, len, "sysctl", sysctl_by_cmd, sysctl_names, NSYSCTL);
+    len = details(line, sizeof line, len, "xs", xs_by_type, xs_names, NXS);
     if (len <= 0 || (size_t)len >= sizeof line - 1)
         return;
     line[len++] = '\n';

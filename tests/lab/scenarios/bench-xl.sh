@@ -5,11 +5,15 @@
 # more under the xk_count.so preload to count what it cost: process/thread
 # clones (from /proc/stat), hypercalls and xenstore requests (round trips).
 # An operation our xl does not have is printed n/a; the scenario fails only
-# when a command that exists errors out.
-# lab-timeout: 300
+# when a command that exists errors out. "help" is the floor: starting the
+# program (exec, dynamic linking) without touching Xen.
+# lab-timeout: 240
 . /xk/lib.sh
-N=${XL_BENCH_N:-7}      # repetitions of the quick commands
-NC=${XL_BENCH_NC:-3}    # timed create/destroy cycles per guest type and tool
+N=${XL_BENCH_N:-9}      # repetitions of the quick commands
+NC=${XL_BENCH_NC:-4}    # timed create/destroy cycles per guest type and tool
+NW=${XL_BENCH_WARM:-2}  # untimed PV cycles per tool first: Xen scrubs free RAM
+                        # in the background for a minute after boot, which
+                        # slows the first creates several times over
 COUNT=$XK_BIN/xk_count.so
 [ -r "$COUNT" ] || fail "xk_count.so missing from $XK_BIN"
 [ -r "$XK_GUESTS/xk-pv" ] && [ -r "$XK_GUESTS/xk-pvh" ] || fail "test kernels missing"
@@ -17,7 +21,7 @@ COUNT=$XK_BIN/xk_count.so
 tool() { if [ "$1" = ours ]; then echo "$XL"; else echo "$REF_XL"; fi; }
 # has CMD: our xl lists CMD in its help
 OUR_CMDS=$($XL help 2>&1 | awk 'NR > 3 { print $1 }')
-has() { printf '%s\n' "$OUR_CMDS" | grep -qx -- "$1"; }
+has() { [ "$1" = help ] || printf '%s\n' "$OUR_CMDS" | grep -qx -- "$1"; }
 
 # forks: the kernel's count of clones since boot, read without forking
 forks() { local k v; while read -r k v _; do [ "$k" = processes ] && { FORKS=$v; return; }; done < /proc/stat; }
@@ -44,7 +48,7 @@ declare -A SAMPLES
 run_timed() {
     local op=$1 who=$2 t0 t1; shift 2
     t0=${EPOCHREALTIME/./}
-    "$@" > out.last 2> err.last || { cat err.last; fail "$op ($who): '$*' failed"; }
+    "$@" > out.last 2> err.last || [ "$op" = help ] || { cat err.last; fail "$op ($who): '$*' failed"; }
     t1=${EPOCHREALTIME/./}
     SAMPLES[$op.$who]+=" $(( (10#$t1 - 10#$t0) / 10 ))"
 }
@@ -53,7 +57,7 @@ run_counted() {
     local op=$1 who=$2 f0; shift 2
     rm -f "cnt.$op.$who"
     forks; f0=$FORKS
-    LD_PRELOAD=$COUNT XK_COUNT_OUT=$PWD/cnt.$op.$who "$@" > out.last 2> err.last ||
+    LD_PRELOAD=$COUNT XK_COUNT_OUT=$PWD/cnt.$op.$who "$@" > out.last 2> err.last || [ "$op" = help ] ||
         { cat err.last; fail "$op ($who): '$*' failed under the counter"; }
     forks
     # a monitor/daemon left behind reports when it ends: keep only what the
@@ -61,9 +65,10 @@ run_counted() {
     [ -e "cnt.$op.$who" ] && mv "cnt.$op.$who" "snap.$op.$who"
     echo "$op.$who clones=$((FORKS - f0 - 1))" >> clones
 }
-median() {   # samples in 1/100 ms -> "12.34"
+median() {   # samples in 1/100 ms -> "12.3"
     printf '%s\n' $1 | sort -n | awk '{ v[NR] = $1 } END { if (NR) printf "%.1f", v[int((NR + 1) / 2)] / 100 }'
 }
+best() { printf '%s\n' $1 | sort -n | awk 'NR == 1 { printf "%.1f", $1 / 100 }'; }
 
 step "sanity: the counter against libctrl's own counters (xl -v info)"
 rm -f cnt.check
@@ -81,6 +86,23 @@ LD_PRELOAD=$COUNT XK_COUNT_OUT=$PWD/cnt.check $XENSTORE read /local/domain/0/nam
 echo "xenstore requests for one read (Debian's tool, then ours): $(sed 's/.* xs=\([0-9]*\).*/\1/' cnt.check | tr '\n' ' ')"
 sed -n 1p cnt.check | grep -q ' xs=[1-9]' || fail "the preload saw no xenstore request of xenstore-read"
 
+step "cost units: exec floor, dynamic loader, one xenstore round trip"
+for ((r = 0; r < N; r++)); do run_timed floor any /bin/busybox true; done
+echo "exec of a static binary (busybox true): median $(median "${SAMPLES[floor.any]}") ms"
+for who in ours ref; do
+    LD_DEBUG=statistics "$(tool $who)" help > /dev/null 2> ld.$who
+    echo "$who xl, dynamic loader:" \
+        "$(sed -n 's/.*total startup time in dynamic loader: *//p' ld.$who | head -n1);" \
+        "$(sed -n 's/.*number of relocations: *//p' ld.$who | head -n1) relocations"
+done
+echo "our xl loads $(LD_TRACE_LOADED_OBJECTS=1 $XL 2>/dev/null | grep -c '=>') shared objects," \
+     "Debian's $(LD_TRACE_LOADED_OBJECTS=1 $REF_XL 2>/dev/null | grep -c '=>')"
+if [ -x "$XK_BIN/xs_bench" ]; then
+    "$XK_BIN/xs_bench" 1000 /xk-bench-xl/key > xs.rate || fail "xs_bench"
+    /usr/bin/xenstore-rm /xk-bench-xl
+    awk '$1 == "read" || $1 == "write" { printf "xenstore %s round trip: %.0f us\n", $1, 1e6 / $2 }' xs.rate
+fi
+
 step "one running guest per tool for the quick commands"
 for who in ours ref; do
     cfg bench-$who pv
@@ -90,7 +112,7 @@ wait_console bench-ours XK-GUEST-SLEEP 60 || fail "bench-ours did not boot"
 wait_console bench-ref XK-GUEST-SLEEP 60 || fail "bench-ref did not boot"
 
 # quick operations: OP|our command args|reference args  (D = the tool's own guest)
-QUICK=("info|info|info" "list|list|list" "list -l|list -l D|list -l D" "domid|domid D|domid D"
+QUICK=("help|help|help" "info|info|info" "list|list|list" "list -l|list -l D|list -l D" "domid|domid D|domid D"
        "pause|pause D|pause D" "unpause|unpause D|unpause D")
 declare -A NA
 step "quick commands, $N runs each, tools interleaved"
@@ -126,6 +148,17 @@ marker_wait() {
     t1=${EPOCHREALTIME/./}
     SAMPLES[$3.$4]+=" $(( (10#$t1 - 10#$2) / 10 ))"
 }
+
+step "warm-up: $NW untimed PV create/destroy cycles per tool"
+for ((r = 0; r < NW; r++)); do
+    for who in ours ref; do
+        name=w-$who-$r
+        cfg "$name" pv
+        $(tool $who) create -q "$name.cfg" > /dev/null 2>&1 || fail "warm-up create $name"
+        wait_console "$name" XK-GUEST-UP 30 > /dev/null || fail "$name did not boot"
+        $REF_XL destroy "$name" || fail "warm-up destroy $name"
+    done
+done
 
 step "create/destroy cycles: $NC timed + 1 counted per type and tool"
 has create || { NA[create pv]=1; NA[create pvh]=1; }
@@ -169,26 +202,37 @@ counts() {
 }
 
 echo
-echo "xl latency, median of $N runs (create/destroy: $NC), ms; ratio = ours / reference (< 1: we are faster)"
+echo "xl latency in ms, median of $N runs (create/destroy: $NC); ratio = ours / reference (< 1: we are faster); best = fastest run"
 echo "counts from one extra run: clones = processes+threads started, hc = hypercalls, xs = xenstore requests (transactions)"
-printf '%-18s %10s %10s %6s | %6s %6s %10s | %6s %6s %10s\n' operation ours reference ratio \
-    "clones" "hc" "xs(tx)" "clones" "hc" "xs(tx)"
-printf '%-18s %10s %10s %6s | %-24s | %-24s\n' "" "" "" "" "ours" "reference"
-for op in info list "list -l" domid pause unpause "create pv" "create pv -> up" "destroy pv" \
+printf '%-18s %9s %9s %6s %15s | %6s %5s %8s | %6s %5s %8s\n' operation ours reference ratio \
+    "best ours/ref" "clones" "hc" "xs(tx)" "clones" "hc" "xs(tx)"
+printf '%-18s %9s %9s %6s %15s | %-22s | %-22s\n' "" "" "" "" "" "ours" "reference"
+for op in help info list "list -l" domid pause unpause "create pv" "create pv -> up" "destroy pv" \
           "create pvh" "create pvh -> up" "destroy pvh" "shutdown -w"; do
     if [ "$op" = "shutdown -w" ]; then
-        printf '%-18s %10s %10s %6s   (xk.mode=sleep guests have no PV control driver: destroy is timed)\n' "$op" n/a n/a -
+        printf '%-18s %9s %9s %6s   (xk.mode=sleep guests have no PV control driver: destroy is timed)\n' "$op" n/a n/a -
         continue
     fi
     if [ -n "${NA[$op]:-}" ] || [ -z "${SAMPLES[$op.ours]:-}" ]; then
-        printf '%-18s %10s %10s %6s\n' "$op" n/a "$(median "${SAMPLES[$op.ref]:-}")" -
+        printf '%-18s %9s %9s %6s\n' "$op" n/a "$(median "${SAMPLES[$op.ref]:-}")" -
         continue
     fi
     o=$(median "${SAMPLES[$op.ours]}"); f=$(median "${SAMPLES[$op.ref]}")
     ratio=$(awk -v a="$o" -v b="$f" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
+    bb="$(best "${SAMPLES[$op.ours]}")/$(best "${SAMPLES[$op.ref]}")"
     case $op in *"-> up") co="- - -"; cr="- - -" ;; *) co=$(counts "$op" ours); cr=$(counts "$op" ref) ;; esac
     # shellcheck disable=SC2086
-    printf '%-18s %10s %10s %6s | %6s %6s %10s | %6s %6s %10s\n' "$op" "$o" "$f" "$ratio" $co $cr
+    printf '%-18s %9s %9s %6s %15s | %6s %5s %8s | %6s %5s %8s\n' "$op" "$o" "$f" "$ratio" "$bb" $co $cr
+done
+echo
+echo "what the counted run did (hypercalls by kind, domctl/sysctl commands, xenstore requests by type):"
+for f in snap.*; do
+    op=${f#snap.}
+    awk -v op="$op" '{ for (i = 2; i <= NF; i++) if ($i ~ /^(hc|domctl|sysctl|xs)\./) { split($i, kv, "="); s[kv[1]] += kv[2] } }
+        END { line = sprintf("  %-16s", op); n = 0; for (k in s) keys[++n] = k
+              for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (keys[j] < keys[i]) { t = keys[i]; keys[i] = keys[j]; keys[j] = t }
+              for (i = 1; i <= n; i++) line = line " " keys[i] "=" s[keys[i]]
+              print line }' "$f"
 done
 echo
 echo "samples (1/100 ms):"
