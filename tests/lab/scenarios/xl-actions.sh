@@ -8,7 +8,7 @@
 # inspect xenstore with Debian's tools (the reference), not ours
 PATH=$REF_BIN:$PATH
 
-STATEDIR=/usr/local/var/lib/xkit
+STATEDIR=/var/lib/xkit
 cfg() {   # cfg NAME TYPE MODE [lines...]
     local name=$1 type=$2 mode=$3; shift 3
     printf '%s\n' "name = \"$name\"" "type = \"$type\"" "kernel = \"$XK_GUESTS/xk-$type\"" \

@@ -11,7 +11,7 @@ PATH=$REF_BIN:$PATH
 # paused XL NAME: the p of the State column is set
 paused() { $1 list "$2" | awk 'NR == 2 { exit !(substr($5, 3, 1) == "p") }'; }
 
-STATEDIR=/usr/local/var/lib/xkit
+STATEDIR=/var/lib/xkit
 cfg() {   # cfg NAME TYPE MODE [lines...]
     local name=$1 type=$2 mode=$3; shift 3
     printf '%s\n' "name = \"$name\"" "type = \"$type\"" "kernel = \"$XK_GUESTS/xk-$type\"" \

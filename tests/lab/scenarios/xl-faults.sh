@@ -9,7 +9,7 @@
 # inspect xenstore with Debian's tools (the reference), not ours
 PATH=$REF_BIN:$PATH
 
-STATEDIR=/usr/local/var/lib/xkit
+STATEDIR=/var/lib/xkit
 for type in pv pvh; do
     printf '%s\n' "name = \"flt-$type\"" "type = \"$type\"" "kernel = \"$XK_GUESTS/xk-$type\"" \
         "memory = 32" 'extra = "xk.mode=sleep"' 'tsc_mode = "native"' > flt-$type.cfg
