@@ -153,7 +153,7 @@ static int handle(struct peer *p, const struct xsd_sockmsg *h, const char *body)
         return 0;
     case XS_GET_DOMAIN_PATH: {
         char b[64];
-        snprintf(b, sizeof b, "/local/domain/%s", body);
+        snprintf(b, sizeof b, "/local/domain/%.16s", body);
         reply_str(p, h, b);
         return 0;
     }
