@@ -32,6 +32,25 @@ static int ver_string(xkc_handle *h, unsigned cmd, const char *what, char *out, 
     return 0;
 }
 
+/* Creating a domain needs only this string (can the kernel boot here?):
+ * one hypercall instead of the nine of xkc_xen_version(). */
+int xkc_xen_capabilities(xkc_handle *h, char *buf, size_t len)
+{
+    if (!buf || len == 0)
+        return xkci_fail(h, EINVAL, "xen_version capabilities: no buffer");
+    /* XENVER_capabilities always writes a xen_capabilities_info_t (1024
+     * bytes): read it whole, then give the caller what fits. */
+    char caps[sizeof(xen_capabilities_info_t) + 1];
+    if (ver_string(h, XENVER_capabilities, "capabilities", caps,
+                   sizeof(xen_capabilities_info_t)) < 0)
+        return -1;
+    if (strlen(caps) >= len)
+        return xkci_fail(h, ENOSPC, "xen_version capabilities: \"%s\" needs %zu bytes, "
+                         "the buffer has %zu", caps, strlen(caps) + 1, len);
+    memcpy(buf, caps, strlen(caps) + 1);
+    return 0;
+}
+
 int xkc_xen_version(xkc_handle *h, struct xkc_xen_version *v)
 {
     memset(v, 0, sizeof *v);

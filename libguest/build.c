@@ -226,13 +226,19 @@ int xkg_build(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cfg,
                 "is 1023", xkg_type_name(cfg->type), domid, strlen(cfg->cmdline));
         return -1;
     }
-    struct xkc_xen_version v;
-    if (xkc_xen_version(h, &v) < 0) {
-        xkg_err(err, errlen, "build %s guest (domain %u): xen_version: %s",
-                xkg_type_name(cfg->type), domid, xkc_error(h));
-        return -1;
+    /* Only the capabilities matter here; the caller usually read them
+     * already to check the kernel before creating the domain. */
+    char caps[1024];
+    const char *xen_caps = cfg->xen_caps;
+    if (!xen_caps) {
+        if (xkc_xen_capabilities(h, caps, sizeof caps) < 0) {
+            xkg_err(err, errlen, "build %s guest (domain %u): xen_version: %s",
+                    xkg_type_name(cfg->type), domid, xkc_error(h));
+            return -1;
+        }
+        xen_caps = caps;
     }
-    if (xkg_image_check(cfg->kernel, cfg->type, v.capabilities, err, errlen) < 0)
+    if (xkg_image_check(cfg->kernel, cfg->type, xen_caps, err, errlen) < 0)
         return -1;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);

@@ -35,6 +35,7 @@ struct cstate {
     unsigned max_vcpus, avail_vcpus;
     struct xkg_build_result br;
     double start_time;
+    char xen_caps[1024];   /* XENVER_capabilities, read once by run_kernel */
 };
 
 static bool is_pvh(const struct cstate *s)
@@ -112,10 +113,9 @@ static int run_kernel(struct cstate *s)
     s->img = xkg_image_load(s->dc->b_info.kernel, 0, err, sizeof err);
     if (!s->img)
         return xkl__err(s->ctx, errno, "create %s: %s", s->dc->c_info.name, err);
-    struct xkc_xen_version v;
-    if (xkc_xen_version(xc, &v) < 0)
+    if (xkc_xen_capabilities(xc, s->xen_caps, sizeof s->xen_caps) < 0)
         return xkl__err_xc(s->ctx, "create: xen version");
-    if (xkg_image_check(s->img, is_pvh(s) ? XKG_TYPE_PVH : XKG_TYPE_PV, v.capabilities, err,
+    if (xkg_image_check(s->img, is_pvh(s) ? XKG_TYPE_PVH : XKG_TYPE_PV, s->xen_caps, err,
                         sizeof err) < 0)
         return xkl__err(s->ctx, errno, "create %s: %s", s->dc->c_info.name, err);
     return 0;
@@ -229,8 +229,7 @@ static int write_layout(struct cstate *s, bool built)
     if (r < 0)
         xkl__err(s->ctx, ENOMEM, "create %s: xenstore layout: %s", in.name, strerror(ENOMEM));
     else if ((r = xkl__layout_write(s->ctx, &l)) < 0)
-        xkl__err(s->ctx, errno, "create %s (domain %u): writing xenstore: %s", in.name, s->domid,
-                 xkl_xs_error(s->ctx->xs));
+        xkl__err_wrap(s->ctx, "create %s (domain %u): writing xenstore", in.name, s->domid);
     xkl__layout_dispose(&l);
     return r;
 }
@@ -263,6 +262,7 @@ static int run_build(struct cstate *s)
     bc.cmdline = s->dc->b_info.cmdline;
     bc.mem_kb = s->target_kb;
     bc.nr_vcpus = s->max_vcpus;
+    bc.xen_caps = s->xen_caps;   /* already read by run_kernel */
     if (xkg_build(s->ctx->xc, s->domid, &bc, &s->br, err, sizeof err) < 0)
         return xkl__err(s->ctx, errno, "create %s (domain %u): %s", s->dc->c_info.name, s->domid, err);
     struct timeval tv;

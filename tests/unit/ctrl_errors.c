@@ -85,6 +85,9 @@ START_TEST(host_calls)
     uint32_t idx = 0;
     char buf[64], *text;
     EXPECT(xkc_xen_version(h, &v), EBADF, "xen_version version", NULL);
+    EXPECT(xkc_xen_capabilities(h, buf, sizeof buf), EBADF, "xen_version capabilities", NULL);
+    EXPECT(xkc_xen_capabilities(h, NULL, sizeof buf), EINVAL, "xen_version capabilities", NULL);
+    EXPECT(xkc_xen_capabilities(h, buf, 0), EINVAL, "xen_version capabilities", NULL);
     EXPECT(xkc_physinfo(h, &pi), EBADF, "sysctl physinfo", NULL);
     EXPECT(xkc_sched_id(h, &u), EBADF, "sysctl sched_id", NULL);
     EXPECT(xkc_free_cpus(h, &u), EBADF, "sysctl physinfo", NULL);

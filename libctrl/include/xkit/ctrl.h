@@ -108,6 +108,9 @@ struct xkc_xen_version {
     uint64_t virt_start;       /* platform parameters */
 };
 XKC_API int xkc_xen_version(xkc_handle *h, struct xkc_xen_version *v);
+/* Only XENVER_capabilities (one hypercall), NUL-terminated into buf; -1 with
+ * EINVAL for no buffer, ENOSPC when len is too small (1024 always fits). */
+XKC_API int xkc_xen_capabilities(xkc_handle *h, char *buf, size_t len);
 
 /* ------------------------------------------------------------------------ */
 /* sysctl: host                                                             */

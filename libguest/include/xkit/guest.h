@@ -173,6 +173,8 @@ struct xkg_build_cfg {
     uint32_t console_domid;         /* backend domains (0 = dom0) */
     uint32_t xenstore_domid;
     bool no_superpages;             /* populate with 4 KiB pages only */
+    const char *xen_caps;           /* XENVER_capabilities if the caller has it
+                                     * already; NULL: xkg_build() reads it */
 };
 /* Defaults: PV, 1 vcpu, backends in dom0. */
 XKG_API void xkg_build_cfg_init(struct xkg_build_cfg *cfg, enum xkg_type type);
