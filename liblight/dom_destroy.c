@@ -18,8 +18,11 @@ int xkl__destroy(xkl_ctx *ctx, uint32_t domid)
 {
     if (domid == 0)
         return xkl__err(ctx, EINVAL, "destroy domain 0: refusing to destroy dom0");
-    struct xkl_dominfo di;
-    if (xkl__info(ctx, domid, &di) < 0)
+    /* Only "does it exist" and its UUID are needed: one domctl, not the
+     * whole xkl__info() (which also reads the name from xenstore). */
+    xkc_handle *xc = xkl__xc(ctx);
+    struct xkc_dominfo ci;
+    if (!xc || xkc_domain_info(xc, domid, &ci) < 0)
         return xkl__err(ctx, errno, "destroy domain %u: %s", domid, strerror(errno));
     xkl_xs *xs = xkl__xs(ctx);
     if (!xs)
@@ -28,7 +31,7 @@ int xkl__destroy(xkl_ctx *ctx, uint32_t domid)
     snprintf(path, sizeof path, "/local/domain/%u/vm", domid);
     char *vm = xkl_xs_read(xs, XKL_XS_TX_NONE, path, NULL);
     char uuid[37];
-    uuid_text(di.uuid, uuid);
+    uuid_text(ci.handle, uuid);
     if (xkc_domain_destroy(ctx->xc, domid) < 0 && errno != ESRCH) {
         int e = errno;
         xkl__err(ctx, e, "destroy domain %u: %s", domid, xkc_error(ctx->xc));
@@ -41,8 +44,7 @@ int xkl__destroy(xkl_ctx *ctx, uint32_t domid)
     if (r < 0)
         xkl__err(ctx, ENOMEM, "destroy domain %u: %s", domid, strerror(ENOMEM));
     else if ((r = xkl__layout_write(ctx, &l)) < 0)
-        xkl__err(ctx, errno, "destroy domain %u: removing its xenstore nodes: %s", domid,
-                 xkl_xs_error(xs));
+        xkl__err_wrap(ctx, "destroy domain %u: removing its xenstore nodes", domid);
     xkl__layout_dispose(&l);
     free(vm);
     if (xkl__state_remove(ctx, uuid, domid) < 0)

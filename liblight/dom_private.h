@@ -92,7 +92,12 @@ int xkl__layout_make(struct xkl__layout *l, const struct xkl__layout_in *in);
 int xkl__layout_built(struct xkl__layout *l, const struct xkl__layout_in *in);
 /* Every path the toolstack owns for domid (removed on destroy). */
 int xkl__layout_owned(struct xkl__layout *l, uint32_t domid, const char *vm_path);
-/* Write l in one transaction (retried on conflicts). */
+/* implied[i] (n entries): node i need not be made, a later node of the
+ * layout creates it with the same permissions (pure, for write and tests). */
+void xkl__layout_implied(const struct xkl__layout *l, bool *implied);
+/* Write l in one transaction (retried on conflicts). On failure the
+ * context's error is the xenstore message naming the first failing request,
+ * e.g. "xenstore write /local/domain/5/name: Permission denied (EACCES)". */
 int xkl__layout_write(xkl_ctx *ctx, const struct xkl__layout *l);
 
 /* ---- persisted configs (state.c) ---- */

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xen/io/xs_wire.h>
 
 void xkl__layout_init(struct xkl__layout *l)
 {
@@ -221,26 +222,170 @@ int xkl__layout_owned(struct xkl__layout *l, uint32_t domid, const char *vm_path
     return 0;
 }
 
-struct write_arg {
-    const struct xkl__layout *l;
-};
-
-static int write_tx(xkl_xs *xs, xkl_xs_tx tx, void *p)
+/* a is b or an ancestor of b */
+static bool path_covers(const char *a, const char *b)
 {
-    const struct xkl__layout *l = ((struct write_arg *)p)->l;
-    for (size_t i = 0; i < l->nrm; i++)
-        if (xkl_xs_rm(xs, tx, l->rm[i]) < 0 && errno != ENOENT)
-            return -1;
+    size_t n = strlen(a);
+    return !strncmp(a, b, n) && (b[n] == '\0' || b[n] == '/');
+}
+
+static bool perms_equal(const struct xkl__node *a, const struct xkl__node *b)
+{
+    if (a->nperms != b->nperms)
+        return false;
+    for (unsigned i = 0; i < a->nperms; i++)
+        if (a->perms[i].domid != b->perms[i].domid || a->perms[i].perm != b->perms[i].perm)
+            return false;
+    return true;
+}
+
+/*
+ * A directory node need not be made when a later node of the layout is
+ * below it: xenstored creates it on that write, with its parent's
+ * permissions. That gives the same node only when
+ *   - it is new: at or below a path the layout removed first (an older
+ *     node would keep its old permissions instead of getting ours);
+ *   - its parent is an earlier node of the layout (so exists by then with
+ *     known permissions) and it inherits, or its own permissions are the
+ *     parent's.
+ */
+void xkl__layout_implied(const struct xkl__layout *l, bool *implied)
+{
     for (size_t i = 0; i < l->n; i++) {
         const struct xkl__node *nd = &l->v[i];
-        int r = nd->value ? xkl_xs_write(xs, tx, nd->path, nd->value, strlen(nd->value))
-                          : xkl_xs_mkdir(xs, tx, nd->path);
-        if (r < 0)
-            return -1;
-        if (nd->nperms && xkl_xs_set_perms(xs, tx, nd->path, nd->perms, nd->nperms) < 0)
-            return -1;
+        implied[i] = false;
+        if (nd->value)
+            continue;
+        bool fresh = false;
+        for (size_t r = 0; r < l->nrm && !fresh; r++)
+            fresh = path_covers(l->rm[r], nd->path);
+        if (!fresh)
+            continue;
+        bool child_later = false;
+        for (size_t j = i + 1; j < l->n && !child_later; j++)
+            child_later = path_covers(nd->path, l->v[j].path) && strcmp(nd->path, l->v[j].path);
+        if (!child_later)
+            continue;
+        const char *slash = strrchr(nd->path, '/');
+        size_t plen = slash ? (size_t)(slash - nd->path) : 0;
+        for (size_t a = 0; a < i; a++) {
+            const struct xkl__node *pa = &l->v[a];
+            if (strlen(pa->path) == plen && !strncmp(pa->path, nd->path, plen)) {
+                implied[i] = nd->nperms == 0 || (pa->nperms && perms_equal(pa, nd));
+                break;
+            }
+        }
     }
-    return 0;
+}
+
+/* One request of the batch: what it was for, to report the first that
+ * failed by its path. */
+struct sent {
+    uint32_t id;
+    const char *op;
+    const char *path;
+    bool enoent_ok;       /* removing what is not there is fine */
+};
+
+struct write_arg {
+    const struct xkl__layout *l;
+    const bool *implied;
+    struct sent *sent;    /* room for nrm + 2 * n requests */
+    char msg[512];        /* the first failure of the last try, "" if none */
+};
+
+/* payload: path NUL [data] */
+static int send_req(xkl_xs *xs, xkl_xs_tx tx, unsigned type, const char *path,
+                    const void *data, size_t dlen, char *buf, struct sent *s)
+{
+    size_t plen = strlen(path) + 1;
+    if (plen + dlen > XENSTORE_PAYLOAD_MAX) {
+        errno = E2BIG;
+        return -1;
+    }
+    memcpy(buf, path, plen);
+    if (dlen)
+        memcpy(buf + plen, data, dlen);
+    return xkl_xs_send(xs, tx, type, buf, plen + dlen, &s->id);
+}
+
+/*
+ * The whole batch is sent before any reply is read: xenstored answers in
+ * order, and the transaction costs one round trip instead of one per
+ * request. Every reply is collected (so none is left pending on the
+ * handle); the first failure is the one reported.
+ */
+static int write_tx(xkl_xs *xs, xkl_xs_tx tx, void *p)
+{
+    struct write_arg *a = p;
+    const struct xkl__layout *l = a->l;
+    a->msg[0] = '\0';
+    char buf[XENSTORE_PAYLOAD_MAX];
+    size_t ns = 0;
+    int err = 0;
+    const char *err_op = NULL, *err_path = NULL;
+    for (size_t i = 0; i < l->nrm && !err; i++) {
+        struct sent *s = &a->sent[ns];
+        *s = (struct sent){ 0, "rm", l->rm[i], true };
+        if (send_req(xs, tx, XS_RM, l->rm[i], NULL, 0, buf, s) < 0)
+            err = errno, err_op = s->op, err_path = s->path;
+        else
+            ns++;
+    }
+    for (size_t i = 0; i < l->n && !err; i++) {
+        const struct xkl__node *nd = &l->v[i];
+        if (a->implied[i])
+            continue;
+        struct sent *s = &a->sent[ns];
+        *s = (struct sent){ 0, nd->value ? "write" : "mkdir", nd->path, false };
+        int r = nd->value ? send_req(xs, tx, XS_WRITE, nd->path, nd->value,
+                                     strlen(nd->value), buf, s)
+                          : send_req(xs, tx, XS_MKDIR, nd->path, NULL, 0, buf, s);
+        if (r < 0) {
+            err = errno, err_op = s->op, err_path = s->path;
+            break;
+        }
+        ns++;
+        if (!nd->nperms)
+            continue;
+        /* path NUL perm NUL perm NUL */
+        char pb[64];
+        size_t used = 0;
+        for (unsigned k = 0; k < nd->nperms; k++) {
+            int n = xkl_xs_perm_format(&nd->perms[k], pb + used, sizeof pb - used);
+            if (n < 0) {
+                err = errno;
+                break;
+            }
+            used += (size_t)n + 1;
+        }
+        s = &a->sent[ns];
+        *s = (struct sent){ 0, "set perms", nd->path, false };
+        if (err || send_req(xs, tx, XS_SET_PERMS, nd->path, pb, used, buf, s) < 0) {
+            err = errno, err_op = s->op, err_path = s->path;
+            break;
+        }
+        ns++;
+    }
+    for (size_t i = 0; i < ns; i++) {
+        void *reply = xkl_xs_recv(xs, a->sent[i].id, NULL);
+        if (reply) {
+            free(reply);
+        } else if (!err && !(a->sent[i].enoent_ok && errno == ENOENT)) {
+            err = errno ? errno : EIO;
+            err_op = a->sent[i].op;
+            err_path = a->sent[i].path;
+        }
+    }
+    if (!err)
+        return 0;
+    /* worded like the client's own messages */
+    const char *name = strerrorname_np(err);
+    snprintf(a->msg, sizeof a->msg, "xenstore %s %s: %s%s%s%s", err_op ? err_op : "write",
+             err_path ? err_path : "", strerror(err), name ? " (" : "", name ? name : "",
+             name ? ")" : "");
+    errno = err;
+    return -1;
 }
 
 int xkl__layout_write(xkl_ctx *ctx, const struct xkl__layout *l)
@@ -248,8 +393,22 @@ int xkl__layout_write(xkl_ctx *ctx, const struct xkl__layout *l)
     xkl_xs *xs = xkl__xs(ctx);
     if (!xs)
         return -1;
-    struct write_arg a = { l };
-    if (xkl_xs_tx_retry(xs, 16, write_tx, &a) < 0)
-        return xkl__err_xs(ctx, "xenstore layout");
-    return 0;
+    bool *implied = calloc(l->n ? l->n : 1, sizeof(*implied));
+    struct sent *sent = calloc(l->nrm + 2 * l->n + 1, sizeof(*sent));
+    if (!implied || !sent) {
+        free(implied);
+        free(sent);
+        return xkl__err(ctx, ENOMEM, "xenstore layout: %s", strerror(ENOMEM));
+    }
+    xkl__layout_implied(l, implied);
+    struct write_arg a = { l, implied, sent, "" };
+    int r = 0;
+    if (xkl_xs_tx_retry(xs, 16, write_tx, &a) < 0) {
+        /* a request of the batch failed, or else the transaction itself */
+        int e = errno ? errno : EIO;
+        r = xkl__err(ctx, e, "%s", a.msg[0] ? a.msg : xkl_xs_error(xs));
+    }
+    free(implied);
+    free(sent);
+    return r;
 }

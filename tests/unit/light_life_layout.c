@@ -167,6 +167,78 @@ START_TEST(built_pvh_has_no_image)
 }
 END_TEST
 
+/* Which directories the write may leave to xenstored (it creates them
+ * with the parent's permissions when a child is written). */
+static bool implied_of(const struct xkl__layout *l, const bool *imp, const char *path)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (!strcmp(l->v[i].path, path))
+            return imp[i];
+    ck_abort_msg("%s not in the layout", path);
+    return false;
+}
+
+START_TEST(implied_directories)
+{
+    struct xkl__layout l;
+    struct xkl__layout_in in;
+    bool imp[128];
+    in_init(&in, false);
+    xkl__layout_init(&l);
+    ck_assert_int_eq(xkl__layout_make(&l, &in), 0);
+    ck_assert_uint_le(l.n, 128);
+    xkl__layout_implied(&l, imp);
+    /* control has the domain directory's perms and children follow */
+    ck_assert(implied_of(&l, imp, "/local/domain/7/control"));
+    /* perms differ from /local/domain (not in the layout) */
+    ck_assert(!implied_of(&l, imp, "/local/domain/7"));
+    /* no child in this layout: cpu, memory, device, /libxl/7/device */
+    ck_assert(!implied_of(&l, imp, "/local/domain/7/cpu"));
+    ck_assert(!implied_of(&l, imp, "/local/domain/7/memory"));
+    ck_assert(!implied_of(&l, imp, "/libxl/7/device"));
+    /* guest-owned: perms differ from the parent's */
+    ck_assert(!implied_of(&l, imp, "/local/domain/7/control/shutdown"));
+    ck_assert(!implied_of(&l, imp, "/local/domain/7/data"));
+    /* values are always written */
+    ck_assert(!implied_of(&l, imp, "/local/domain/7/name"));
+    xkl__layout_dispose(&l);
+
+    /* after the build nothing is implied: cpu/memory exist already and the
+     * console backend directories have perms other than their parents' */
+    xkl__layout_init(&l);
+    ck_assert_int_eq(xkl__layout_built(&l, &in), 0);
+    ck_assert_uint_le(l.n, 128);
+    xkl__layout_implied(&l, imp);
+    for (size_t i = 0; i < l.n; i++)
+        ck_assert_msg(!imp[i], "%s implied", l.v[i].path);
+    xkl__layout_dispose(&l);
+
+    /* hand-made: an inheriting directory below a new parent is implied; the
+     * same without the removal (an old node keeps its perms) is not */
+    char *rm[] = { (char *)"/a" };
+    struct xkl__node v[] = {
+        { (char *)"/a", NULL, { { 0, XKL_XS_PERM_NONE } }, 1 },
+        { (char *)"/a/b", NULL, { { 0, 0 } }, 0 },
+        { (char *)"/a/b/c", (char *)"x", { { 0, 0 } }, 0 },
+        { (char *)"/a/d", NULL, { { 0, XKL_XS_PERM_NONE } }, 1 },
+        { (char *)"/a/d/e", (char *)"y", { { 0, 0 } }, 0 },
+        { (char *)"/a/f", NULL, { { 3, XKL_XS_PERM_NONE } }, 1 },
+        { (char *)"/a/f/g", (char *)"z", { { 0, 0 } }, 0 },
+    };
+    struct xkl__layout h = { v, sizeof v / sizeof *v, sizeof v / sizeof *v, rm, 1 };
+    xkl__layout_implied(&h, imp);
+    ck_assert(!imp[0]);   /* its parent is not in the layout */
+    ck_assert(imp[1]);    /* inherits, child follows */
+    ck_assert(!imp[2]);
+    ck_assert(imp[3]);    /* same perms as /a */
+    ck_assert(!imp[5]);   /* owned by 3: must be set */
+    h.nrm = 0;
+    xkl__layout_implied(&h, imp);
+    for (size_t i = 0; i < h.n; i++)
+        ck_assert(!imp[i]);
+}
+END_TEST
+
 START_TEST(owned_paths)
 {
     struct xkl__layout l;
@@ -378,6 +450,7 @@ int main(void)
     tcase_add_test(tc, built_pv);
     tcase_add_test(tc, built_pvh_has_no_image);
     tcase_add_test(tc, owned_paths);
+    tcase_add_test(tc, implied_directories);
     tcase_add_test(tc, state_letters);
     tcase_add_test(tc, state_save_load_remove);
     tcase_add_test(tc, state_save_error_names_path);
