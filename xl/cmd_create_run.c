@@ -20,7 +20,9 @@ static void print_diags(const xkl_diags *d)
         fprintf(stderr, "%s\n", d->v[i].text);
 }
 
-static xkl_domain_config *load(const char *file, char *const *ov, size_t nov)
+/* *name: the domain's name as the config sets it (malloc'd; NULL when the
+ * config does not spell it as one plain setting) */
+static xkl_domain_config *load(const char *file, char *const *ov, size_t nov, char **name)
 {
     xkl_diags d;
     xkl_diags_init(&d);
@@ -31,6 +33,8 @@ static xkl_domain_config *load(const char *file, char *const *ov, size_t nov)
         ok = xkl_cfg_override(cfg, ov[i], &d) == 0;
     if (ok)
         dc = xkl_domain_config_from_cfg(cfg, &d);
+    const char *n = dc ? xkl_cfg_get_atom(cfg, "name") : NULL;
+    *name = n ? strdup(n) : NULL;
     print_diags(&d);
     if (!dc && d.nerrors == 0)
         xl_err("create: %s: %s", file, strerror(errno));
@@ -104,12 +108,14 @@ int xl_create_run(const char *file, char *const *ov, size_t nov, const struct xl
 {
     if (!o->quiet)
         fprintf(stderr, "Parsing config from %s\n", file);
-    xkl_domain_config *dc = load(file, ov, nov);
+    char *cfg_name = NULL;
+    xkl_domain_config *dc = load(file, ov, nov, &cfg_name);
     if (!dc)
         return XL_FAIL;
     xkl_ctx *ctx = xl_ctx_open();
     if (!ctx) {
         xkl_domain_config_free(dc);
+        free(cfg_name);
         return XL_FAIL;
     }
     uint32_t domid;
@@ -121,8 +127,12 @@ int xl_create_run(const char *file, char *const *ov, size_t nov, const struct xl
         rc = xl_ctx_fail(ctx);
         goto out;
     }
+    /* the monitor's log is named after the domain: the config gave the
+     * name, so ask the hypervisor only when the config spelt it otherwise */
     struct xkl_dominfo di;
-    if (xkl_domain_info(ctx, domid, &di) < 0)
+    if (cfg_name)
+        snprintf(di.name, sizeof di.name, "%s", cfg_name);
+    else if (xkl_domain_info(ctx, domid, &di) < 0)
         snprintf(di.name, sizeof di.name, "domain-%u", domid);
     if (!o->foreground && o->monitor && spawn_monitor(ctx, domid, di.name) < 0)
         rc = XL_FAIL;
@@ -135,6 +145,7 @@ int xl_create_run(const char *file, char *const *ov, size_t nov, const struct xl
     if (o->foreground && o->monitor)
         rc = xkl_domain_monitor(ctx, &domid) < 0 ? xl_ctx_fail(ctx) : rc;
 out:
+    free(cfg_name);
     xkl_domain_config_free(dc);
     xkl_ctx_close(ctx);
     return rc;
