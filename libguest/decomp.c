@@ -7,6 +7,7 @@
  */
 #include "private.h"
 #include <bzlib.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <lz4.h>
 #include <lzma.h>
@@ -57,6 +58,45 @@ void xkg_buf_free(uint8_t *buf, size_t cap)
         munmap(buf, cap);
 }
 
+/*
+ * The decompression libraries are loaded when a kernel needs one, not
+ * linked: every xl command would otherwise map all five at start-up, and
+ * only create reads compressed kernels. Their headers still give the types
+ * and constants; the functions come from dlsym into the decoder's own
+ * table, and the decoder owns the library handle (dlclose on close).
+ */
+struct codec_lib {
+    const char *soname, *package;   /* the Debian package that ships it */
+    const char *syms[6];            /* NULL-terminated */
+};
+
+static const struct codec_lib *codec_lib(enum xkg_compression c)
+{
+    static const struct codec_lib z = {
+        "libz.so.1", "zlib1g", { "inflateInit2_", "inflate", "inflateEnd" } };
+    static const struct codec_lib x = {
+        "liblzma.so.5", "liblzma5",
+        { "lzma_stream_decoder", "lzma_alone_decoder", "lzma_code", "lzma_end" } };
+    static const struct codec_lib zs = {
+        "libzstd.so.1", "libzstd1",
+        { "ZSTD_createDStream", "ZSTD_DCtx_setParameter", "ZSTD_decompressStream",
+          "ZSTD_isError", "ZSTD_getErrorName", "ZSTD_freeDStream" } };
+    static const struct codec_lib bz = {
+        "libbz2.so.1.0", "libbz2-1.0",
+        { "BZ2_bzDecompressInit", "BZ2_bzDecompress", "BZ2_bzDecompressEnd" } };
+    static const struct codec_lib lz4 = {
+        "liblz4.so.1", "liblz4-1", { "LZ4_decompress_safe" } };
+    switch (c) {
+    case XKG_COMP_GZIP: return &z;
+    case XKG_COMP_XZ:
+    case XKG_COMP_LZMA: return &x;
+    case XKG_COMP_ZSTD: return &zs;
+    case XKG_COMP_BZIP2: return &bz;
+    case XKG_COMP_LZ4: return &lz4;
+    default: return NULL;
+    }
+}
+
 /* One decoder, fed from an in-memory input, producing output on demand:
  * used whole (xkg_decompress) or a chunk at a time straight into guest
  * memory (xkg_dstream_read). */
@@ -73,6 +113,37 @@ struct xkg_dstream {
         ZSTD_DStream *zs;
         bz_stream bz;
     } u;
+    void *lib;                      /* dlopen handle of the codec's library */
+    bool started;                   /* u holds a decoder to end */
+    union {                         /* the library's functions (codec_lib order) */
+        struct {
+            int (*init2)(z_streamp, int, const char *, int);
+            int (*inflate)(z_streamp, int);
+            int (*end)(z_streamp);
+        } z;
+        struct {
+            lzma_ret (*stream_decoder)(lzma_stream *, uint64_t, uint32_t);
+            lzma_ret (*alone_decoder)(lzma_stream *, uint64_t);
+            lzma_ret (*code)(lzma_stream *, lzma_action);
+            void (*end)(lzma_stream *);
+        } x;
+        struct {
+            ZSTD_DStream *(*create)(void);
+            size_t (*set_param)(ZSTD_DCtx *, ZSTD_dParameter, int);
+            size_t (*decompress)(ZSTD_DStream *, ZSTD_outBuffer *, ZSTD_inBuffer *);
+            unsigned (*is_error)(size_t);
+            const char *(*error_name)(size_t);
+            size_t (*free)(ZSTD_DStream *);
+        } zs;
+        struct {
+            int (*init)(bz_stream *, int, int);
+            int (*decompress)(bz_stream *);
+            int (*end)(bz_stream *);
+        } bz;
+        struct {
+            int (*decompress_safe)(const char *, char *, int, int);
+        } lz4;
+    } f;
     /* lz4 legacy: one decoded block and how much of it was handed out */
     uint8_t *blk;
     size_t blk_len, blk_pos;
@@ -92,6 +163,59 @@ static int corrupt(const struct xkg_dstream *s, const char *why, char *err, size
     return -1;
 }
 
+/* Load the codec's library into s->lib and its functions into s->f. */
+static int load_codec(struct xkg_dstream *s, char *err, size_t errlen)
+{
+    const struct codec_lib *cl = codec_lib(s->c);
+    if (!cl)
+        return 0;
+    void *sym[6] = { 0 };
+    s->lib = dlopen(cl->soname, RTLD_NOW | RTLD_LOCAL);
+    if (!s->lib) {
+        const char *why = dlerror();
+        errno = ELIBACC;
+        xkg_err(err, errlen, "decompress %s (%s): cannot load %s (Debian package %s): %s",
+                s->name, cname(s), cl->soname, cl->package, why ? why : "not found");
+        return -1;
+    }
+    for (size_t i = 0; i < 6 && cl->syms[i]; i++) {
+        dlerror();
+        sym[i] = dlsym(s->lib, cl->syms[i]);
+        if (!sym[i]) {
+            const char *why = dlerror();
+            errno = ELIBBAD;
+            xkg_err(err, errlen, "decompress %s (%s): %s has no %s: %s", s->name, cname(s),
+                    cl->soname, cl->syms[i], why ? why : "missing");
+            return -1;
+        }
+    }
+#define SET(field, i) ((field) = (__typeof__(field))sym[i])
+    switch (s->c) {
+    case XKG_COMP_GZIP:
+        SET(s->f.z.init2, 0); SET(s->f.z.inflate, 1); SET(s->f.z.end, 2);
+        break;
+    case XKG_COMP_XZ:
+    case XKG_COMP_LZMA:
+        SET(s->f.x.stream_decoder, 0); SET(s->f.x.alone_decoder, 1);
+        SET(s->f.x.code, 2); SET(s->f.x.end, 3);
+        break;
+    case XKG_COMP_ZSTD:
+        SET(s->f.zs.create, 0); SET(s->f.zs.set_param, 1); SET(s->f.zs.decompress, 2);
+        SET(s->f.zs.is_error, 3); SET(s->f.zs.error_name, 4); SET(s->f.zs.free, 5);
+        break;
+    case XKG_COMP_BZIP2:
+        SET(s->f.bz.init, 0); SET(s->f.bz.decompress, 1); SET(s->f.bz.end, 2);
+        break;
+    case XKG_COMP_LZ4:
+        SET(s->f.lz4.decompress_safe, 0);
+        break;
+    default:
+        break;
+    }
+#undef SET
+    return 0;
+}
+
 struct xkg_dstream *xkg_dstream_open(enum xkg_compression c, const uint8_t *in, size_t inlen,
                                      const char *name, char *err, size_t errlen)
 {
@@ -104,28 +228,40 @@ struct xkg_dstream *xkg_dstream_open(enum xkg_compression c, const uint8_t *in, 
     s->in = in;
     s->inlen = inlen;
     s->name = name;
+    if (load_codec(s, err, errlen) < 0) {
+        int e = errno;
+        xkg_dstream_close(s);
+        errno = e;
+        return NULL;
+    }
     bool ok = false;
     switch (c) {
     case XKG_COMP_GZIP:
-        ok = inflateInit2(&s->u.z, 15 + 32) == Z_OK;
+        /* what zlib's inflateInit2() macro expands to */
+        ok = s->f.z.init2(&s->u.z, 15 + 32, ZLIB_VERSION, (int)sizeof(z_stream)) == Z_OK;
+        s->started = ok;
         break;
     case XKG_COMP_XZ:
     case XKG_COMP_LZMA: {
         lzma_stream init = LZMA_STREAM_INIT;
         s->u.x = init;
-        ok = (c == XKG_COMP_XZ ? lzma_stream_decoder(&s->u.x, 1ull << 30, 0)
-                               : lzma_alone_decoder(&s->u.x, 1ull << 30)) == LZMA_OK;
+        ok = (c == XKG_COMP_XZ ? s->f.x.stream_decoder(&s->u.x, 1ull << 30, 0)
+                               : s->f.x.alone_decoder(&s->u.x, 1ull << 30)) == LZMA_OK;
+        s->started = true;   /* lzma_end() is safe on a failed init */
         s->u.x.next_in = in;
         s->u.x.avail_in = inlen;
         break;
     }
     case XKG_COMP_ZSTD:
-        s->u.zs = ZSTD_createDStream();
+        s->u.zs = s->f.zs.create();
+        s->started = s->u.zs != NULL;
         /* Linux uses --ultra -22 (window up to 128 MiB) */
-        ok = s->u.zs && !ZSTD_isError(ZSTD_DCtx_setParameter(s->u.zs, ZSTD_d_windowLogMax, 27));
+        ok = s->u.zs &&
+             !s->f.zs.is_error(s->f.zs.set_param(s->u.zs, ZSTD_d_windowLogMax, 27));
         break;
     case XKG_COMP_BZIP2:
-        ok = BZ2_bzDecompressInit(&s->u.bz, 0, 0) == BZ_OK;
+        ok = s->f.bz.init(&s->u.bz, 0, 0) == BZ_OK;
+        s->started = ok;
         break;
     case XKG_COMP_LZ4:
         s->inpos = 4; /* magic */
@@ -149,14 +285,18 @@ void xkg_dstream_close(struct xkg_dstream *s)
 {
     if (!s)
         return;
-    switch (s->c) {
-    case XKG_COMP_GZIP: inflateEnd(&s->u.z); break;
-    case XKG_COMP_XZ:
-    case XKG_COMP_LZMA: lzma_end(&s->u.x); break;
-    case XKG_COMP_ZSTD: ZSTD_freeDStream(s->u.zs); break;
-    case XKG_COMP_BZIP2: BZ2_bzDecompressEnd(&s->u.bz); break;
-    default: break;
+    if (s->started) {
+        switch (s->c) {
+        case XKG_COMP_GZIP: s->f.z.end(&s->u.z); break;
+        case XKG_COMP_XZ:
+        case XKG_COMP_LZMA: s->f.x.end(&s->u.x); break;
+        case XKG_COMP_ZSTD: s->f.zs.free(s->u.zs); break;
+        case XKG_COMP_BZIP2: s->f.bz.end(&s->u.bz); break;
+        default: break;
+        }
     }
+    if (s->lib)
+        dlclose(s->lib);
     free(s->blk);
     free(s);
 }
@@ -179,7 +319,7 @@ static int lz4_next_block(struct xkg_dstream *s, char *err, size_t errlen)
             s->inpos += 4;
             continue;
         }
-        if (csz == 0 || csz > (uint32_t)LZ4_compressBound(LZ4_LEGACY_BLOCK) ||
+        if (csz == 0 || csz > (uint32_t)LZ4_COMPRESSBOUND(LZ4_LEGACY_BLOCK) ||
             csz > s->inlen - s->inpos - 4) {
             if (s->blocks)
                 break; /* trailing data */
@@ -189,7 +329,7 @@ static int lz4_next_block(struct xkg_dstream *s, char *err, size_t errlen)
             xkg_err(err, errlen, "decompress %s (lz4): %s", s->name, strerror(errno));
             return -1;
         }
-        int r = LZ4_decompress_safe((const char *)s->in + s->inpos + 4, (char *)s->blk,
+        int r = s->f.lz4.decompress_safe((const char *)s->in + s->inpos + 4, (char *)s->blk,
                                     (int)csz, (int)LZ4_LEGACY_BLOCK);
         if (r < 0)
             return corrupt(s, "bad block", err, errlen);
@@ -220,7 +360,7 @@ ssize_t xkg_dstream_read(struct xkg_dstream *s, uint8_t *buf, size_t len, char *
             z->next_out = buf + got;
             z->avail_out = room > (1u << 30) ? 1u << 30 : (uInt)room;
             uInt in0 = z->avail_in, out0 = z->avail_out;
-            int r = inflate(z, Z_NO_FLUSH);
+            int r = s->f.z.inflate(z, Z_NO_FLUSH);
             s->inpos += in0 - z->avail_in;
             got += out0 - z->avail_out;
             if (r == Z_STREAM_END)
@@ -236,7 +376,7 @@ ssize_t xkg_dstream_read(struct xkg_dstream *s, uint8_t *buf, size_t len, char *
             lzma_stream *x = &s->u.x;
             x->next_out = buf + got;
             x->avail_out = room;
-            lzma_ret r = lzma_code(x, LZMA_FINISH);
+            lzma_ret r = s->f.x.code(x, LZMA_FINISH);
             got += room - x->avail_out;
             if (r == LZMA_STREAM_END)
                 s->done = true;
@@ -251,11 +391,11 @@ ssize_t xkg_dstream_read(struct xkg_dstream *s, uint8_t *buf, size_t len, char *
         case XKG_COMP_ZSTD: {
             ZSTD_inBuffer ib = { s->in, s->inlen, s->inpos };
             ZSTD_outBuffer ob = { buf + got, room, 0 };
-            size_t r = ZSTD_decompressStream(s->u.zs, &ob, &ib);
+            size_t r = s->f.zs.decompress(s->u.zs, &ob, &ib);
             s->inpos = ib.pos;
             got += ob.pos;
-            if (ZSTD_isError(r))
-                return corrupt(s, ZSTD_getErrorName(r), err, errlen);
+            if (s->f.zs.is_error(r))
+                return corrupt(s, s->f.zs.error_name(r), err, errlen);
             if (r == 0)
                 s->done = true; /* one frame; what follows is Linux's size */
             else if (ob.pos < room && ib.pos == ib.size)
@@ -270,7 +410,7 @@ ssize_t xkg_dstream_read(struct xkg_dstream *s, uint8_t *buf, size_t len, char *
             z->next_out = (char *)buf + got;
             z->avail_out = room > (1u << 30) ? 1u << 30 : (unsigned)room;
             unsigned in0 = z->avail_in, out0 = z->avail_out;
-            int r = BZ2_bzDecompress(z);
+            int r = s->f.bz.decompress(z);
             s->inpos += in0 - z->avail_in;
             got += out0 - z->avail_out;
             if (r == BZ_STREAM_END)
