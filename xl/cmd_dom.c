@@ -38,20 +38,17 @@ static int plain_args(int argc, char **argv, const char *name, int nargs)
 
 typedef int dom_op(xkl_ctx *ctx, uint32_t domid);
 
+static int call_op(xkl_ctx *ctx, uint32_t domid, void *op)
+{
+    return (*(dom_op **)op)(ctx, domid);
+}
+
 static int one_domain(int argc, char **argv, const char *name, dom_op *op)
 {
     int i = plain_args(argc, argv, name, 1);
     if (i < 0)
         return XL_USAGE;
-    xkl_ctx *ctx = xl_ctx_open();
-    if (!ctx)
-        return XL_FAIL;
-    uint32_t id;
-    int rc = XL_FAIL;
-    if (xl_domid(ctx, argv[i], &id) == 0)
-        rc = op(ctx, id) < 0 ? xl_ctx_fail(ctx) : XL_OK;
-    xkl_ctx_close(ctx);
-    return rc;
+    return xl_with_domain(argv[i], call_op, &op);
 }
 
 int cmd_pause(int argc, char **argv)
@@ -73,15 +70,13 @@ int cmd_destroy(int argc, char **argv)
             return xl_usage("destroy");
     if (argc - optind != 1)
         return xl_usage("destroy");
-    xkl_ctx *ctx = xl_ctx_open();
-    if (!ctx)
-        return XL_FAIL;
-    uint32_t id;
-    int rc = XL_FAIL;
-    if (xl_domid(ctx, argv[optind], &id) == 0)
-        rc = xkl_domain_destroy(ctx, id) < 0 ? xl_ctx_fail(ctx) : XL_OK;
-    xkl_ctx_close(ctx);
-    return rc;
+    dom_op *op = xkl_domain_destroy;
+    return xl_with_domain(argv[optind], call_op, &op);
+}
+
+static int do_rename(xkl_ctx *ctx, uint32_t domid, void *name)
+{
+    return xkl_domain_rename(ctx, domid, name);
 }
 
 int cmd_rename(int argc, char **argv)
@@ -89,15 +84,7 @@ int cmd_rename(int argc, char **argv)
     int i = plain_args(argc, argv, "rename", 2);
     if (i < 0)
         return XL_USAGE;
-    xkl_ctx *ctx = xl_ctx_open();
-    if (!ctx)
-        return XL_FAIL;
-    uint32_t id;
-    int rc = XL_FAIL;
-    if (xl_domid(ctx, argv[i], &id) == 0)
-        rc = xkl_domain_rename(ctx, id, argv[i + 1]) < 0 ? xl_ctx_fail(ctx) : XL_OK;
-    xkl_ctx_close(ctx);
-    return rc;
+    return xl_with_domain(argv[i], do_rename, argv[i + 1]);
 }
 
 /* Wait until every domain in ids is shut down or gone. */
@@ -205,6 +192,18 @@ int cmd_reboot(int argc, char **argv)
     return shutdown_cmd(argc, argv, "reboot", XKL_SHUTDOWN_REBOOT);
 }
 
+struct mem_arg {
+    uint64_t kb;
+    bool max;
+};
+
+static int do_mem(xkl_ctx *ctx, uint32_t domid, void *arg)
+{
+    const struct mem_arg *m = arg;
+    return m->max ? xkl_domain_set_max_kb(ctx, domid, m->kb)
+                  : xkl_domain_set_target_kb(ctx, domid, m->kb);
+}
+
 static int mem_cmd(int argc, char **argv, const char *name, bool max)
 {
     int i = plain_args(argc, argv, name, 2);
@@ -216,17 +215,8 @@ static int mem_cmd(int argc, char **argv, const char *name, bool max)
                name, argv[i + 1]);
         return XL_USAGE;
     }
-    xkl_ctx *ctx = xl_ctx_open();
-    if (!ctx)
-        return XL_FAIL;
-    uint32_t id;
-    int rc = XL_FAIL;
-    if (xl_domid(ctx, argv[i], &id) == 0) {
-        int r = max ? xkl_domain_set_max_kb(ctx, id, kb) : xkl_domain_set_target_kb(ctx, id, kb);
-        rc = r < 0 ? xl_ctx_fail(ctx) : XL_OK;
-    }
-    xkl_ctx_close(ctx);
-    return rc;
+    struct mem_arg m = { kb, max };
+    return xl_with_domain(argv[i], do_mem, &m);
 }
 
 int cmd_mem_set(int argc, char **argv)
@@ -239,6 +229,11 @@ int cmd_mem_max(int argc, char **argv)
     return mem_cmd(argc, argv, "mem-max", true);
 }
 
+static int do_vcpu_set(xkl_ctx *ctx, uint32_t domid, void *count)
+{
+    return xkl_vcpu_set_online(ctx, domid, *(unsigned *)count);
+}
+
 int cmd_vcpu_set(int argc, char **argv)
 {
     int i = plain_args(argc, argv, "vcpu-set", 2);
@@ -249,15 +244,19 @@ int cmd_vcpu_set(int argc, char **argv)
         xl_err("vcpu-set: invalid vcpu count '%s'", argv[i + 1]);
         return XL_USAGE;
     }
-    xkl_ctx *ctx = xl_ctx_open();
-    if (!ctx)
-        return XL_FAIL;
-    uint32_t id;
-    int rc = XL_FAIL;
-    if (xl_domid(ctx, argv[i], &id) == 0)
-        rc = xkl_vcpu_set_online(ctx, id, (unsigned)count) < 0 ? xl_ctx_fail(ctx) : XL_OK;
-    xkl_ctx_close(ctx);
-    return rc;
+    unsigned n = (unsigned)count;
+    return xl_with_domain(argv[i], do_vcpu_set, &n);
+}
+
+struct pin_arg {
+    int vcpu;                 /* -1: every vcpu */
+    const uint8_t *hard, *soft;
+};
+
+static int do_vcpu_pin(xkl_ctx *ctx, uint32_t domid, void *arg)
+{
+    const struct pin_arg *p = arg;
+    return xkl_vcpu_pin(ctx, domid, p->vcpu, p->hard, p->soft);
 }
 
 int cmd_vcpu_pin(int argc, char **argv)
@@ -284,16 +283,8 @@ int cmd_vcpu_pin(int argc, char **argv)
                set_soft && xl_parse_cpulist(a[3], soft) < 0 ? a[3] : a[2]);
         return XL_USAGE;
     }
-    xkl_ctx *ctx = xl_ctx_open();
-    if (!ctx)
-        return XL_FAIL;
-    uint32_t id;
-    int rc = XL_FAIL;
-    if (xl_domid(ctx, a[0], &id) == 0)
-        rc = xkl_vcpu_pin(ctx, id, all ? -1 : (int)vcpu, set_hard ? hard : NULL,
-                          set_soft ? soft : NULL) < 0 ? xl_ctx_fail(ctx) : XL_OK;
-    xkl_ctx_close(ctx);
-    return rc;
+    struct pin_arg p = { all ? -1 : (int)vcpu, set_hard ? hard : NULL, set_soft ? soft : NULL };
+    return xl_with_domain(a[0], do_vcpu_pin, &p);
 }
 
 int cmd_sched_credit2(int argc, char **argv)

@@ -14,6 +14,10 @@
 xkl_ctx *xl_ctx_open(void);
 /* Resolve a domain name or id; prints "xl: ..." and returns -1 if none. */
 int xl_domid(xkl_ctx *ctx, const char *arg, uint32_t *domid);
+/* Run fn(ctx, domid, arg) on the domain named by dom with a fresh context;
+ * XL_OK, or XL_FAIL after reporting the error in one line. */
+typedef int xl_dom_fn(xkl_ctx *ctx, uint32_t domid, void *arg);
+int xl_with_domain(const char *dom, xl_dom_fn *fn, void *arg);
 /* Print the context's error as one "xl: ..." line; returns XL_FAIL. */
 int xl_ctx_fail(xkl_ctx *ctx);
 

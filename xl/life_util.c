@@ -132,3 +132,18 @@ void xl_format_uptime(unsigned long secs, char *buf, size_t len)
     else
         snprintf(buf, len, "%2lu:%02lu:%02lu", h, m, s);
 }
+
+/* The sequence every one-domain command shares: a context, the domain named
+ * by dom (name or id), fn on it, one line on stderr if it fails. */
+int xl_with_domain(const char *dom, xl_dom_fn *fn, void *arg)
+{
+    xkl_ctx *ctx = xl_ctx_open();
+    if (!ctx)
+        return XL_FAIL;
+    uint32_t id;
+    int rc = XL_FAIL;
+    if (xl_domid(ctx, dom, &id) == 0)
+        rc = fn(ctx, id, arg) < 0 ? xl_ctx_fail(ctx) : XL_OK;
+    xkl_ctx_close(ctx);
+    return rc;
+}
