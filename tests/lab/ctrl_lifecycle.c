@@ -374,10 +374,19 @@ static void dom0_loopback(void)
     while (xkc_evtchn_pending(h, &got) == 1)   /* drain what binding raised */
         CHECK(xkc_evtchn_unmask(h, got), "unmask");
     CHECK(xkc_evtchn_notify(h, b), "notify");
+    /* The event binding raised on b may reach the device only now: skip
+     * (and unmask) anything but a, which must come within 2 s. */
     struct pollfd pfd = { .fd = xkc_evtchn_fd(h), .events = POLLIN };
-    EXPECT(pfd.fd >= 0 && poll(&pfd, 1, 2000) == 1, "no event within 2 s");
-    int pr = xkc_evtchn_pending(h, &got);
-    CHECK(pr, "pending");
+    int pr = 0;
+    for (int tries = 0; tries < 4; tries++) {
+        EXPECT(pfd.fd >= 0 && poll(&pfd, 1, 2000) == 1, "no event within 2 s");
+        pr = xkc_evtchn_pending(h, &got);
+        CHECK(pr, "pending");
+        if (pr == 1 && got == a)
+            break;
+        EXPECT(pr == 1 && got == b, "pending %d port %u, want port %u", pr, got, a);
+        CHECK(xkc_evtchn_unmask(h, got), "unmask");
+    }
     EXPECT(pr == 1 && got == a, "pending %d port %u, want port %u", pr, got, a);
     CHECK(xkc_evtchn_unmask(h, a), "unmask");
     CHECK(xkc_evtchn_unbind(h, b), "unbind");
