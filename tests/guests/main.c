@@ -46,6 +46,15 @@ void xk_main(const char *type, long domid, const char *cmdline, size_t len)
         xk_puts("XK-GUEST-SLEEP\n");
         xk_console_flush();
         xk_sleep_forever();
+    case XK_MODE_WATCHDOG: {
+        /* Arm a 1 s hypervisor watchdog and never kick it: Xen shuts the
+         * domain down with SHUTDOWN_watchdog, which on_watchdog handles. */
+        struct sched_watchdog wd = { .id = 0, .timeout = 1 };
+        long id = xk_hypercall(__HYPERVISOR_sched_op, SCHEDOP_watchdog, (unsigned long)&wd, 0);
+        xk_puts(id > 0 ? "XK-GUEST-WATCHDOG armed\n" : "XK-GUEST-ERROR watchdog refused\n");
+        xk_console_flush();
+        xk_sleep_forever();
+    }
     case XK_MODE_REBOOT:
         xk_console_flush();
         shutdown(SHUTDOWN_reboot);

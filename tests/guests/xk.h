@@ -38,7 +38,7 @@ void xk_buf_strn(struct xk_buf *b, const char *s, size_t n);
 void xk_buf_ulong(struct xk_buf *b, unsigned long v);
 
 /* cmdline.c */
-enum xk_mode { XK_MODE_POWEROFF, XK_MODE_REBOOT, XK_MODE_CRASH, XK_MODE_SLEEP };
+enum xk_mode { XK_MODE_POWEROFF, XK_MODE_REBOOT, XK_MODE_CRASH, XK_MODE_SLEEP, XK_MODE_WATCHDOG };
 #define XK_MSG_MAX 64
 struct xk_opts {
     enum xk_mode mode;

@@ -1,7 +1,7 @@
 #!/bin/bash
 # lab-timeout: 300
 # The monitor our xl create leaves behind carries out each on_* action end
-# to end on the xk test kernels: destroy, preserve, restart,
+# to end on the xk test kernels: destroy (after poweroff and watchdog), preserve, restart,
 # rename-restart, coredump-destroy; and it notices a domain destroyed by
 # someone else (Debian's xl) and removes our state file.
 . /xk/lib.sh
@@ -28,6 +28,15 @@ for type in pv pvh; do
     wait_for 5 grep -q "shut down (poweroff): action destroy" $STATEDIR/monitor-a-$type.log ||
         fail "the monitor did not log its action"
     cat $STATEDIR/monitor-a-$type.log
+
+    step "$type: on_watchdog=destroy (the guest arms a watchdog it never kicks)"
+    cfg w-$type $type watchdog 'on_watchdog = "destroy"' 'on_poweroff = "preserve"' \
+        'on_crash = "preserve"' 'on_reboot = "preserve"'
+    $XL create w-$type.cfg || fail "create"
+    wait_for 30 gone w-$type || { $XL list; cat $STATEDIR/monitor-w-$type.log; fail "watchdog: not destroyed"; }
+    wait_console w-$type "XK-GUEST-WATCHDOG armed" 5 || fail "watchdog not armed"
+    wait_for 5 grep -q "shut down (watchdog): action destroy" $STATEDIR/monitor-w-$type.log ||
+        { cat $STATEDIR/monitor-w-$type.log; fail "the monitor did not log the watchdog action"; }
 
     step "$type: on_crash=preserve"
     cfg b-$type $type crash 'on_crash = "preserve"'
