@@ -256,3 +256,15 @@ int xkg_build(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cfg,
     out->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     return rc;
 }
+
+int xkg_alloc_ring_ports(struct bctx *b, struct xkg_build_result *out)
+{
+    uint32_t cport, sport;
+    if (xkc_evtchn_alloc_unbound(b->h, b->domid, b->cfg->console_domid, &cport) < 0)
+        return xkg_ctrl_fail(b, "allocate console event channel");
+    if (xkc_evtchn_alloc_unbound(b->h, b->domid, b->cfg->xenstore_domid, &sport) < 0)
+        return xkg_ctrl_fail(b, "allocate xenstore event channel");
+    out->console_port = cport;
+    out->xenstore_port = sport;
+    return 0;
+}

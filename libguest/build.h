@@ -25,6 +25,9 @@ void *xkg_map(struct bctx *b, const xen_pfn_t *frames, size_t n, const char *wha
 void *xkg_map_pfns(struct bctx *b, uint64_t pfn, size_t n, const char *what);
 void xkg_unmap(struct bctx *b, void *p, size_t n);
 int xkg_zero_pfns(struct bctx *b, uint64_t pfn, size_t n, const char *what);
+/* The console and xenstore event channels, unbound for their back ends
+ * (cfg->console_domid, cfg->xenstore_domid), into out->*_port. */
+int xkg_alloc_ring_ports(struct bctx *b, struct xkg_build_result *out);
 /* copy every segment to guest page (paddr + load_offset) >> 12, zeroing
  * the rest of [first_pfn, end_pfn) */
 int xkg_load_kernel(struct bctx *b, uint64_t first_pfn, uint64_t end_pfn, uint64_t load_offset);

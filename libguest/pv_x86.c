@@ -207,17 +207,8 @@ int xkg_build_pv(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cfg,
     if (pv_populate(&b, &populated, &supers) < 0)
         goto out;
 
-    uint32_t cport, sport;
-    if (xkc_evtchn_alloc_unbound(h, domid, cfg->console_domid, &cport) < 0) {
-        xkg_ctrl_fail(&b, "allocate console event channel");
+    if (xkg_alloc_ring_ports(&b, out) < 0)
         goto out;
-    }
-    if (xkc_evtchn_alloc_unbound(h, domid, cfg->xenstore_domid, &sport) < 0) {
-        xkg_ctrl_fail(&b, "allocate xenstore event channel");
-        goto out;
-    }
-    out->console_port = cport;
-    out->xenstore_port = sport;
     out->console_gfn = b.p2m[L.cons_pfn];
     out->xenstore_gfn = b.p2m[L.store_pfn];
 

@@ -204,17 +204,8 @@ int xkg_build_pvh(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cfg
         xkg_zero_pfns(&b, out->console_gfn, 1, "console page") < 0)
         goto out;
 
-    uint32_t cport, sport;
-    if (xkc_evtchn_alloc_unbound(h, domid, cfg->console_domid, &cport) < 0) {
-        xkg_ctrl_fail(&b, "allocate console event channel");
+    if (xkg_alloc_ring_ports(&b, out) < 0)
         goto out;
-    }
-    if (xkc_evtchn_alloc_unbound(h, domid, cfg->xenstore_domid, &sport) < 0) {
-        xkg_ctrl_fail(&b, "allocate xenstore event channel");
-        goto out;
-    }
-    out->console_port = cport;
-    out->xenstore_port = sport;
 
     if (xkg_load_kernel(&b, kern_pfn, kern_end, 0) < 0 || xkg_load_ramdisk(&b, rd_pfn) < 0)
         goto out;
@@ -264,7 +255,7 @@ int xkg_build_pvh(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cfg
         { HVM_PARAM_CONSOLE_PFN, "HVM_PARAM_CONSOLE_PFN" },
         { HVM_PARAM_CONSOLE_EVTCHN, "HVM_PARAM_CONSOLE_EVTCHN" },
     };
-    uint64_t values[] = { out->xenstore_gfn, sport, out->console_gfn, cport };
+    uint64_t values[] = { out->xenstore_gfn, out->xenstore_port, out->console_gfn, out->console_port };
     for (unsigned i = 0; i < 4; i++)
         if (xkc_hvm_param_set(h, domid, params[i].p, values[i]) < 0) {
             char op[64];
