@@ -4,7 +4,7 @@
  * the same reason, and every accepted one must survive JSON both ways.
  * Skipped (with a message) when the corpus is not there.
  */
-#include "types.h"
+#include "private.h"
 
 #include <check.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* Domain configuration <-> JSON: shape, defaults omitted, round trip and
  * the errors of the reader. */
-#include "types.h"
+#include "private.h"
 
 #include <check.h>
 #include <stdlib.h>

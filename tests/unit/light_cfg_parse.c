@@ -1,6 +1,6 @@
 /* xl.cfg grammar: values, escapes, lists, +=, errors with their place, and
  * the project's own corpus of good and bad configs (tests/unit/cfg/). */
-#include "types.h"
+#include "private.h"
 
 #include <check.h>
 #include <dirent.h>

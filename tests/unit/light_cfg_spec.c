@@ -1,5 +1,5 @@
 /* Disk (xl-disk-configuration) and vif (xl-network-configuration) specs. */
-#include "types.h"
+#include "private.h"
 
 #include <check.h>
 #include <stdlib.h>

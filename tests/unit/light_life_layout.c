@@ -2,7 +2,7 @@
  * layout of a domain (what libxl writes, node by node), the persisted
  * config files, the state letters, the create step table, and the error
  * path of every public call on a host without Xen. */
-#include "dom_private.h"
+#include "private.h"
 
 #include <check.h>
 #include <errno.h>

@@ -1,12 +1,12 @@
 /*
- * Unit tests of the xenstore connection logic (liblight/xs_conn.c,
- * xs_ops.c) against a scripted peer on a unix socket: req_id matching with
+ * Unit tests of the xenstore connection logic (liblight/xs/conn.c,
+ * xs/ops.c) against a scripted peer on a unix socket: req_id matching with
  * replies out of order, watch events between replies, timeouts and late
  * replies, malformed and oversized replies, transaction retry, directory
  * chunks, threads sharing a handle. This tests the client's own logic; the
  * real daemons are exercised in the lab (tests/lab/scenarios/xs-*.sh).
  */
-#include "xs_private.h"
+#include "private.h"
 
 #include <check.h>
 #include <errno.h>
@@ -31,7 +31,7 @@ static void peer_send(struct peer *p, uint32_t type, uint32_t req, uint32_t tx,
                       const void *body, size_t len)
 {
     struct xsd_sockmsg h = {.type = type, .req_id = req, .tx_id = tx, .len = (uint32_t)len};
-    char buf[XS_MSG_MAX + 64];
+    char buf[XKL__MSG_MAX + 64];
     memcpy(buf, &h, sizeof h);
     memcpy(buf + sizeof h, body, len);
     ck_assert_int_eq(write(p->cfd, buf, sizeof h + len), (ssize_t)(sizeof h + len));

@@ -1,6 +1,6 @@
 /* The library context: owns the hypervisor handle and the xenstore
  * connection (both opened on first use), the error line and the options. */
-#include "dom_private.h"
+#include "private.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -16,7 +16,7 @@
  *    are kept verbatim under "xkit_raw";
  *  - shutdown actions are always written (xl fills its defaults too).
  */
-#include "types.h"
+#include "private.h"
 
 #include <errno.h>
 #include <stdlib.h>

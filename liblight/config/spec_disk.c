@@ -13,7 +13,7 @@
  * "vdev:cdrom" means devtype=cdrom; an empty first field followed by a
  * non-format ("',hdc:cdrom,r'") is xend's empty cdrom.
  */
-#include "types.h"
+#include "private.h"
 
 #include <stdarg.h>
 #include <stdio.h>

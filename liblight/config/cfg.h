@@ -1,18 +1,17 @@
-/* xl.cfg parser internals shared by cfg_*.c, types.c and json_*.c. */
+/* xl.cfg parser internals (liblight/config/). */
 #ifndef XKLIGHT_CFG_PRIVATE_H
 #define XKLIGHT_CFG_PRIVATE_H
-#include "private.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 
-/* ---- diagnostics (cfg_diag.c) ---- */
+/* ---- diagnostics (diag.c) ---- */
 /* Append "SOURCE:LINE:COL: [warning: ]MESSAGE"; LINE 0 drops the place. */
 void xkl__diag(xkl_diags *d, enum xkl_diag_level lvl, const char *source,
                int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
-/* ---- value tree (cfg_parse.c) ---- */
+/* ---- value tree (parse.c) ---- */
 enum xkl_cfg_kind { XKL_CFG_STRING, XKL_CFG_NUMBER, XKL_CFG_LIST };
 
 struct xkl_cfg_value {
@@ -55,7 +54,7 @@ struct xkl_cfg_value *xkl__cfg_lookup(const xkl_cfg *cfg, const char *key,
 int xkl__cfg_parse_into(xkl_cfg *cfg, const char *source, const char *text,
                         size_t len, xkl_diags *d);
 
-/* ---- lexer (cfg_lex.c) ---- */
+/* ---- lexer (lex.c) ---- */
 enum xkl_tok {
     XKL_TOK_EOF, XKL_TOK_NEWLINE, XKL_TOK_SEMI, XKL_TOK_IDENT, XKL_TOK_STRING,
     XKL_TOK_NUMBER, XKL_TOK_EQ, XKL_TOK_PLUSEQ, XKL_TOK_LBRACKET,

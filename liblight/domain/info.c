@@ -1,6 +1,6 @@
 /* Reading domains: the list, one domain, name <-> id, start time, the
  * persisted config and the console pty. */
-#include "dom_private.h"
+#include "private.h"
 
 #include <errno.h>
 #include <stdio.h>

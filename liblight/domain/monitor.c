@@ -5,7 +5,7 @@
  * what they saw before. Nothing here forks: xl runs the monitor in a
  * process it forks itself, a manager polls xkl_event_fd().
  */
-#include "dom_private.h"
+#include "private.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,9 +1,9 @@
 /*
  * xenstore operations: one function per request type, each building its
- * payload, sending it through xs_request() and parsing the reply with the
+ * payload, sending it through xkl__xs_request() and parsing the reply with the
  * codec. Error messages name the operation and the path or domain.
  */
-#include "xs_private.h"
+#include "private.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -15,7 +15,7 @@
 /* Fail a call before anything is sent (bad arguments, local checks). */
 static int fail(xkl_xs *xs, int err, const char *op, const char *what)
 {
-    xs_set_error(xs, err, op, what);
+    xkl__xs_set_error(xs, err, op, what);
     errno = err;
     return -1;
 }
@@ -28,14 +28,14 @@ static int parse_failed(xkl_xs *xs, const char *op, const char *what)
 
 /* Simple requests whose reply is "OK". */
 static int request_ok(xkl_xs *xs, xkl_xs_tx tx, uint32_t type,
-                      const struct xs_iov *iov, size_t niov, const char *op,
+                      const struct xkl__iov *iov, size_t niov, const char *op,
                       const char *what)
 {
     char *body;
     uint32_t len;
-    if (xs_request(xs, tx, type, iov, niov, &body, &len, op, what) < 0)
+    if (xkl__xs_request(xs, tx, type, iov, niov, &body, &len, op, what) < 0)
         return -1;
-    int r = xs_wire_parse_ok(body, len);
+    int r = xkl__wire_parse_ok(body, len);
     free(body);
     return r < 0 ? parse_failed(xs, op, what) : 0;
 }
@@ -54,10 +54,10 @@ char *xkl_xs_read(xkl_xs *xs, xkl_xs_tx tx, const char *path, size_t *len)
 {
     if (check_path(xs, path, "read") < 0)
         return NULL;
-    struct xs_iov iov[] = {STR(path)};
+    struct xkl__iov iov[] = {STR(path)};
     char *body;
     uint32_t l;
-    if (xs_request(xs, tx, XS_READ, iov, 1, &body, &l, "read", path) < 0)
+    if (xkl__xs_request(xs, tx, XS_READ, iov, 1, &body, &l, "read", path) < 0)
         return NULL;
     if (len)
         *len = l;
@@ -71,7 +71,7 @@ int xkl_xs_write(xkl_xs *xs, xkl_xs_tx tx, const char *path, const void *data,
         return -1;
     if (strlen(path) + 1 + len > XENSTORE_PAYLOAD_MAX)
         return fail(xs, E2BIG, "write", path);
-    struct xs_iov iov[] = {STR(path), {data, len}};
+    struct xkl__iov iov[] = {STR(path), {data, len}};
     return request_ok(xs, tx, XS_WRITE, iov, 2, "write", path);
 }
 
@@ -79,7 +79,7 @@ int xkl_xs_mkdir(xkl_xs *xs, xkl_xs_tx tx, const char *path)
 {
     if (check_path(xs, path, "mkdir") < 0)
         return -1;
-    struct xs_iov iov[] = {STR(path)};
+    struct xkl__iov iov[] = {STR(path)};
     return request_ok(xs, tx, XS_MKDIR, iov, 1, "mkdir", path);
 }
 
@@ -87,7 +87,7 @@ int xkl_xs_rm(xkl_xs *xs, xkl_xs_tx tx, const char *path)
 {
     if (check_path(xs, path, "rm") < 0)
         return -1;
-    struct xs_iov iov[] = {STR(path)};
+    struct xkl__iov iov[] = {STR(path)};
     return request_ok(xs, tx, XS_RM, iov, 1, "rm", path);
 }
 
@@ -104,10 +104,10 @@ static char **directory_part(xkl_xs *xs, xkl_xs_tx tx, const char *path,
         while (!last) {
             char off[24];
             snprintf(off, sizeof off, "%zu", acc_len);
-            struct xs_iov iov[] = {STR(path), STR(off)};
+            struct xkl__iov iov[] = {STR(path), STR(off)};
             char *body;
             uint32_t len;
-            if (xs_request(xs, tx, XS_DIRECTORY_PART, iov, 2, &body, &len,
+            if (xkl__xs_request(xs, tx, XS_DIRECTORY_PART, iov, 2, &body, &len,
                            "directory", path) < 0) {
                 free(acc);
                 return NULL;
@@ -115,7 +115,7 @@ static char **directory_part(xkl_xs *xs, xkl_xs_tx tx, const char *path,
             unsigned long long gen;
             const char *names;
             size_t nlen;
-            if (xs_wire_parse_dirpart(body, len, &gen, &names, &nlen, &last) < 0) {
+            if (xkl__wire_parse_dirpart(body, len, &gen, &names, &nlen, &last) < 0) {
                 free(body);
                 free(acc);
                 parse_failed(xs, "directory", path);
@@ -150,7 +150,7 @@ static char **directory_part(xkl_xs *xs, xkl_xs_tx tx, const char *path,
             free(acc);
             continue;
         }
-        char **vec = xs_wire_parse_strings(acc ? acc : "", acc_len, num);
+        char **vec = xkl__wire_parse_strings(acc ? acc : "", acc_len, num);
         free(acc);
         if (!vec)
             parse_failed(xs, "directory", path);
@@ -164,10 +164,10 @@ char **xkl_xs_directory(xkl_xs *xs, xkl_xs_tx tx, const char *path, unsigned *nu
 {
     if (check_path(xs, path, "directory") < 0)
         return NULL;
-    struct xs_iov iov[] = {STR(path)};
+    struct xkl__iov iov[] = {STR(path)};
     char *body;
     uint32_t len;
-    if (xs_request(xs, tx, XS_DIRECTORY, iov, 1, &body, &len, "directory", path) < 0) {
+    if (xkl__xs_request(xs, tx, XS_DIRECTORY, iov, 1, &body, &len, "directory", path) < 0) {
         if (errno != E2BIG)
             return NULL;
         char **vec = directory_part(xs, tx, path, num);
@@ -177,7 +177,7 @@ char **xkl_xs_directory(xkl_xs *xs, xkl_xs_tx tx, const char *path, unsigned *nu
         return vec;
     }
     unsigned n;
-    char **vec = xs_wire_parse_strings(body, len, &n);
+    char **vec = xkl__wire_parse_strings(body, len, &n);
     free(body);
     if (!vec) {
         parse_failed(xs, "directory", path);
@@ -193,13 +193,13 @@ struct xkl_xs_perm *xkl_xs_get_perms(xkl_xs *xs, xkl_xs_tx tx, const char *path,
 {
     if (check_path(xs, path, "get perms") < 0)
         return NULL;
-    struct xs_iov iov[] = {STR(path)};
+    struct xkl__iov iov[] = {STR(path)};
     char *body;
     uint32_t len;
-    if (xs_request(xs, tx, XS_GET_PERMS, iov, 1, &body, &len, "get perms", path) < 0)
+    if (xkl__xs_request(xs, tx, XS_GET_PERMS, iov, 1, &body, &len, "get perms", path) < 0)
         return NULL;
     unsigned n = 0;
-    struct xkl_xs_perm *p = xs_wire_parse_perms(body, len, &n);
+    struct xkl_xs_perm *p = xkl__wire_parse_perms(body, len, &n);
     free(body);
     if (!p) {
         parse_failed(xs, "get perms", path);
@@ -226,7 +226,7 @@ int xkl_xs_set_perms(xkl_xs *xs, xkl_xs_tx tx, const char *path,
             return fail(xs, errno == ENOSPC ? E2BIG : errno, "set perms", path);
         used += (size_t)n + 1;
     }
-    struct xs_iov iov[] = {STR(path), {buf, used}};
+    struct xkl__iov iov[] = {STR(path), {buf, used}};
     return request_ok(xs, tx, XS_SET_PERMS, iov, 2, "set perms", path);
 }
 
@@ -236,7 +236,7 @@ int xkl_xs_watch(xkl_xs *xs, const char *path, const char *token)
         return -1;
     if (!token)
         return fail(xs, EINVAL, "watch", path);
-    struct xs_iov iov[] = {STR(path), STR(token)};
+    struct xkl__iov iov[] = {STR(path), STR(token)};
     return request_ok(xs, XKL_XS_TX_NONE, XS_WATCH, iov, 2, "watch", path);
 }
 
@@ -246,27 +246,27 @@ int xkl_xs_unwatch(xkl_xs *xs, const char *path, const char *token)
         return -1;
     if (!token)
         return fail(xs, EINVAL, "unwatch", path);
-    struct xs_iov iov[] = {STR(path), STR(token)};
+    struct xkl__iov iov[] = {STR(path), STR(token)};
     return request_ok(xs, XKL_XS_TX_NONE, XS_UNWATCH, iov, 2, "unwatch", path);
 }
 
 int xkl_xs_reset_watches(xkl_xs *xs)
 {
-    struct xs_iov iov[] = {{"", 1}};
+    struct xkl__iov iov[] = {{"", 1}};
     return request_ok(xs, XKL_XS_TX_NONE, XS_RESET_WATCHES, iov, 1,
                       "reset watches", NULL);
 }
 
 int xkl_xs_tx_start(xkl_xs *xs, xkl_xs_tx *tx)
 {
-    struct xs_iov iov[] = {{"", 1}};
+    struct xkl__iov iov[] = {{"", 1}};
     char *body;
     uint32_t len;
-    if (xs_request(xs, XKL_XS_TX_NONE, XS_TRANSACTION_START, iov, 1, &body, &len,
+    if (xkl__xs_request(xs, XKL_XS_TX_NONE, XS_TRANSACTION_START, iov, 1, &body, &len,
                    "transaction start", NULL) < 0)
         return -1;
     unsigned long id;
-    int r = xs_wire_parse_uint(body, len, &id);
+    int r = xkl__wire_parse_uint(body, len, &id);
     free(body);
     if (r < 0 || id == 0 || id > UINT32_MAX)
         return fail(xs, EBADMSG, "transaction start", NULL);
@@ -280,7 +280,7 @@ int xkl_xs_tx_end(xkl_xs *xs, xkl_xs_tx tx, int abort)
     snprintf(what, sizeof what, "%u", tx);
     if (tx == XKL_XS_TX_NONE)
         return fail(xs, EINVAL, "transaction end", what);
-    struct xs_iov iov[] = {STR(abort ? "F" : "T")};
+    struct xkl__iov iov[] = {STR(abort ? "F" : "T")};
     return request_ok(xs, tx, XS_TRANSACTION_END, iov, 1, "transaction end", what);
 }
 
@@ -323,13 +323,13 @@ static int domid_request(xkl_xs *xs, uint32_t type, const char *op, unsigned dom
     char d[16], what[32];
     snprintf(d, sizeof d, "%u", domid);
     snprintf(what, sizeof what, "domain %u", domid);
-    struct xs_iov iov[3] = {STR(d)};
+    struct xkl__iov iov[3] = {STR(d)};
     size_t n = 1;
     if (extra1)
-        iov[n++] = (struct xs_iov)STR(extra1);
+        iov[n++] = (struct xkl__iov)STR(extra1);
     if (extra2)
-        iov[n++] = (struct xs_iov)STR(extra2);
-    return xs_request(xs, XKL_XS_TX_NONE, type, iov, n, body, len, op, what);
+        iov[n++] = (struct xkl__iov)STR(extra2);
+    return xkl__xs_request(xs, XKL_XS_TX_NONE, type, iov, n, body, len, op, what);
 }
 
 static int domid_ok(xkl_xs *xs, uint32_t type, const char *op, unsigned domid,
@@ -339,7 +339,7 @@ static int domid_ok(xkl_xs *xs, uint32_t type, const char *op, unsigned domid,
     uint32_t len;
     if (domid_request(xs, type, op, domid, e1, e2, &body, &len) < 0)
         return -1;
-    int r = xs_wire_parse_ok(body, len);
+    int r = xkl__wire_parse_ok(body, len);
     free(body);
     if (r < 0) {
         char what[32];
@@ -382,7 +382,7 @@ int xkl_xs_is_introduced(xkl_xs *xs, unsigned domid)
                       NULL, &body, &len) < 0)
         return -1;
     bool v;
-    int r = xs_wire_parse_bool(body, len, &v);
+    int r = xkl__wire_parse_bool(body, len, &v);
     free(body);
     if (r < 0)
         return parse_failed(xs, "is introduced", NULL);
@@ -396,7 +396,7 @@ char *xkl_xs_get_domain_path(xkl_xs *xs, unsigned domid)
     if (domid_request(xs, XS_GET_DOMAIN_PATH, "get domain path", domid, NULL, NULL,
                       &body, &len) < 0)
         return NULL;
-    char *p = xs_wire_parse_string(body, len);
+    char *p = xkl__wire_parse_string(body, len);
     free(body);
     if (!p)
         parse_failed(xs, "get domain path", NULL);
@@ -409,17 +409,17 @@ char *xkl_xs_get_domain_path(xkl_xs *xs, unsigned domid)
  * "unsupported" from a real failure.
  */
 static int optional_request(xkl_xs *xs, uint32_t type, const char *op,
-                            const struct xs_iov *iov, size_t niov,
+                            const struct xkl__iov *iov, size_t niov,
                             unsigned long *val)
 {
     char *body;
     uint32_t len;
-    if (xs_request(xs, XKL_XS_TX_NONE, type, iov, niov, &body, &len, op, NULL) < 0) {
+    if (xkl__xs_request(xs, XKL_XS_TX_NONE, type, iov, niov, &body, &len, op, NULL) < 0) {
         if (errno == EINVAL || errno == ENOSYS)
             return fail(xs, ENOSYS, op, "(not supported by this xenstored)");
         return -1;
     }
-    int r = val ? xs_wire_parse_uint(body, len, val) : xs_wire_parse_ok(body, len);
+    int r = val ? xkl__wire_parse_uint(body, len, val) : xkl__wire_parse_ok(body, len);
     free(body);
     return r < 0 ? parse_failed(xs, op, NULL) : 0;
 }
@@ -428,9 +428,9 @@ int xkl_xs_get_feature(xkl_xs *xs, int domid, uint32_t *features)
 {
     char d[16];
     snprintf(d, sizeof d, "%d", domid);
-    struct xs_iov iov[] = {STR(d)};
+    struct xkl__iov iov[] = {STR(d)};
     unsigned long v;
-    if (optional_request(xs, XS_TYPE_GET_FEATURE, "get feature", iov,
+    if (optional_request(xs, XKL__TYPE_GET_FEATURE, "get feature", iov,
                          domid < 0 ? 0 : 1, &v) < 0)
         return -1;
     *features = (uint32_t)v;
@@ -442,8 +442,8 @@ int xkl_xs_set_feature(xkl_xs *xs, unsigned domid, uint32_t features)
     char d[16], f[16];
     snprintf(d, sizeof d, "%u", domid);
     snprintf(f, sizeof f, "%u", features);
-    struct xs_iov iov[] = {STR(d), STR(f)};
-    return optional_request(xs, XS_TYPE_SET_FEATURE, "set feature", iov, 2, NULL);
+    struct xkl__iov iov[] = {STR(d), STR(f)};
+    return optional_request(xs, XKL__TYPE_SET_FEATURE, "set feature", iov, 2, NULL);
 }
 
 int xkl_xs_get_quota(xkl_xs *xs, int domid, const char *name, unsigned *value)
@@ -452,13 +452,13 @@ int xkl_xs_get_quota(xkl_xs *xs, int domid, const char *name, unsigned *value)
         return fail(xs, EINVAL, "get quota", NULL);
     char d[16];
     snprintf(d, sizeof d, "%d", domid);
-    struct xs_iov iov[2];
+    struct xkl__iov iov[2];
     size_t n = 0;
     if (domid >= 0)
-        iov[n++] = (struct xs_iov)STR(d);
-    iov[n++] = (struct xs_iov)STR(name);
+        iov[n++] = (struct xkl__iov)STR(d);
+    iov[n++] = (struct xkl__iov)STR(name);
     unsigned long v;
-    if (optional_request(xs, XS_TYPE_GET_QUOTA, "get quota", iov, n, &v) < 0)
+    if (optional_request(xs, XKL__TYPE_GET_QUOTA, "get quota", iov, n, &v) < 0)
         return -1;
     *value = (unsigned)v;
     return 0;
@@ -471,11 +471,11 @@ int xkl_xs_set_quota(xkl_xs *xs, int domid, const char *name, unsigned value)
     char d[16], v[16];
     snprintf(d, sizeof d, "%d", domid);
     snprintf(v, sizeof v, "%u", value);
-    struct xs_iov iov[3];
+    struct xkl__iov iov[3];
     size_t n = 0;
     if (domid >= 0)
-        iov[n++] = (struct xs_iov)STR(d);
-    iov[n++] = (struct xs_iov)STR(name);
-    iov[n++] = (struct xs_iov)STR(v);
-    return optional_request(xs, XS_TYPE_SET_QUOTA, "set quota", iov, n, NULL);
+        iov[n++] = (struct xkl__iov)STR(d);
+    iov[n++] = (struct xkl__iov)STR(name);
+    iov[n++] = (struct xkl__iov)STR(v);
+    return optional_request(xs, XKL__TYPE_SET_QUOTA, "set quota", iov, n, NULL);
 }

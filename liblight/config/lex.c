@@ -4,7 +4,7 @@
  * '#' starts a comment to the end of the line; CR is blank so CRLF files
  * read like LF ones. Positions are 1-based line:column in bytes.
  */
-#include "cfg_private.h"
+#include "private.h"
 
 #include <ctype.h>
 #include <stdio.h>

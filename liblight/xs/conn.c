@@ -5,7 +5,7 @@
  * connection and files every message it reads (replies for others, watch
  * events) where its owner will find it.
  */
-#include "xs_private.h"
+#include "private.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,13 +21,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#define XS_DEFAULT_TIMEOUT_MS 30000
+#define XKL__DEFAULT_TIMEOUT_MS 30000
 
 static void set_rcvtimeo(xkl_xs *xs, int ms);
 
-void xs_set_error_locked(xkl_xs *xs, int err, const char *op, const char *what)
+void xkl__xs_set_error_locked(xkl_xs *xs, int err, const char *op, const char *what)
 {
-    const char *name = xs_wire_errno_name(err);
+    const char *name = xkl__wire_errno_name(err);
     if (!name)
         name = err == ETIMEDOUT ? "ETIMEDOUT" : err == EBADMSG ? "EBADMSG"
              : err == ECONNRESET ? "ECONNRESET" : NULL;
@@ -41,10 +41,10 @@ void xs_set_error_locked(xkl_xs *xs, int err, const char *op, const char *what)
                  what ? " " : "", what ? what : "", msg);
 }
 
-void xs_set_error(xkl_xs *xs, int err, const char *op, const char *what)
+void xkl__xs_set_error(xkl_xs *xs, int err, const char *op, const char *what)
 {
     pthread_mutex_lock(&xs->lock);
-    xs_set_error_locked(xs, err, op, what);
+    xkl__xs_set_error_locked(xs, err, op, what);
     pthread_mutex_unlock(&xs->lock);
 }
 
@@ -109,7 +109,7 @@ static xkl_xs *handle_new(int fd, bool xenbus)
     pthread_mutex_init(&xs->lock, NULL);
     xs->fd = fd;
     xs->xenbus = xenbus;
-    xs->timeout_ms = XS_DEFAULT_TIMEOUT_MS;
+    xs->timeout_ms = XKL__DEFAULT_TIMEOUT_MS;
     xs->rcvtimeo_ms = -1; /* a new socket blocks forever */
     xs->next_req_id = 1;
     xs->epfd = -1;
@@ -187,7 +187,7 @@ xkl_xs *xkl_xs_open(unsigned flags)
 static void free_events(xkl_xs *xs)
 {
     while (xs->ev_head) {
-        struct xs_event_node *n = xs->ev_head;
+        struct xkl__event_node *n = xs->ev_head;
         xs->ev_head = n->next;
         free(n);
     }
@@ -199,7 +199,7 @@ void xkl_xs_close(xkl_xs *xs)
     if (!xs)
         return;
     while (xs->pending) {
-        struct xs_pending *p = xs->pending;
+        struct xkl__pending *p = xs->pending;
         xs->pending = p->next;
         free(p->body);
         free(p);
@@ -255,24 +255,24 @@ static void set_rcvtimeo(xkl_xs *xs, int ms)
 /* Replies longer than the protocol allows but at most this long are still
  * framed: they are skipped and their request fails with E2BIG (oxenstored
  * answers a big DIRECTORY so), keeping the connection. Longer is garbage. */
-#define XS_DRAIN_MAX (16 * XENSTORE_PAYLOAD_MAX)
+#define XKL__DRAIN_MAX (16 * XENSTORE_PAYLOAD_MAX)
 
 /* 1: xs->in starts with a whole message; 0: not yet; 2: with an oversized
  * but skippable reply; -1: garbage. */
 static int complete_message(xkl_xs *xs, struct xsd_sockmsg *hdr, size_t *mlen)
 {
-    if (xs->in_len < XS_HDR_LEN)
+    if (xs->in_len < XKL__HDR_LEN)
         return 0;
-    if (xs_wire_decode_header(xs->in, hdr) < 0) {
-        memcpy(hdr, xs->in, XS_HDR_LEN);
-        if (hdr->len > XENSTORE_PAYLOAD_MAX && hdr->len <= XS_DRAIN_MAX &&
-            xs_wire_type_name(hdr->type) && hdr->type != XS_WATCH_EVENT &&
+    if (xkl__wire_decode_header(xs->in, hdr) < 0) {
+        memcpy(hdr, xs->in, XKL__HDR_LEN);
+        if (hdr->len > XENSTORE_PAYLOAD_MAX && hdr->len <= XKL__DRAIN_MAX &&
+            xkl__wire_type_name(hdr->type) && hdr->type != XS_WATCH_EVENT &&
             hdr->type != XS_ERROR)
             return 2;
         errno = EBADMSG;
         return -1;
     }
-    *mlen = XS_HDR_LEN + hdr->len;
+    *mlen = XKL__HDR_LEN + hdr->len;
     return xs->in_len >= *mlen;
 }
 
@@ -321,7 +321,7 @@ static int read_more(xkl_xs *xs, int timeout_ms)
  * "E2BIG" error reply for its request in its place. */
 static int skip_oversized(xkl_xs *xs, const struct xsd_sockmsg *hdr, int timeout_ms)
 {
-    size_t left = XS_HDR_LEN + hdr->len;
+    size_t left = XKL__HDR_LEN + hdr->len;
     for (;;) {
         size_t k = xs->in_len < left ? xs->in_len : left;
         memmove(xs->in, xs->in + k, xs->in_len - k);
@@ -335,12 +335,12 @@ static int skip_oversized(xkl_xs *xs, const struct xsd_sockmsg *hdr, int timeout
             return -1;
         }
     }
-    /* at least XS_MSG_MAX bytes were freed: room for the small reply */
+    /* at least XKL__MSG_MAX bytes were freed: room for the small reply */
     struct xsd_sockmsg e = {XS_ERROR, hdr->req_id, hdr->tx_id, 6};
-    memmove(xs->in + XS_HDR_LEN + 6, xs->in, xs->in_len);
-    memcpy(xs->in, &e, XS_HDR_LEN);
-    memcpy(xs->in + XS_HDR_LEN, "E2BIG", 6);
-    xs->in_len += XS_HDR_LEN + 6;
+    memmove(xs->in + XKL__HDR_LEN + 6, xs->in, xs->in_len);
+    memcpy(xs->in, &e, XKL__HDR_LEN);
+    memcpy(xs->in + XKL__HDR_LEN, "E2BIG", 6);
+    xs->in_len += XKL__HDR_LEN + 6;
     return 0;
 }
 
@@ -372,7 +372,7 @@ static int read_message(xkl_xs *xs, int timeout_ms, struct xsd_sockmsg *hdr,
 static void queue_event(xkl_xs *xs, const char *path, const char *token)
 {
     size_t pl = strlen(path) + 1, tl = strlen(token) + 1;
-    struct xs_event_node *n = malloc(sizeof *n + pl + tl);
+    struct xkl__event_node *n = malloc(sizeof *n + pl + tl);
     if (!n)
         return; /* watches may fire spuriously or be lost under OOM only */
     char *s = (char *)(n + 1);
@@ -399,7 +399,7 @@ static void dispatch_one(xkl_xs *xs, const struct xsd_sockmsg *hdr, char *body);
 /* File the message at the start of xs->in and drop it from the buffer. */
 static void dispatch(xkl_xs *xs, const struct xsd_sockmsg *hdr, size_t mlen)
 {
-    char *body = (char *)xs->in + XS_HDR_LEN;
+    char *body = (char *)xs->in + XKL__HDR_LEN;
     char saved = body[hdr->len];
     body[hdr->len] = '\0';
     dispatch_one(xs, hdr, body);
@@ -413,11 +413,11 @@ static void dispatch_one(xkl_xs *xs, const struct xsd_sockmsg *hdr, char *body)
 {
     if (hdr->type == XS_WATCH_EVENT) {
         const char *path, *token;
-        if (xs_wire_parse_event(body, hdr->len, &path, &token) == 0)
+        if (xkl__wire_parse_event(body, hdr->len, &path, &token) == 0)
             queue_event(xs, path, token);
         return;
     }
-    struct xs_pending *p;
+    struct xkl__pending *p;
     for (p = xs->pending; p; p = p->next)
         if (p->req_id == hdr->req_id && !p->done)
             break;
@@ -426,7 +426,7 @@ static void dispatch_one(xkl_xs *xs, const struct xsd_sockmsg *hdr, char *body)
     p->done = true;
     if (hdr->type == XS_ERROR) {
         int e;
-        p->err = xs_wire_parse_error(body, hdr->len, &e) == 0 ? e : EBADMSG;
+        p->err = xkl__wire_parse_error(body, hdr->len, &e) == 0 ? e : EBADMSG;
         return;
     }
     if (hdr->type != p->type) {
@@ -446,9 +446,9 @@ static void dispatch_one(xkl_xs *xs, const struct xsd_sockmsg *hdr, char *body)
  * Become the reader (or wait for the current one) until pred(xs, arg) holds
  * or the deadline passes. Lock held on entry and exit.
  */
-typedef bool xs_pred(xkl_xs *xs, void *arg);
+typedef bool xkl__xs_pred(xkl_xs *xs, void *arg);
 
-static int pump(xkl_xs *xs, int timeout_ms, xs_pred *pred, void *arg)
+static int pump(xkl_xs *xs, int timeout_ms, xkl__xs_pred *pred, void *arg)
 {
     /* The clock is read only when a second wait is needed: the usual
      * request is one read() whose socket timeout is the request's. (A reply
@@ -511,7 +511,7 @@ static int pump(xkl_xs *xs, int timeout_ms, xs_pred *pred, void *arg)
 static bool reply_ready(xkl_xs *xs, void *arg)
 {
     (void)xs;
-    return ((struct xs_pending *)arg)->done;
+    return ((struct xkl__pending *)arg)->done;
 }
 
 static bool event_ready(xkl_xs *xs, void *arg)
@@ -520,9 +520,9 @@ static bool event_ready(xkl_xs *xs, void *arg)
     return xs->ev_head != NULL;
 }
 
-static void unlink_pending(xkl_xs *xs, struct xs_pending *p)
+static void unlink_pending(xkl_xs *xs, struct xkl__pending *p)
 {
-    for (struct xs_pending **pp = &xs->pending; *pp; pp = &(*pp)->next)
+    for (struct xkl__pending **pp = &xs->pending; *pp; pp = &(*pp)->next)
         if (*pp == p) {
             *pp = p->next;
             return;
@@ -546,22 +546,22 @@ static int write_all(int fd, const void *buf, size_t len)
 }
 
 /* Send a request (lock held); registers it as pending. */
-static struct xs_pending *send_locked(xkl_xs *xs, xkl_xs_tx tx, uint32_t type,
-                                      const struct xs_iov *iov, size_t niov)
+static struct xkl__pending *send_locked(xkl_xs *xs, xkl_xs_tx tx, uint32_t type,
+                                      const struct xkl__iov *iov, size_t niov)
 {
     if (xs->broken) {
         errno = ECONNRESET;
         return NULL;
     }
-    unsigned char buf[XS_MSG_MAX];
-    struct xs_pending *p = calloc(1, sizeof *p);
+    unsigned char buf[XKL__MSG_MAX];
+    struct xkl__pending *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
     p->type = type;
     p->req_id = xs->next_req_id++;
     if (xs->next_req_id == 0)
         xs->next_req_id = 1;
-    ssize_t n = xs_wire_encode(buf, sizeof buf, type, p->req_id, tx, iov, niov);
+    ssize_t n = xkl__wire_encode(buf, sizeof buf, type, p->req_id, tx, iov, niov);
     if (n < 0 || write_all(xs->fd, buf, (size_t)n) < 0) {
         int e = errno;
         if (n >= 0)
@@ -576,7 +576,7 @@ static struct xs_pending *send_locked(xkl_xs *xs, xkl_xs_tx tx, uint32_t type,
 }
 
 /* Wait for p's reply (lock held); consumes p. */
-static int wait_locked(xkl_xs *xs, struct xs_pending *p, char **body, uint32_t *len)
+static int wait_locked(xkl_xs *xs, struct xkl__pending *p, char **body, uint32_t *len)
 {
     int r = pump(xs, xs->timeout_ms, reply_ready, p);
     int e = errno;
@@ -597,15 +597,15 @@ static int wait_locked(xkl_xs *xs, struct xs_pending *p, char **body, uint32_t *
     return r;
 }
 
-int xs_request(xkl_xs *xs, xkl_xs_tx tx, uint32_t type, const struct xs_iov *iov,
+int xkl__xs_request(xkl_xs *xs, xkl_xs_tx tx, uint32_t type, const struct xkl__iov *iov,
                size_t niov, char **body, uint32_t *len, const char *op,
                const char *what)
 {
     pthread_mutex_lock(&xs->lock);
-    struct xs_pending *p = send_locked(xs, tx, type, iov, niov);
+    struct xkl__pending *p = send_locked(xs, tx, type, iov, niov);
     int r = p ? wait_locked(xs, p, body, len) : -1;
     if (r < 0)
-        xs_set_error_locked(xs, errno, op, what);
+        xkl__xs_set_error_locked(xs, errno, op, what);
     int e = errno;
     pthread_mutex_unlock(&xs->lock);
     errno = e;
@@ -615,15 +615,15 @@ int xs_request(xkl_xs *xs, xkl_xs_tx tx, uint32_t type, const struct xs_iov *iov
 int xkl_xs_send(xkl_xs *xs, xkl_xs_tx tx, unsigned type, const void *payload,
                 size_t len, uint32_t *req_id)
 {
-    struct xs_iov iov = {payload, len};
+    struct xkl__iov iov = {payload, len};
     pthread_mutex_lock(&xs->lock);
     int r = 0;
-    if (type > XS_TYPE_LAST || type == XS_WATCH_EVENT || type == XS_ERROR ||
-        type == XS_TYPE_REMOVED) {
+    if (type > XKL__TYPE_LAST || type == XS_WATCH_EVENT || type == XS_ERROR ||
+        type == XKL__TYPE_REMOVED) {
         errno = EINVAL;
         r = -1;
     } else {
-        struct xs_pending *p = send_locked(xs, tx, type, &iov, 1);
+        struct xkl__pending *p = send_locked(xs, tx, type, &iov, 1);
         if (p)
             *req_id = p->req_id;
         else
@@ -631,7 +631,7 @@ int xkl_xs_send(xkl_xs *xs, xkl_xs_tx tx, unsigned type, const void *payload,
     }
     int e = errno;
     if (r < 0)
-        xs_set_error_locked(xs, e, "send", xs_wire_type_name(type));
+        xkl__xs_set_error_locked(xs, e, "send", xkl__wire_type_name(type));
     pthread_mutex_unlock(&xs->lock);
     errno = e;
     return r;
@@ -640,7 +640,7 @@ int xkl_xs_send(xkl_xs *xs, xkl_xs_tx tx, unsigned type, const void *payload,
 void *xkl_xs_recv(xkl_xs *xs, uint32_t req_id, size_t *len)
 {
     pthread_mutex_lock(&xs->lock);
-    struct xs_pending *p;
+    struct xkl__pending *p;
     for (p = xs->pending; p; p = p->next)
         if (p->req_id == req_id)
             break;
@@ -657,7 +657,7 @@ void *xkl_xs_recv(xkl_xs *xs, uint32_t req_id, size_t *len)
     }
     int e = errno;
     if (r < 0)
-        xs_set_error_locked(xs, e, "recv", what);
+        xkl__xs_set_error_locked(xs, e, "recv", what);
     pthread_mutex_unlock(&xs->lock);
     if (r < 0) {
         errno = e;
@@ -680,7 +680,7 @@ int xkl_xs_watch_fd(xkl_xs *xs)
             int e = errno;
             if (ep >= 0)
                 close(ep);
-            xs_set_error_locked(xs, e, "watch fd", NULL);
+            xkl__xs_set_error_locked(xs, e, "watch fd", NULL);
             pthread_mutex_unlock(&xs->lock);
             errno = e;
             return -1;
@@ -699,7 +699,7 @@ struct xkl_xs_event *xkl_xs_read_watch(xkl_xs *xs, int timeout_ms)
     struct xkl_xs_event *ev = NULL;
     int e = errno;
     if (r == 0) {
-        struct xs_event_node *n = xs->ev_head;
+        struct xkl__event_node *n = xs->ev_head;
         xs->ev_head = n->next;
         if (!xs->ev_head) {
             xs->ev_tail = NULL;
@@ -713,7 +713,7 @@ struct xkl_xs_event *xkl_xs_read_watch(xkl_xs *xs, int timeout_ms)
         e = EAGAIN;
     }
     if (!ev)
-        xs_set_error_locked(xs, e, "read watch", NULL);
+        xkl__xs_set_error_locked(xs, e, "read watch", NULL);
     pthread_mutex_unlock(&xs->lock);
     errno = e;
     return ev;

@@ -4,7 +4,7 @@
  * and fuzzed; the connection code trusts nothing it has not passed through
  * here.
  */
-#include "xs_private.h"
+#include "private.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -34,20 +34,20 @@ static const char *const type_names[] = {
     [XS_SET_TARGET] = "SET_TARGET",
     [XS_RESET_WATCHES] = "RESET_WATCHES",
     [XS_DIRECTORY_PART] = "DIRECTORY_PART",
-    [XS_TYPE_GET_FEATURE] = "GET_FEATURE",
-    [XS_TYPE_SET_FEATURE] = "SET_FEATURE",
-    [XS_TYPE_GET_QUOTA] = "GET_QUOTA",
-    [XS_TYPE_SET_QUOTA] = "SET_QUOTA",
+    [XKL__TYPE_GET_FEATURE] = "GET_FEATURE",
+    [XKL__TYPE_SET_FEATURE] = "SET_FEATURE",
+    [XKL__TYPE_GET_QUOTA] = "GET_QUOTA",
+    [XKL__TYPE_SET_QUOTA] = "SET_QUOTA",
 };
 
-const char *xs_wire_type_name(uint32_t type)
+const char *xkl__wire_type_name(uint32_t type)
 {
     if (type >= sizeof(type_names) / sizeof(type_names[0]))
         return NULL;
     return type_names[type];
 }
 
-int xs_wire_errno_of(const char *name)
+int xkl__wire_errno_of(const char *name)
 {
     for (size_t i = 0; i < sizeof(xsd_errors) / sizeof(xsd_errors[0]); i++)
         if (strcmp(xsd_errors[i].errstring, name) == 0)
@@ -55,7 +55,7 @@ int xs_wire_errno_of(const char *name)
     return 0;
 }
 
-const char *xs_wire_errno_name(int err)
+const char *xkl__wire_errno_name(int err)
 {
     for (size_t i = 0; i < sizeof(xsd_errors) / sizeof(xsd_errors[0]); i++)
         if (xsd_errors[i].errnum == err)
@@ -63,8 +63,8 @@ const char *xs_wire_errno_name(int err)
     return NULL;
 }
 
-ssize_t xs_wire_encode(void *buf, size_t cap, uint32_t type, uint32_t req_id,
-                       uint32_t tx_id, const struct xs_iov *iov, size_t niov)
+ssize_t xkl__wire_encode(void *buf, size_t cap, uint32_t type, uint32_t req_id,
+                       uint32_t tx_id, const struct xkl__iov *iov, size_t niov)
 {
     size_t len = 0;
     for (size_t i = 0; i < niov; i++) {
@@ -74,7 +74,7 @@ ssize_t xs_wire_encode(void *buf, size_t cap, uint32_t type, uint32_t req_id,
         }
         len += iov[i].len;
     }
-    if (cap < XS_HDR_LEN + len) {
+    if (cap < XKL__HDR_LEN + len) {
         errno = ENOSPC;
         return -1;
     }
@@ -82,21 +82,21 @@ ssize_t xs_wire_encode(void *buf, size_t cap, uint32_t type, uint32_t req_id,
         .type = type, .req_id = req_id, .tx_id = tx_id, .len = (uint32_t)len,
     };
     unsigned char *p = buf;
-    memcpy(p, &hdr, XS_HDR_LEN);
-    p += XS_HDR_LEN;
+    memcpy(p, &hdr, XKL__HDR_LEN);
+    p += XKL__HDR_LEN;
     for (size_t i = 0; i < niov; i++) {
         if (iov[i].len)
             memcpy(p, iov[i].base, iov[i].len);
         p += iov[i].len;
     }
-    return (ssize_t)(XS_HDR_LEN + len);
+    return (ssize_t)(XKL__HDR_LEN + len);
 }
 
-int xs_wire_decode_header(const void *buf, struct xsd_sockmsg *hdr)
+int xkl__wire_decode_header(const void *buf, struct xsd_sockmsg *hdr)
 {
-    memcpy(hdr, buf, XS_HDR_LEN);
-    if (hdr->len > XENSTORE_PAYLOAD_MAX || hdr->type > XS_TYPE_LAST ||
-        hdr->type == XS_TYPE_REMOVED) {
+    memcpy(hdr, buf, XKL__HDR_LEN);
+    if (hdr->len > XENSTORE_PAYLOAD_MAX || hdr->type > XKL__TYPE_LAST ||
+        hdr->type == XKL__TYPE_REMOVED) {
         errno = EBADMSG;
         return -1;
     }
@@ -115,24 +115,24 @@ static bool nul_terminated(const char *body, size_t len)
     return len > 0 && body[len - 1] == '\0';
 }
 
-int xs_wire_parse_error(const char *body, size_t len, int *err)
+int xkl__wire_parse_error(const char *body, size_t len, int *err)
 {
     /* Exactly one string: "E<name>\0". */
     if (!nul_terminated(body, len) || strlen(body) != len - 1 || body[0] != 'E')
         return bad();
-    int e = xs_wire_errno_of(body);
+    int e = xkl__wire_errno_of(body);
     *err = e ? e : EIO;
     return 0;
 }
 
-int xs_wire_parse_ok(const char *body, size_t len)
+int xkl__wire_parse_ok(const char *body, size_t len)
 {
     if (len != 3 || memcmp(body, "OK", 3) != 0)
         return bad();
     return 0;
 }
 
-char **xs_wire_parse_strings(const char *body, size_t len, unsigned *num)
+char **xkl__wire_parse_strings(const char *body, size_t len, unsigned *num)
 {
     if (len > 0 && !nul_terminated(body, len)) {
         bad();
@@ -156,7 +156,7 @@ char **xs_wire_parse_strings(const char *body, size_t len, unsigned *num)
     return vec;
 }
 
-int xs_wire_parse_uint(const char *body, size_t len, unsigned long *val)
+int xkl__wire_parse_uint(const char *body, size_t len, unsigned long *val)
 {
     if (!nul_terminated(body, len) || len < 2 || len > 21 || strlen(body) != len - 1)
         return bad();
@@ -173,7 +173,7 @@ int xs_wire_parse_uint(const char *body, size_t len, unsigned long *val)
     return 0;
 }
 
-int xs_wire_parse_bool(const char *body, size_t len, bool *val)
+int xkl__wire_parse_bool(const char *body, size_t len, bool *val)
 {
     if (len != 2 || body[1] != '\0' || (body[0] != 'T' && body[0] != 'F'))
         return bad();
@@ -181,7 +181,7 @@ int xs_wire_parse_bool(const char *body, size_t len, bool *val)
     return 0;
 }
 
-char *xs_wire_parse_string(const char *body, size_t len)
+char *xkl__wire_parse_string(const char *body, size_t len)
 {
     if (!nul_terminated(body, len) || strlen(body) != len - 1) {
         bad();
@@ -190,7 +190,7 @@ char *xs_wire_parse_string(const char *body, size_t len)
     return strdup(body);
 }
 
-int xs_wire_parse_dirpart(const char *body, size_t len, unsigned long long *gen,
+int xkl__wire_parse_dirpart(const char *body, size_t len, unsigned long long *gen,
                           const char **names, size_t *names_len, bool *last)
 {
     if (!nul_terminated(body, len))
@@ -228,7 +228,7 @@ int xs_wire_parse_dirpart(const char *body, size_t len, unsigned long long *gen,
     return 0;
 }
 
-int xs_wire_parse_event(const char *body, size_t len, const char **path,
+int xkl__wire_parse_event(const char *body, size_t len, const char **path,
                         const char **token)
 {
     if (!nul_terminated(body, len))
@@ -287,7 +287,7 @@ int xkl_xs_perm_format(const struct xkl_xs_perm *perm, char *buf, size_t len)
     return n;
 }
 
-struct xkl_xs_perm *xs_wire_parse_perms(const char *body, size_t len, unsigned *num)
+struct xkl_xs_perm *xkl__wire_parse_perms(const char *body, size_t len, unsigned *num)
 {
     if (!nul_terminated(body, len)) {
         bad();

@@ -3,7 +3,7 @@
  * the same types.def. Unknown keys and wrong types are errors naming the
  * JSON path ("b_info.type.hvm.acpi"), since the input is machine-written.
  */
-#include "types.h"
+#include "private.h"
 
 #include <errno.h>
 #include <stdio.h>

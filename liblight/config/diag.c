@@ -1,6 +1,6 @@
 /* Located diagnostics for the configuration parsers: a growable list the
  * caller owns, so one run can report several errors and warnings. */
-#include "cfg_private.h"
+#include "private.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -9,7 +9,7 @@
  * The layout is built as a list of nodes (pure, unit tested) and written in
  * one transaction.
  */
-#include "dom_private.h"
+#include "private.h"
 
 #include <errno.h>
 #include <stdio.h>

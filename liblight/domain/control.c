@@ -1,6 +1,6 @@
 /* Operations on a running domain: pause, shutdown and reboot, rename,
  * memory, vcpus and the credit2 scheduler. */
-#include "dom_private.h"
+#include "private.h"
 
 #include <errno.h>
 #include <stdio.h>

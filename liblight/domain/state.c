@@ -6,7 +6,7 @@
  * /var/lib/xen/userdata-d.<domid>.<uuid>.libxl-json, so the two toolstacks
  * can manage each other's domains.
  */
-#include "dom_private.h"
+#include "private.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,9 +1,7 @@
-/* liblight life cycle internals: the context and the helpers the dom_*.c,
- * layout_*.c, state.c and monitor.c files share. */
+/* liblight domain internals (liblight/domain/): the context and the helpers
+ * its files share (create, destroy, layout, state, events, monitor). */
 #ifndef XKLIGHT_DOM_PRIVATE_H
 #define XKLIGHT_DOM_PRIVATE_H
-#include "private.h"
-#include "types.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -58,7 +56,7 @@ int xkl__info(xkl_ctx *ctx, uint32_t domid, struct xkl_dominfo *out);
 int xkl__destroy(xkl_ctx *ctx, uint32_t domid);
 int xkl__create(xkl_ctx *ctx, struct xkl_domain_config *dc, unsigned flags, uint32_t *domid);
 
-/* ---- xenstore layout of a domain (layout_domain.c) ---- */
+/* ---- xenstore layout of a domain (layout.c) ---- */
 struct xkl__node {
     char *path;
     char *value;               /* NULL: a directory ("") */

@@ -5,7 +5,7 @@
  * xl, an unknown pair only draws a warning ("unrecognized argument") and
  * an empty spec means a vif with every default.
  */
-#include "types.h"
+#include "private.h"
 
 #include <ctype.h>
 #include <stdarg.h>

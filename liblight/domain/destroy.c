@@ -1,6 +1,6 @@
 /* Destroying a domain: the hypervisor's domain, then everything the
  * toolstack (ours or libxl) kept for it in xenstore and on disk. */
-#include "dom_private.h"
+#include "private.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -10,7 +10,7 @@
  * After an error the parser skips to the next line and goes on, so one run
  * reports every broken line (up to a limit); the result is still a failure.
  */
-#include "cfg_private.h"
+#include "private.h"
 
 #include <errno.h>
 #include <stdarg.h>

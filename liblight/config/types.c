@@ -1,6 +1,6 @@
 /* Defaults, release and enum names of the domain configuration types, all
  * generated from types.def so a new field needs one line there. */
-#include "types.h"
+#include "private.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -5,7 +5,7 @@
  * file, memory). The test knob ctx->fault_step makes step N fail after it
  * ran (its own undo runs too), which is how the lab proves every undo.
  */
-#include "dom_private.h"
+#include "private.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 /* CPU lists as xl.cfg's cpus= and xl vcpu-pin write them. */
-#include "dom_private.h"
+#include "private.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -2,7 +2,6 @@
  * liblight: the public API hands out xkl_domain_config as an opaque type. */
 #ifndef XKLIGHT_TYPES_H
 #define XKLIGHT_TYPES_H
-#include "cfg_private.h"
 
 #include <stdbool.h>
 
@@ -53,7 +52,7 @@ struct xkl_nic *xkl__nic_add(struct xkl_domain_config *dc);
 int xkl__rawmap_add(struct xkl_raw_entry **map, size_t *n, const char *key,
                     const struct xkl_cfg_value *v);
 
-/* Disk and vif spec mini-languages (cfg_disk.c, cfg_vif.c). The spec
+/* Disk and vif spec mini-languages (spec_disk.c, spec_vif.c). The spec
  * starts at LINE:COL of SOURCE for messages; 0 or -1 (errors in D). */
 int xkl__disk_parse(struct xkl_disk *disk, const char *spec, const char *source,
                     int line, int col, xkl_diags *d);

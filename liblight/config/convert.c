@@ -5,7 +5,7 @@
  * but xkit does not type are kept verbatim in xl_raw; keys nobody knows
  * draw a warning (xl itself ignores them silently).
  */
-#include "types.h"
+#include "private.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -1,0 +1,23 @@
+/* The device kinds: one row per kind (see device.h). A new kind is a row
+ * here and a file of its own beside this one. */
+#include "private.h"
+
+#include <string.h>
+
+const struct xkl__devkind xkl__devkinds[] = {
+    { "console", "console" },   /* console 0 lives at /local/domain/N/console */
+    { "vbd", "vbd" },           /* blkback */
+    { "qdisk", "vbd" },         /* QEMU's block backend, same frontend */
+    { "vif", "vif" },           /* netback */
+    { "vkbd", "vkbd" },
+    { "vfb", "vfb" },
+    { NULL, NULL },
+};
+
+const struct xkl__devkind *xkl__devkind_find(const char *name)
+{
+    for (const struct xkl__devkind *k = xkl__devkinds; k->name; k++)
+        if (!strcmp(k->name, name))
+            return k;
+    return NULL;
+}

@@ -1,0 +1,84 @@
+/*
+ * libxklight, configuration area: xl.cfg parser, typed domain configuration, JSON.
+ * Included by <xkit/light.h>; may be included alone.
+ */
+#ifndef XKIT_LIGHT_CONFIG_H
+#define XKIT_LIGHT_CONFIG_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef XKL_API
+#if defined(__GNUC__)
+#define XKL_API __attribute__((visibility("default")))
+#else
+#define XKL_API
+#endif
+#endif
+
+/* Owned by liblight/config/.
+ *
+ * Diagnostics: every parse step appends located messages to an xkl_diags
+ * the caller owns. Errors read "FILE:LINE:COL: what was expected", warnings
+ * "FILE:LINE:COL: warning: ...". A step fails (NULL / -1, errno EINVAL)
+ * exactly when it added at least one error.
+ */
+#include <stddef.h>
+
+enum xkl_diag_level { XKL_DIAG_WARNING, XKL_DIAG_ERROR };
+
+struct xkl_diag {
+    enum xkl_diag_level level;
+    int line, col;          /* 1-based; 0 when the message has no place */
+    char *text;             /* full "file:line:col: ..." line, no newline */
+};
+
+typedef struct xkl_diags {
+    struct xkl_diag *v;
+    size_t n, cap;
+    unsigned nerrors, nwarnings;
+} xkl_diags;
+
+XKL_API void xkl_diags_init(xkl_diags *d);
+XKL_API void xkl_diags_dispose(xkl_diags *d);
+
+/* A parsed xl.cfg file: its settings in file order, untyped. */
+typedef struct xkl_cfg xkl_cfg;
+
+/* Parse TEXT (LEN bytes, need not be NUL-terminated); SOURCE names it in
+ * messages. NULL on a syntax error (errno EINVAL) or ENOMEM. */
+XKL_API xkl_cfg *xkl_cfg_parse(const char *source, const char *text, size_t len,
+                               xkl_diags *d);
+/* Read and parse a file (errors name the path and errno). */
+XKL_API xkl_cfg *xkl_cfg_parse_file(const char *path, xkl_diags *d);
+/* Apply one "key=value" (or "key+=value") override from the command line,
+ * parsed with the file's grammar, after the file's own settings. */
+XKL_API int xkl_cfg_override(xkl_cfg *cfg, const char *setting, xkl_diags *d);
+XKL_API void xkl_cfg_free(xkl_cfg *cfg);
+/* The value of KEY's last setting when that is a plain "=" of a string or
+ * a number (its spelling); NULL when absent, a list, or set with "+=". */
+XKL_API const char *xkl_cfg_get_atom(const xkl_cfg *cfg, const char *key);
+
+/* Typed domain configuration (what xl create needs); layout is private to
+ * liblight (types.def). */
+typedef struct xkl_domain_config xkl_domain_config;
+
+/* Check and convert settings to a domain configuration: disk and vif specs,
+ * numbers, actions... Unknown keys are warnings. */
+XKL_API xkl_domain_config *xkl_domain_config_from_cfg(const xkl_cfg *cfg, xkl_diags *d);
+XKL_API void xkl_domain_config_free(xkl_domain_config *dc);
+/* libxl-like JSON ({"c_info":..,"b_info":..,"disks":..}); malloc'd string. */
+XKL_API char *xkl_domain_config_to_json(const xkl_domain_config *dc);
+XKL_API xkl_domain_config *xkl_domain_config_from_json(const char *json, size_t len,
+                                                       xkl_diags *d);
+
+/* xl create -n: parse the file at PATH, apply OVERRIDES ("key=value"),
+ * convert, and return the JSON text (malloc'd) or NULL with diagnostics. */
+XKL_API char *xkl_cfg_to_json(const char *path, char *const *overrides, size_t noverrides,
+                              xkl_diags *d);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* XKIT_LIGHT_CONFIG_H */

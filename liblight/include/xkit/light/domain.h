@@ -1,0 +1,153 @@
+/*
+ * libxklight, domain area: context, life cycle, events, monitor.
+ * Included by <xkit/light.h>; may be included alone.
+ */
+#ifndef XKIT_LIGHT_DOMAIN_H
+#define XKIT_LIGHT_DOMAIN_H
+#include <xkit/light/config.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef XKL_API
+#if defined(__GNUC__)
+#define XKL_API __attribute__((visibility("default")))
+#else
+#define XKL_API
+#endif
+#endif
+
+/* Owned by liblight/domain/.
+ *
+ * A context owns a libxkctrl handle and a xenstore connection, both opened
+ * on first use. One mutex per context: threads may share one. No global
+ * state, no exit(), no signal handlers, no fork() except where a call says
+ * so. Every call returns -1 / NULL with errno set on failure and leaves one
+ * line in xkl_ctx_error() naming the operation, the domain and the reason,
+ * e.g. "destroy domain 5: No such process".
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct xkl_ctx xkl_ctx;
+
+struct xkl_ctx_opts {
+    const char *state_dir;  /* persisted configs; NULL: XK_STATEDIR */
+    unsigned fault_step;    /* tests only: xkl_domain_create fails at step N (1-based) */
+    /* Optional: one line per thing the monitor did ("domain 5 (web) shut
+     * down (reboot): restarted as domain 6"); called with the lock held. */
+    void (*log)(void *arg, const char *line);
+    void *log_arg;
+};
+/* opts may be NULL. On failure err (errlen bytes) says why. */
+XKL_API xkl_ctx *xkl_ctx_open(const struct xkl_ctx_opts *opts, char *err, size_t errlen);
+XKL_API void xkl_ctx_close(xkl_ctx *ctx);
+XKL_API const char *xkl_ctx_error(const xkl_ctx *ctx);
+XKL_API void xkl_ctx_error_copy(xkl_ctx *ctx, char *buf, size_t len);
+
+/* One domain as xl list shows it. */
+struct xkl_dominfo {
+    uint32_t domid;
+    char name[128];          /* from xenstore; "" when it has none */
+    uint8_t uuid[16];
+    uint64_t mem_kb;         /* current + outstanding (claimed) */
+    uint64_t max_kb;
+    unsigned vcpus_online;
+    unsigned max_vcpu_id;
+    bool running, blocked, paused, shutdown, dying;
+    unsigned shutdown_reason;  /* SHUTDOWN_*, valid when shutdown */
+    uint64_t cpu_time_ns;
+};
+/* "rbpscd" letters or '-' (xl list's State column), NUL-terminated. */
+XKL_API void xkl_dominfo_state(const struct xkl_dominfo *di, char out[7]);
+/* All domains, in domid order; *out is malloc'd (free() it). */
+XKL_API int xkl_domain_list(xkl_ctx *ctx, struct xkl_dominfo **out, size_t *n);
+XKL_API int xkl_domain_info(xkl_ctx *ctx, uint32_t domid, struct xkl_dominfo *out);
+/* Domain id from a name or a decimal id (ESRCH if none). */
+XKL_API int xkl_domain_lookup(xkl_ctx *ctx, const char *name_or_id, uint32_t *domid);
+/* Seconds since the epoch when the domain was started (/vm/UUID/start_time). */
+XKL_API int xkl_domain_start_time(xkl_ctx *ctx, uint32_t domid, double *when);
+
+XKL_API int xkl_domain_pause(xkl_ctx *ctx, uint32_t domid);
+XKL_API int xkl_domain_unpause(xkl_ctx *ctx, uint32_t domid);
+/* Destroy the domain and everything the toolstack kept for it: xenstore
+ * (/local/domain/N, /vm/UUID, /libxl/N, its backends) and the state file. */
+XKL_API int xkl_domain_destroy(xkl_ctx *ctx, uint32_t domid);
+
+enum xkl_shutdown_kind { XKL_SHUTDOWN_POWEROFF, XKL_SHUTDOWN_REBOOT };
+#define XKL_SHUTDOWN_FORCE 1u  /* SCHEDOP_remote_shutdown even with PV drivers */
+/* Ask the guest through control/shutdown when it has PV drivers
+ * (control/feature-poweroff = 1), else (or with FORCE) shut it down from
+ * outside with SCHEDOP_remote_shutdown. */
+XKL_API int xkl_domain_shutdown(xkl_ctx *ctx, uint32_t domid, enum xkl_shutdown_kind kind,
+                                unsigned flags);
+/* EEXIST when another domain has the name. */
+XKL_API int xkl_domain_rename(xkl_ctx *ctx, uint32_t domid, const char *new_name);
+/* Balloon target (memory/target) and the hypervisor's maximum, in KiB. */
+XKL_API int xkl_domain_set_target_kb(xkl_ctx *ctx, uint32_t domid, uint64_t kb);
+XKL_API int xkl_domain_set_max_kb(xkl_ctx *ctx, uint32_t domid, uint64_t kb);
+
+/* vCPUs. Affinity bitmaps: bit n = physical CPU n. */
+#define XKL_CPUMAP_BYTES 32
+struct xkl_vcpuinfo {
+    unsigned vcpu;
+    bool online, blocked, running;
+    uint32_t cpu;
+    uint64_t cpu_time_ns;
+    uint8_t hard[XKL_CPUMAP_BYTES], soft[XKL_CPUMAP_BYTES];
+};
+/* "all", "3", "0-2,5" -> bitmap (XKL_CPUMAP_BYTES); -1/EINVAL when
+ * malformed or a cpu is beyond the map. */
+XKL_API int xkl_cpumap_parse(const char *s, uint8_t *map);
+/* Every vcpu up to max_vcpu_id; *out malloc'd. */
+XKL_API int xkl_vcpu_list(xkl_ctx *ctx, uint32_t domid, struct xkl_vcpuinfo **out, unsigned *n);
+/* vcpu < 0: all. hard/soft NULL: leave that mask alone. */
+XKL_API int xkl_vcpu_pin(xkl_ctx *ctx, uint32_t domid, int vcpu, const uint8_t *hard,
+                         const uint8_t *soft);
+/* Bring vcpus [0, count) online and the rest offline (cpu/N/availability). */
+XKL_API int xkl_vcpu_set_online(xkl_ctx *ctx, uint32_t domid, unsigned count);
+XKL_API int xkl_sched_credit2_get(xkl_ctx *ctx, uint32_t domid, unsigned *weight, unsigned *cap);
+XKL_API int xkl_sched_credit2_set(xkl_ctx *ctx, uint32_t domid, unsigned weight, unsigned cap);
+
+/* Create a domain from dc (a UUID is chosen and stored in dc when it has
+ * none), leave it paused with XKL_CREATE_PAUSED. Steps run in order, each
+ * with its undo; on failure the done steps are undone backwards, so nothing
+ * is left (domain, xenstore, state file). */
+#define XKL_CREATE_PAUSED 1u
+XKL_API int xkl_domain_create(xkl_ctx *ctx, xkl_domain_config *dc, unsigned flags,
+                              uint32_t *domid);
+/* Number and names of the create steps (for fault tests and -v). */
+XKL_API unsigned xkl_create_nsteps(void);
+XKL_API const char *xkl_create_step_name(unsigned step);
+/* The persisted configuration of a domain as JSON (malloc'd): ours, or
+ * the one Debian's libxl keeps in /var/lib/xen for domains it created. */
+XKL_API char *xkl_domain_config_json(xkl_ctx *ctx, uint32_t domid);
+/* The persisted configuration, parsed (free with xkl_domain_config_free). */
+XKL_API xkl_domain_config *xkl_domain_config_load(xkl_ctx *ctx, uint32_t domid);
+/* The pty xenconsoled made for console 0 (malloc'd path). */
+XKL_API char *xkl_console_tty(xkl_ctx *ctx, uint32_t domid);
+
+/* Domain events for a long-running manager: poll the fd, then take events. */
+enum xkl_event_kind { XKL_EVENT_SHUTDOWN, XKL_EVENT_DEATH };
+struct xkl_event {
+    enum xkl_event_kind kind;
+    uint32_t domid;
+    unsigned reason;    /* SHUTDOWN_* for XKL_EVENT_SHUTDOWN */
+};
+/* Start watching (first call) and return the pollable fd. */
+XKL_API int xkl_event_fd(xkl_ctx *ctx);
+/* 1 with *ev filled, 0 none within timeout_ms (-1 forever), -1 error. Each
+ * domain's shutdown and death are reported once. */
+XKL_API int xkl_event_next(xkl_ctx *ctx, struct xkl_event *ev, int timeout_ms);
+
+/* Carry out the persisted on_poweroff/on_reboot/on_crash/on_watchdog
+ * actions for domid until it is gone (destroyed, preserved, or not
+ * restarted). Blocks; returns 0, or -1. A caller wanting a background
+ * monitor forks and calls this itself. *domid follows restarts. */
+XKL_API int xkl_domain_monitor(xkl_ctx *ctx, uint32_t *domid);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* XKIT_LIGHT_DOMAIN_H */
