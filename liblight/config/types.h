@@ -63,6 +63,12 @@ int xkl__nic_parse(struct xkl_nic *nic, const char *spec, const char *source,
 int xkl__uuid_parse(const char *s, unsigned char out[16]);
 void xkl__uuid_format(const unsigned char u[16], char out[37]);
 
+/* What create cannot act on yet (support.c): the xl.cfg key of the first
+ * setting in dc that would change what the guest gets and that xkit does
+ * not implement (e.g. "disk", "vif", "pci", "vfb"), or NULL. Create fails
+ * with it instead of dropping the setting; xl create -n still prints dc. */
+const char *xkl__config_unsupported(const struct xkl_domain_config *dc);
+
 /* JSON (json_gen.c / json_parse.c). */
 char *xkl__domain_config_gen_json(const struct xkl_domain_config *dc);
 int xkl__domain_config_parse_json(struct xkl_domain_config *dc, const char *json,
