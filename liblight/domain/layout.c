@@ -6,8 +6,8 @@
  *   /vm/UUID          name, uuid, image/, start_time
  *   /libxl/N          dom0 only: type, dm-version, device/console/0
  *   /local/domain/0/backend/console/N/0: xenconsoled's backend of console 0
- * The layout is built as a list of nodes (pure, unit tested) and written in
- * one transaction.
+ * The layout is built as a list of nodes (pure, unit tested) and written as
+ * one batch of requests (xkl_xs_batch) in one transaction.
  */
 #include "private.h"
 
@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xen/io/xs_wire.h>
 
 void xkl__layout_init(struct xkl__layout *l)
 {
@@ -212,9 +211,8 @@ int xkl__layout_owned(struct xkl__layout *l, uint32_t domid, const char *vm_path
 {
     /* backends first: daemons watching them see the device go before the
      * domain's own directory */
-    static const char *const kinds[] = { "console", "vbd", "qdisk", "vif", "vkbd", "vfb" };
-    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
-        TRY(add_rm(l, "/local/domain/0/backend/%s/%u", kinds[i], domid));
+    for (const struct xkl__devkind *k = xkl__devkinds; k->name; k++)
+        TRY(add_rm(l, "/local/domain/0/backend/%s/%u", k->name, domid));
     TRY(add_rm(l, "/local/domain/%u", domid));
     if (vm_path && !strncmp(vm_path, "/vm/", 4))
         TRY(add_rm(l, "%s", vm_path));
@@ -278,114 +276,48 @@ void xkl__layout_implied(const struct xkl__layout *l, bool *implied)
     }
 }
 
-/* One request of the batch: what it was for, to report the first that
- * failed by its path. */
-struct sent {
-    uint32_t id;
-    const char *op;
-    const char *path;
-    bool enoent_ok;       /* removing what is not there is fine */
-};
-
-struct write_arg {
-    const struct xkl__layout *l;
-    const bool *implied;
-    struct sent *sent;    /* room for nrm + 2 * n requests */
-    char msg[512];        /* the first failure of the last try, "" if none */
-};
-
-/* payload: path NUL [data] */
-static int send_req(xkl_xs *xs, xkl_xs_tx tx, unsigned type, const char *path,
-                    const void *data, size_t dlen, char *buf, struct sent *s)
+/* The layout as one batch: removals first, then each node not implied by
+ * a later one, with its permissions. */
+static struct xkl_xs_op *layout_ops(const struct xkl__layout *l, size_t *n)
 {
-    size_t plen = strlen(path) + 1;
-    if (plen + dlen > XENSTORE_PAYLOAD_MAX) {
-        errno = E2BIG;
-        return -1;
+    bool *implied = calloc(l->n ? l->n : 1, sizeof(*implied));
+    struct xkl_xs_op *ops = calloc(l->nrm + l->n + 1, sizeof(*ops));
+    if (!implied || !ops) {
+        free(implied);
+        free(ops);
+        return NULL;
     }
-    memcpy(buf, path, plen);
-    if (dlen)
-        memcpy(buf + plen, data, dlen);
-    return xkl_xs_send(xs, tx, type, buf, plen + dlen, &s->id);
+    xkl__layout_implied(l, implied);
+    size_t k = 0;
+    for (size_t i = 0; i < l->nrm; i++)
+        ops[k++] = (struct xkl_xs_op){ .kind = XKL_XS_OP_RM, .path = l->rm[i], .missing_ok = 1 };
+    for (size_t i = 0; i < l->n; i++) {
+        const struct xkl__node *nd = &l->v[i];
+        if (implied[i])
+            continue;
+        ops[k++] = (struct xkl_xs_op){
+            .kind = nd->value ? XKL_XS_OP_WRITE : XKL_XS_OP_MKDIR,
+            .path = nd->path,
+            .data = nd->value,
+            .len = nd->value ? strlen(nd->value) : 0,
+            .perms = nd->perms,
+            .nperms = nd->nperms,
+        };
+    }
+    free(implied);
+    *n = k;
+    return ops;
 }
 
-/*
- * The whole batch is sent before any reply is read: xenstored answers in
- * order, and the transaction costs one round trip instead of one per
- * request. Every reply is collected (so none is left pending on the
- * handle); the first failure is the one reported.
- */
-static int write_tx(xkl_xs *xs, xkl_xs_tx tx, void *p)
+struct batch {
+    const struct xkl_xs_op *ops;
+    size_t n;
+};
+
+static int write_tx(xkl_xs *xs, xkl_xs_tx tx, void *arg)
 {
-    struct write_arg *a = p;
-    const struct xkl__layout *l = a->l;
-    a->msg[0] = '\0';
-    char buf[XENSTORE_PAYLOAD_MAX];
-    size_t ns = 0;
-    int err = 0;
-    const char *err_op = NULL, *err_path = NULL;
-    for (size_t i = 0; i < l->nrm && !err; i++) {
-        struct sent *s = &a->sent[ns];
-        *s = (struct sent){ 0, "rm", l->rm[i], true };
-        if (send_req(xs, tx, XS_RM, l->rm[i], NULL, 0, buf, s) < 0)
-            err = errno, err_op = s->op, err_path = s->path;
-        else
-            ns++;
-    }
-    for (size_t i = 0; i < l->n && !err; i++) {
-        const struct xkl__node *nd = &l->v[i];
-        if (a->implied[i])
-            continue;
-        struct sent *s = &a->sent[ns];
-        *s = (struct sent){ 0, nd->value ? "write" : "mkdir", nd->path, false };
-        int r = nd->value ? send_req(xs, tx, XS_WRITE, nd->path, nd->value,
-                                     strlen(nd->value), buf, s)
-                          : send_req(xs, tx, XS_MKDIR, nd->path, NULL, 0, buf, s);
-        if (r < 0) {
-            err = errno, err_op = s->op, err_path = s->path;
-            break;
-        }
-        ns++;
-        if (!nd->nperms)
-            continue;
-        /* path NUL perm NUL perm NUL */
-        char pb[64];
-        size_t used = 0;
-        for (unsigned k = 0; k < nd->nperms; k++) {
-            int n = xkl_xs_perm_format(&nd->perms[k], pb + used, sizeof pb - used);
-            if (n < 0) {
-                err = errno;
-                break;
-            }
-            used += (size_t)n + 1;
-        }
-        s = &a->sent[ns];
-        *s = (struct sent){ 0, "set perms", nd->path, false };
-        if (err || send_req(xs, tx, XS_SET_PERMS, nd->path, pb, used, buf, s) < 0) {
-            err = errno, err_op = s->op, err_path = s->path;
-            break;
-        }
-        ns++;
-    }
-    for (size_t i = 0; i < ns; i++) {
-        void *reply = xkl_xs_recv(xs, a->sent[i].id, NULL);
-        if (reply) {
-            free(reply);
-        } else if (!err && !(a->sent[i].enoent_ok && errno == ENOENT)) {
-            err = errno ? errno : EIO;
-            err_op = a->sent[i].op;
-            err_path = a->sent[i].path;
-        }
-    }
-    if (!err)
-        return 0;
-    /* worded like the client's own messages */
-    const char *name = strerrorname_np(err);
-    snprintf(a->msg, sizeof a->msg, "xenstore %s %s: %s%s%s%s", err_op ? err_op : "write",
-             err_path ? err_path : "", strerror(err), name ? " (" : "", name ? name : "",
-             name ? ")" : "");
-    errno = err;
-    return -1;
+    const struct batch *b = arg;
+    return xkl_xs_batch(xs, tx, b->ops, b->n);
 }
 
 int xkl__layout_write(xkl_ctx *ctx, const struct xkl__layout *l)
@@ -393,22 +325,18 @@ int xkl__layout_write(xkl_ctx *ctx, const struct xkl__layout *l)
     xkl_xs *xs = xkl__xs(ctx);
     if (!xs)
         return -1;
-    bool *implied = calloc(l->n ? l->n : 1, sizeof(*implied));
-    struct sent *sent = calloc(l->nrm + 2 * l->n + 1, sizeof(*sent));
-    if (!implied || !sent) {
-        free(implied);
-        free(sent);
+    struct batch b;
+    struct xkl_xs_op *ops = layout_ops(l, &b.n);
+    if (!ops)
         return xkl__err(ctx, ENOMEM, "xenstore layout: %s", strerror(ENOMEM));
-    }
-    xkl__layout_implied(l, implied);
-    struct write_arg a = { l, implied, sent, "" };
+    b.ops = ops;
+    /* one transaction, retried on conflicts; a failure keeps the batch's
+     * message naming the first failing request */
     int r = 0;
-    if (xkl_xs_tx_retry(xs, 16, write_tx, &a) < 0) {
-        /* a request of the batch failed, or else the transaction itself */
+    if (xkl_xs_tx_retry(xs, 16, write_tx, &b) < 0) {
         int e = errno ? errno : EIO;
-        r = xkl__err(ctx, e, "%s", a.msg[0] ? a.msg : xkl_xs_error(xs));
+        r = xkl__err(ctx, e, "%s", xkl_xs_error(xs));
     }
-    free(implied);
-    free(sent);
+    free(ops);
     return r;
 }

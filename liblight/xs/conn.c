@@ -546,8 +546,8 @@ static int write_all(int fd, const void *buf, size_t len)
 }
 
 /* Send a request (lock held); registers it as pending. */
-static struct xkl__pending *send_locked(xkl_xs *xs, xkl_xs_tx tx, uint32_t type,
-                                      const struct xkl__iov *iov, size_t niov)
+struct xkl__pending *xkl__xs_send_locked(xkl_xs *xs, xkl_xs_tx tx, uint32_t type,
+                                         const struct xkl__iov *iov, size_t niov)
 {
     if (xs->broken) {
         errno = ECONNRESET;
@@ -576,7 +576,7 @@ static struct xkl__pending *send_locked(xkl_xs *xs, xkl_xs_tx tx, uint32_t type,
 }
 
 /* Wait for p's reply (lock held); consumes p. */
-static int wait_locked(xkl_xs *xs, struct xkl__pending *p, char **body, uint32_t *len)
+int xkl__xs_wait_locked(xkl_xs *xs, struct xkl__pending *p, char **body, uint32_t *len)
 {
     int r = pump(xs, xs->timeout_ms, reply_ready, p);
     int e = errno;
@@ -602,8 +602,8 @@ int xkl__xs_request(xkl_xs *xs, xkl_xs_tx tx, uint32_t type, const struct xkl__i
                const char *what)
 {
     pthread_mutex_lock(&xs->lock);
-    struct xkl__pending *p = send_locked(xs, tx, type, iov, niov);
-    int r = p ? wait_locked(xs, p, body, len) : -1;
+    struct xkl__pending *p = xkl__xs_send_locked(xs, tx, type, iov, niov);
+    int r = p ? xkl__xs_wait_locked(xs, p, body, len) : -1;
     if (r < 0)
         xkl__xs_set_error_locked(xs, errno, op, what);
     int e = errno;
@@ -623,7 +623,7 @@ int xkl_xs_send(xkl_xs *xs, xkl_xs_tx tx, unsigned type, const void *payload,
         errno = EINVAL;
         r = -1;
     } else {
-        struct xkl__pending *p = send_locked(xs, tx, type, &iov, 1);
+        struct xkl__pending *p = xkl__xs_send_locked(xs, tx, type, &iov, 1);
         if (p)
             *req_id = p->req_id;
         else
@@ -653,7 +653,7 @@ void *xkl_xs_recv(xkl_xs *xs, uint32_t req_id, size_t *len)
         errno = ENOENT;
         r = -1;
     } else {
-        r = wait_locked(xs, p, &body, &l);
+        r = xkl__xs_wait_locked(xs, p, &body, &l);
     }
     int e = errno;
     if (r < 0)

@@ -121,6 +121,13 @@ struct xkl_xs {
 int xkl__xs_request(xkl_xs *xs, xkl_xs_tx tx, uint32_t type, const struct xkl__iov *iov,
                size_t niov, char **body, uint32_t *len, const char *op,
                const char *what);
+/* The two halves of a request, for callers that hold xs->lock and keep
+ * several requests in flight (batch.c): send registers the request as
+ * pending (NULL with errno on failure); wait takes its reply and consumes
+ * the pending entry (-1 with errno, the daemon's error included). */
+struct xkl__pending *xkl__xs_send_locked(xkl_xs *xs, xkl_xs_tx tx, uint32_t type,
+                                         const struct xkl__iov *iov, size_t niov);
+int xkl__xs_wait_locked(xkl_xs *xs, struct xkl__pending *p, char **body, uint32_t *len);
 /* Record "xenstore OP WHAT: strerror (ENAME)"; _locked: lock already held. */
 void xkl__xs_set_error(xkl_xs *xs, int err, const char *op, const char *what);
 void xkl__xs_set_error_locked(xkl_xs *xs, int err, const char *op, const char *what);

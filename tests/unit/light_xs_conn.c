@@ -105,6 +105,18 @@ static int handle(struct peer *p, const struct xsd_sockmsg *h, const char *body)
         else
             reply_str(p, h, "OK");
         return 0;
+    case XS_MKDIR:
+        if (!strcmp(body, "/a/b"))
+            reply_err(p, h, "EINVAL");
+        else
+            reply_str(p, h, "OK");
+        return 0;
+    case XS_RM:
+        if (!strcmp(body, "/gone"))
+            reply_err(p, h, "ENOENT");
+        else
+            reply_str(p, h, "OK");
+        return 0;
     case XS_DIRECTORY:
         if (!strcmp(body, "/big") || !strcmp(body, "/big-nopart"))
             reply_err(p, h, "E2BIG");
@@ -254,6 +266,40 @@ START_TEST(error_names_path)
     /* a malformed error reply is an error too, not a crash */
     ck_assert_ptr_null(xkl_xs_read(xs, 0, "/bad-error", NULL));
     ck_assert_int_eq(errno, EBADMSG);
+    stop(xs);
+}
+END_TEST
+
+START_TEST(batch_reports_first_failure)
+{
+    xkl_xs *xs = start();
+    const struct xkl_xs_perm pp[] = { { 0, XKL_XS_PERM_NONE }, { 5, XKL_XS_PERM_READ },
+                                      { 7, XKL_XS_PERM_BOTH } };
+    struct xkl_xs_op ok[] = {
+        { .kind = XKL_XS_OP_RM, .path = "/gone", .missing_ok = 1 },
+        { .kind = XKL_XS_OP_MKDIR, .path = "/p", .perms = pp, .nperms = 3 },
+        { .kind = XKL_XS_OP_WRITE, .path = "/a", .data = "x", .len = 1 },
+        { .kind = XKL_XS_OP_SET_PERMS, .path = "/p", .perms = pp, .nperms = 3 },
+    };
+    ck_assert_int_eq(xkl_xs_batch(xs, 0, ok, 4), 0);
+    /* the second failure (EINVAL perms) is not the one reported */
+    struct xkl_xs_op bad[] = {
+        { .kind = XKL_XS_OP_WRITE, .path = "/a", .data = "x", .len = 1 },
+        { .kind = XKL_XS_OP_WRITE, .path = "/local/domain/0/foo", .data = "1", .len = 1 },
+        { .kind = XKL_XS_OP_MKDIR, .path = "/q", .perms = pp, .nperms = 1 },
+        { .kind = XKL_XS_OP_RM, .path = "/gone" },
+    };
+    ck_assert_int_eq(xkl_xs_batch(xs, 0, bad, 4), -1);
+    ck_assert_int_eq(errno, EACCES);
+    ck_assert_str_eq(xkl_xs_error(xs),
+                     "xenstore write /local/domain/0/foo: Permission denied (EACCES)");
+    ck_assert_int_eq(xkl_xs_batch(xs, 0, bad + 3, 1), -1);
+    ck_assert_int_eq(errno, ENOENT);
+    ck_assert_str_eq(xkl_xs_error(xs), "xenstore rm /gone: No such file or directory (ENOENT)");
+    /* every reply was collected: the next request gets its own */
+    char *v = xkl_xs_read(xs, 0, "/echo", NULL);
+    ck_assert_str_eq(v, "/echo");
+    free(v);
     stop(xs);
 }
 END_TEST
@@ -551,6 +597,7 @@ int main(void)
     tcase_add_test(tc, read_write);
     tcase_add_test(tc, error_names_path);
     tcase_add_test(tc, local_limits);
+    tcase_add_test(tc, batch_reports_first_failure);
     tcase_add_test(tc, pipelined_out_of_order);
     tcase_add_test(tc, events_between_replies);
     tcase_add_test(tc, timeout_and_late_reply);

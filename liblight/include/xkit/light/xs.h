@@ -122,6 +122,30 @@ XKL_API int xkl_xs_get_quota(xkl_xs *xs, int domid, const char *name,
 XKL_API int xkl_xs_set_quota(xkl_xs *xs, int domid, const char *name,
                              unsigned value);
 
+/* Batches: writes, directories, removals and permission changes sent all
+ * at once (one round trip, not one per request), then every reply is
+ * collected. Inside a transaction (tx) the batch is atomic. Returns 0, or
+ * -1 with errno and xkl_xs_error() naming the first request that failed by
+ * its path, e.g. "xenstore write /local/domain/5/name: Permission denied
+ * (EACCES)"; requests after a local failure (e.g. E2BIG) are not sent. */
+enum xkl_xs_op_kind {
+    XKL_XS_OP_WRITE,      /* path = data[len] */
+    XKL_XS_OP_MKDIR,      /* path as a directory */
+    XKL_XS_OP_RM,         /* path and its children */
+    XKL_XS_OP_SET_PERMS,  /* path's permissions = perms[nperms] */
+};
+struct xkl_xs_op {
+    enum xkl_xs_op_kind kind;
+    const char *path;
+    const void *data;                   /* WRITE */
+    size_t len;
+    const struct xkl_xs_perm *perms;    /* SET_PERMS; with WRITE or MKDIR (nperms > 0):
+                                         * set these permissions right after */
+    unsigned nperms;
+    int missing_ok;                     /* RM: a path already gone is success */
+};
+XKL_API int xkl_xs_batch(xkl_xs *xs, xkl_xs_tx tx, const struct xkl_xs_op *ops, size_t n);
+
 /* Pipelining: send a raw request (type from xen/io/xs_wire.h) now, collect
  * its reply later; several may be in flight. recv returns the reply payload
  * (NUL-terminated for convenience, *len excludes it) or NULL with errno set
