@@ -5,13 +5,13 @@
 #include <string.h>
 
 const struct xkl__devkind xkl__devkinds[] = {
-    { "console", "console" },   /* console 0 lives at /local/domain/N/console */
-    { "vbd", "vbd" },           /* blkback */
-    { "qdisk", "vbd" },         /* QEMU's block backend, same frontend */
-    { "vif", "vif" },           /* netback */
-    { "vkbd", "vkbd" },
-    { "vfb", "vfb" },
-    { NULL, NULL },
+    { "console", "console", true },   /* console 0 is /local/domain/N/console */
+    { "vbd", "vbd", false },          /* blkback */
+    { "qdisk", "vbd", false },        /* QEMU's block backend, same frontend */
+    { "vif", "vif", false },          /* netback */
+    { "vkbd", "vkbd", false },
+    { "vfb", "vfb", false },
+    { NULL, NULL, false },
 };
 
 const struct xkl__devkind *xkl__devkind_find(const char *name)

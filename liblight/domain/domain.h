@@ -83,6 +83,14 @@ struct xkl__layout_in {
     double start_time;
 };
 void xkl__layout_init(struct xkl__layout *l);
+/* Append a node (value NULL: a directory) with perms[nperms] (0: inherit,
+ * at most 2), or a path to remove before any node is written. */
+int xkl__layout_add(struct xkl__layout *l, const struct xkl_xs_perm *perms, unsigned nperms,
+                    const char *value, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int xkl__layout_addv(struct xkl__layout *l, const struct xkl_xs_perm *perms, unsigned nperms,
+                     const char *value, const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
+int xkl__layout_rm(struct xkl__layout *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void xkl__layout_dispose(struct xkl__layout *l);
 /* Before the build: the directories and their permissions (libxl's
  * domain_make). After the build: memory, cpus, store, console, image. */

@@ -34,14 +34,13 @@ void xkl__layout_dispose(struct xkl__layout *l)
     xkl__layout_init(l);
 }
 
-enum perm_kind { P_INHERIT, P_RO, P_RW, P_NO, P_BACKEND_ID };
-
-static int add(struct xkl__layout *l, uint32_t domid, enum perm_kind pk, const char *value,
-               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static int add(struct xkl__layout *l, uint32_t domid, enum perm_kind pk, const char *value,
-               const char *fmt, ...)
+int xkl__layout_addv(struct xkl__layout *l, const struct xkl_xs_perm *perms, unsigned nperms,
+                     const char *value, const char *fmt, va_list ap)
 {
+    if (nperms > sizeof l->v->perms / sizeof *l->v->perms) {
+        errno = EINVAL;
+        return -1;
+    }
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 64;
         struct xkl__node *v = realloc(l->v, cap * sizeof(*v));
@@ -52,45 +51,30 @@ static int add(struct xkl__layout *l, uint32_t domid, enum perm_kind pk, const c
     }
     struct xkl__node *nd = &l->v[l->n];
     memset(nd, 0, sizeof(*nd));
-    va_list ap;
-    va_start(ap, fmt);
-    int r = vasprintf(&nd->path, fmt, ap);
-    va_end(ap);
-    if (r < 0)
+    if (vasprintf(&nd->path, fmt, ap) < 0)
         return -1;
     if (value && !(nd->value = strdup(value))) {
         free(nd->path);
         return -1;
     }
-    switch (pk) {
-    case P_INHERIT:
-        break;
-    case P_RO:   /* dom0 owns, the guest reads */
-        nd->perms[0] = (struct xkl_xs_perm){ 0, XKL_XS_PERM_NONE };
-        nd->perms[1] = (struct xkl_xs_perm){ domid, XKL_XS_PERM_READ };
-        nd->nperms = 2;
-        break;
-    case P_RW:   /* the guest owns */
-        nd->perms[0] = (struct xkl_xs_perm){ domid, XKL_XS_PERM_NONE };
-        nd->nperms = 1;
-        break;
-    case P_NO:   /* dom0 only */
-        nd->perms[0] = (struct xkl_xs_perm){ 0, XKL_XS_PERM_NONE };
-        nd->nperms = 1;
-        break;
-    case P_BACKEND_ID:  /* guest owns, dom0 reads (console/backend-id) */
-        nd->perms[0] = (struct xkl_xs_perm){ domid, XKL_XS_PERM_NONE };
-        nd->perms[1] = (struct xkl_xs_perm){ 0, XKL_XS_PERM_READ };
-        nd->nperms = 2;
-        break;
-    }
+    for (unsigned i = 0; i < nperms; i++)
+        nd->perms[i] = perms[i];
+    nd->nperms = nperms;
     l->n++;
     return 0;
 }
 
-static int add_rm(struct xkl__layout *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int xkl__layout_add(struct xkl__layout *l, const struct xkl_xs_perm *perms, unsigned nperms,
+                    const char *value, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int r = xkl__layout_addv(l, perms, nperms, value, fmt, ap);
+    va_end(ap);
+    return r;
+}
 
-static int add_rm(struct xkl__layout *l, const char *fmt, ...)
+int xkl__layout_rm(struct xkl__layout *l, const char *fmt, ...)
 {
     char **rm = realloc(l->rm, (l->nrm + 1) * sizeof(*rm));
     if (!rm)
@@ -105,6 +89,43 @@ static int add_rm(struct xkl__layout *l, const char *fmt, ...)
     l->nrm++;
     return 0;
 }
+
+/* The permission sets of the domain's own nodes. */
+enum perm_kind { P_INHERIT, P_RO, P_RW, P_NO };
+
+static int add(struct xkl__layout *l, uint32_t domid, enum perm_kind pk, const char *value,
+               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int add(struct xkl__layout *l, uint32_t domid, enum perm_kind pk, const char *value,
+               const char *fmt, ...)
+{
+    struct xkl_xs_perm p[2];
+    unsigned np = 0;
+    switch (pk) {
+    case P_INHERIT:
+        break;
+    case P_RO:   /* dom0 owns, the guest reads */
+        p[0] = (struct xkl_xs_perm){ 0, XKL_XS_PERM_NONE };
+        p[1] = (struct xkl_xs_perm){ domid, XKL_XS_PERM_READ };
+        np = 2;
+        break;
+    case P_RW:   /* the guest owns */
+        p[0] = (struct xkl_xs_perm){ domid, XKL_XS_PERM_NONE };
+        np = 1;
+        break;
+    case P_NO:   /* dom0 only */
+        p[0] = (struct xkl_xs_perm){ 0, XKL_XS_PERM_NONE };
+        np = 1;
+        break;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    int r = xkl__layout_addv(l, p, np, value, fmt, ap);
+    va_end(ap);
+    return r;
+}
+
+#define add_rm xkl__layout_rm
 
 #define TRY(x) do { if ((x) < 0) { errno = ENOMEM; return -1; } } while (0)
 
@@ -172,35 +193,20 @@ int xkl__layout_built(struct xkl__layout *l, const struct xkl__layout_in *in)
     TRY(add(l, d, P_INHERIT, NUM("%.2f", in->start_time), "%s/start_time", vp));
 
     /* console 0: frontend, backend for xenconsoled, libxl's own record */
-    char be[96];
-    snprintf(be, sizeof be, "/local/domain/0/backend/console/%u/0", d);
-    TRY(add_rm(l, "%s/console", dp));
-    TRY(add_rm(l, "/local/domain/0/backend/console/%u", d));
-    TRY(add(l, d, P_INHERIT, be, "%s/console/backend", dp));
-    TRY(add(l, d, P_BACKEND_ID, "0", "%s/console/backend-id", dp));
-    TRY(add(l, d, P_INHERIT, "1048576", "%s/console/limit", dp));
-    TRY(add(l, d, P_INHERIT, "xenconsoled", "%s/console/type", dp));
-    TRY(add(l, d, P_INHERIT, "pty", "%s/console/output", dp));
-    TRY(add(l, d, P_INHERIT, NUM("%u", in->console_port), "%s/console/port", dp));
-    TRY(add(l, d, P_INHERIT, NUM("%llu", (unsigned long long)in->console_gfn),
-            "%s/console/ring-ref", dp));
-    TRY(add(l, d, P_NO, NULL, "/local/domain/0/backend/console/%u", d));
-    TRY(add(l, d, P_RO, NULL, "%s", be));
-    char fe[96];
-    snprintf(fe, sizeof fe, "%s/console", dp);
-    const char *base[2] = { be, NULL };
-    char lx[64];
-    snprintf(lx, sizeof lx, "/libxl/%u/device/console/0", d);
-    base[1] = lx;
-    for (int b = 0; b < 2; b++) {
-        TRY(add(l, d, P_INHERIT, fe, "%s/frontend", base[b]));
-        if (b == 1)
-            TRY(add(l, d, P_INHERIT, be, "%s/backend", base[b]));
-        TRY(add(l, d, P_INHERIT, NUM("%u", d), "%s/frontend-id", base[b]));
-        TRY(add(l, d, P_INHERIT, "1", "%s/online", base[b]));
-        TRY(add(l, d, P_INHERIT, "1", "%s/state", base[b]));
-        TRY(add(l, d, P_INHERIT, "vt100", "%s/protocol", base[b]));
-    }
+    char port[16], ring[24];
+    snprintf(port, sizeof port, "%u", in->console_port);
+    snprintf(ring, sizeof ring, "%llu", (unsigned long long)in->console_gfn);
+    const struct xkl__kv cfront[] = {
+        { "limit", "1048576" }, { "type", "xenconsoled" }, { "output", "pty" },
+        { "port", port }, { "ring-ref", ring },
+    };
+    const struct xkl__kv cback[] = { { "protocol", "vt100" } };
+    const struct xkl__device con = {
+        .kind = xkl__devkind_find("console"), .domid = d, .backend_domid = 0, .devid = 0,
+        .front = cfront, .nfront = sizeof cfront / sizeof *cfront,
+        .back = cback, .nback = sizeof cback / sizeof *cback,
+    };
+    TRY(xkl__device_layout(l, &con));
     TRY(add(l, d, P_INHERIT, in->pvh ? "pvh" : "pv", "/libxl/%u/type", d));
     TRY(add(l, d, P_INHERIT, "qemu_xen", "/libxl/%u/dm-version", d));
 #undef NUM

@@ -1,0 +1,194 @@
+/*
+ * The generic half of every split-driver device: where its frontend and
+ * backend live, the nodes and permissions libxl gives them, waiting for the
+ * backend to reach a state (a watch, never polling), and taking a device
+ * away. A device kind adds only its own nodes (see device.h).
+ */
+#include "private.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void xkl__device_paths(const struct xkl__device *d, char fe[128], char be[128])
+{
+    if (d->kind->primary_at_top && d->devid == 0)
+        snprintf(fe, 128, "/local/domain/%u/%s", d->domid, d->kind->frontend);
+    else
+        snprintf(fe, 128, "/local/domain/%u/device/%s/%u", d->domid, d->kind->frontend, d->devid);
+    snprintf(be, 128, "/local/domain/%u/backend/%s/%u/%u", d->backend_domid, d->kind->name,
+             d->domid, d->devid);
+}
+
+#define TRY(x) do { if ((x) < 0) { errno = ENOMEM; return -1; } } while (0)
+
+int xkl__device_layout(struct xkl__layout *l, const struct xkl__device *d)
+{
+    char fe[128], be[128], num[16], bnum[16];
+    xkl__device_paths(d, fe, be);
+    bool primary = d->kind->primary_at_top && d->devid == 0;
+    snprintf(num, sizeof num, "%u", d->domid);
+    snprintf(bnum, sizeof bnum, "%u", d->backend_domid);
+    /* the guest owns its end and the backend domain reads it; the backend
+     * domain owns its end and the guest reads it */
+    const struct xkl_xs_perm fperm[2] = { { d->domid, XKL_XS_PERM_NONE },
+                                          { d->backend_domid, XKL_XS_PERM_READ } };
+    const struct xkl_xs_perm bperm[2] = { { d->backend_domid, XKL_XS_PERM_NONE },
+                                          { d->domid, XKL_XS_PERM_READ } };
+    TRY(xkl__layout_rm(l, "%s", fe));
+    TRY(xkl__layout_rm(l, "%s", be));
+    TRY(xkl__layout_rm(l, "/libxl/%u/device/%s/%u", d->domid, d->kind->name, d->devid));
+
+    /* frontend: the primary console's directory inherits the domain's, only
+     * its backend-id is the guest's (and it has no state of its own) */
+    if (!primary)
+        TRY(xkl__layout_add(l, fperm, 2, NULL, "%s", fe));
+    TRY(xkl__layout_add(l, NULL, 0, be, "%s/backend", fe));
+    TRY(xkl__layout_add(l, fperm, primary ? 2 : 0, bnum, "%s/backend-id", fe));
+    if (!primary)
+        TRY(xkl__layout_add(l, NULL, 0, "1", "%s/state", fe));
+    for (size_t i = 0; i < d->nfront; i++)
+        TRY(xkl__layout_add(l, NULL, 0, d->front[i].value, "%s/%s", fe, d->front[i].key));
+
+    /* backend */
+    TRY(xkl__layout_add(l, bperm, 1, NULL, "/local/domain/%u/backend/%s/%u", d->backend_domid,
+                        d->kind->name, d->domid));
+    TRY(xkl__layout_add(l, bperm, 2, NULL, "%s", be));
+    /* libxl's record repeats the backend's nodes and names the backend */
+    char rec[128];
+    snprintf(rec, sizeof rec, "/libxl/%u/device/%s/%u", d->domid, d->kind->name, d->devid);
+    const char *base[2] = { be, rec };
+    for (int b = 0; b < 2; b++) {
+        TRY(xkl__layout_add(l, NULL, 0, fe, "%s/frontend", base[b]));
+        if (b == 1)
+            TRY(xkl__layout_add(l, NULL, 0, be, "%s/backend", base[b]));
+        TRY(xkl__layout_add(l, NULL, 0, num, "%s/frontend-id", base[b]));
+        TRY(xkl__layout_add(l, NULL, 0, "1", "%s/online", base[b]));
+        TRY(xkl__layout_add(l, NULL, 0, "1", "%s/state", base[b]));
+        for (size_t i = 0; i < d->nback; i++)
+            TRY(xkl__layout_add(l, NULL, 0, d->back[i].value, "%s/%s", base[b], d->back[i].key));
+    }
+    return 0;
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* What the backend said went wrong: its hotplug-error node, or the error
+ * node xenbus drivers write under /local/domain/<backend>/error/. NULL if
+ * neither (malloc'd). */
+static char *backend_error(xkl_xs *xs, const struct xkl__device *d, const char *be)
+{
+    char path[192];
+    snprintf(path, sizeof path, "%s/hotplug-error", be);
+    char *e = xkl_xs_read(xs, XKL_XS_TX_NONE, path, NULL);
+    if (e && *e)
+        return e;
+    free(e);
+    snprintf(path, sizeof path, "/local/domain/%u/error/backend/%s/%u/%u/error", d->backend_domid,
+             d->kind->name, d->domid, d->devid);
+    e = xkl_xs_read(xs, XKL_XS_TX_NONE, path, NULL);
+    if (e && *e)
+        return e;
+    free(e);
+    return NULL;
+}
+
+int xkl__device_wait_state(xkl_ctx *ctx, const struct xkl__device *d, unsigned state,
+                           int timeout_ms, const char *op)
+{
+    xkl_xs *xs = xkl__xs(ctx);
+    if (!xs)
+        return -1;
+    char fe[128], be[128], path[160], token[64];
+    xkl__device_paths(d, fe, be);
+    snprintf(path, sizeof path, "%s/state", be);
+    snprintf(token, sizeof token, "xkl-device-%s-%u-%u", d->kind->name, d->domid, d->devid);
+    if (xkl_xs_watch(xs, path, token) < 0)
+        return xkl__err(ctx, errno, "%s %s %u of domain %u: %s", op, d->kind->name, d->devid,
+                        d->domid, xkl_xs_error(xs));
+    long long deadline = now_ms() + timeout_ms;
+    int r = -1, err = ETIMEDOUT;
+    char *why = NULL;
+    for (;;) {
+        /* a watch fires once when set, then on every change: look first */
+        char *v = xkl_xs_read(xs, XKL_XS_TX_NONE, path, NULL);
+        char *end = NULL;
+        unsigned long now = v ? strtoul(v, &end, 10) : 0;
+        bool valid = v && end != v && !*end;
+        free(v);
+        if (valid && now == state) {
+            r = 0;
+            break;
+        }
+        if ((why = backend_error(xs, d, be))) {
+            err = EIO;
+            break;
+        }
+        long long left = deadline - now_ms();
+        if (left <= 0)
+            break;
+        struct xkl_xs_event *ev = xkl_xs_read_watch(xs, (int)left);
+        if (!ev && errno != EAGAIN && errno != ETIMEDOUT) {
+            err = errno;
+            why = strdup(xkl_xs_error(xs));
+            break;
+        }
+        free(ev);
+    }
+    xkl_xs_unwatch(xs, path, token);
+    /* drop events of this watch that came after the last look */
+    struct xkl_xs_event *ev;
+    while ((ev = xkl_xs_read_watch(xs, 0)))
+        free(ev);
+    if (r < 0) {
+        if (why)
+            xkl__err(ctx, err, "%s %s %u of domain %u: the backend reports: %s", op,
+                     d->kind->name, d->devid, d->domid, why);
+        else
+            xkl__err(ctx, err, "%s %s %u of domain %u: the backend did not reach state %u in %d ms (%s)",
+                     op, d->kind->name, d->devid, d->domid, state, timeout_ms, path);
+    }
+    free(why);
+    return r;
+}
+
+int xkl__device_remove(xkl_ctx *ctx, const struct xkl__device *d, int timeout_ms, bool force)
+{
+    xkl_xs *xs = xkl__xs(ctx);
+    if (!xs)
+        return -1;
+    char fe[128], be[128], online[160], state[160], rec[128];
+    xkl__device_paths(d, fe, be);
+    snprintf(online, sizeof online, "%s/online", be);
+    snprintf(state, sizeof state, "%s/state", be);
+    snprintf(rec, sizeof rec, "/libxl/%u/device/%s/%u", d->domid, d->kind->name, d->devid);
+    const struct xkl_xs_op close_ops[] = {
+        { .kind = XKL_XS_OP_WRITE, .path = online, .data = "0", .len = 1 },
+        { .kind = XKL_XS_OP_WRITE, .path = state, .data = "5", .len = 1 },
+    };
+    int r = 0;
+    if (!force) {
+        if (xkl_xs_batch(xs, XKL_XS_TX_NONE, close_ops, 2) < 0)
+            return xkl__err(ctx, errno, "remove %s %u of domain %u: %s", d->kind->name, d->devid,
+                            d->domid, xkl_xs_error(xs));
+        r = xkl__device_wait_state(ctx, d, 6, timeout_ms, "remove");
+    }
+    const struct xkl_xs_op rm_ops[] = {
+        { .kind = XKL_XS_OP_RM, .path = fe, .missing_ok = 1 },
+        { .kind = XKL_XS_OP_RM, .path = be, .missing_ok = 1 },
+        { .kind = XKL_XS_OP_RM, .path = rec, .missing_ok = 1 },
+    };
+    /* a backend that did not close in time is still taken away: its nodes
+     * go, and the error says it did not answer */
+    if (xkl_xs_batch(xs, XKL_XS_TX_NONE, rm_ops, 3) < 0 && r == 0)
+        r = xkl__err(ctx, errno, "remove %s %u of domain %u: %s", d->kind->name, d->devid,
+                     d->domid, xkl_xs_error(xs));
+    return r;
+}
