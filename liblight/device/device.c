@@ -83,6 +83,12 @@ static long long now_ms(void)
 /* What the backend said went wrong: its hotplug-error node, or the error
  * node xenbus drivers write under /local/domain/<backend>/error/. NULL if
  * neither (malloc'd). */
+static void error_path(const struct xkl__device *d, char *buf, size_t len)
+{
+    snprintf(buf, len, "/local/domain/%u/error/backend/%s/%u/%u/error", d->backend_domid,
+             d->kind->name, d->domid, d->devid);
+}
+
 static char *backend_error(xkl_xs *xs, const struct xkl__device *d, const char *be)
 {
     char path[192];
@@ -91,8 +97,7 @@ static char *backend_error(xkl_xs *xs, const struct xkl__device *d, const char *
     if (e && *e)
         return e;
     free(e);
-    snprintf(path, sizeof path, "/local/domain/%u/error/backend/%s/%u/%u/error", d->backend_domid,
-             d->kind->name, d->domid, d->devid);
+    error_path(d, path, sizeof path);
     e = xkl_xs_read(xs, XKL_XS_TX_NONE, path, NULL);
     if (e && *e)
         return e;
@@ -106,13 +111,24 @@ int xkl__device_wait_state(xkl_ctx *ctx, const struct xkl__device *d, unsigned s
     xkl_xs *xs = xkl__xs(ctx);
     if (!xs)
         return -1;
-    char fe[128], be[128], path[160], token[64];
+    char fe[128], be[128], path[160], errpath[192], token[64];
     xkl__device_paths(d, fe, be);
     snprintf(path, sizeof path, "%s/state", be);
+    error_path(d, errpath, sizeof errpath);
     snprintf(token, sizeof token, "xkl-device-%s-%u-%u", d->kind->name, d->domid, d->devid);
-    if (xkl_xs_watch(xs, path, token) < 0)
+    /* the backend's directory (its state, its hotplug-error) and the
+     * error node its driver may write: any change wakes the wait */
+    if (xkl_xs_watch(xs, be, token) < 0)
         return xkl__err(ctx, errno, "%s %s %u of domain %u: %s", op, d->kind->name, d->devid,
                         d->domid, xkl_xs_error(xs));
+    if (xkl_xs_watch(xs, errpath, token) < 0) {
+        int e = errno;
+        xkl__err(ctx, e, "%s %s %u of domain %u: %s", op, d->kind->name, d->devid, d->domid,
+                 xkl_xs_error(xs));
+        xkl_xs_unwatch(xs, be, token);
+        errno = e;
+        return -1;
+    }
     long long deadline = now_ms() + timeout_ms;
     int r = -1, err = ETIMEDOUT;
     char *why = NULL;
@@ -142,7 +158,8 @@ int xkl__device_wait_state(xkl_ctx *ctx, const struct xkl__device *d, unsigned s
         }
         free(ev);
     }
-    xkl_xs_unwatch(xs, path, token);
+    xkl_xs_unwatch(xs, errpath, token);
+    xkl_xs_unwatch(xs, be, token);
     /* drop events of this watch that came after the last look */
     struct xkl_xs_event *ev;
     while ((ev = xkl_xs_read_watch(xs, 0)))
@@ -187,8 +204,10 @@ int xkl__device_remove(xkl_ctx *ctx, const struct xkl__device *d, int timeout_ms
     };
     /* a backend that did not close in time is still taken away: its nodes
      * go, and the error says it did not answer */
+    int e = errno;
     if (xkl_xs_batch(xs, XKL_XS_TX_NONE, rm_ops, 3) < 0 && r == 0)
-        r = xkl__err(ctx, errno, "remove %s %u of domain %u: %s", d->kind->name, d->devid,
-                     d->domid, xkl_xs_error(xs));
+        return xkl__err(ctx, errno, "remove %s %u of domain %u: %s", d->kind->name, d->devid,
+                        d->domid, xkl_xs_error(xs));
+    errno = e;   /* the wait's, when it failed */
     return r;
 }

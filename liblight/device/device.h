@@ -54,9 +54,10 @@ void xkl__device_paths(const struct xkl__device *d, char fe[128], char be[128]);
  * and libxl's record. Paths a stale device left are removed first.
  * 0, or -1 with errno ENOMEM. */
 int xkl__device_layout(struct xkl__layout *l, const struct xkl__device *d);
-/* Wait until the backend's state node reads `state` (a watch on it, no
- * polling), at most timeout_ms. On timeout (ETIMEDOUT) or when the backend
- * writes hotplug-error or error, fail with the context's error naming the
+/* Wait until the backend's state node reads `state`, at most timeout_ms,
+ * woken by watches on the backend's directory and its error node (no
+ * polling). On timeout (ETIMEDOUT), or (EIO) when the backend writes a
+ * hotplug-error or error node, fail with the context's error naming the
  * domain, the device, the operation and the backend's own words. */
 int xkl__device_wait_state(struct xkl_ctx *ctx, const struct xkl__device *d, unsigned state,
                            int timeout_ms, const char *op);
