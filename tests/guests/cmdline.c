@@ -7,6 +7,7 @@ static const char *const mode_names[] = {
     [XK_MODE_CRASH] = "crash",
     [XK_MODE_SLEEP] = "sleep",
     [XK_MODE_WATCHDOG] = "watchdog",
+    [XK_MODE_GNTTAB2] = "gnttab2",
 };
 
 const char *xk_mode_name(enum xk_mode m)

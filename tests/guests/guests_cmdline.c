@@ -38,6 +38,8 @@ START_TEST(each_mode)
     ck_assert_int_eq(parse("xk.mode=crash").mode, XK_MODE_CRASH);
     ck_assert_int_eq(parse("a xk.mode=sleep b").mode, XK_MODE_SLEEP);
     ck_assert_int_eq(parse("xk.mode=watchdog").mode, XK_MODE_WATCHDOG);
+    ck_assert_int_eq(parse("xk.mode=gnttab2").mode, XK_MODE_GNTTAB2);
+    ck_assert_str_eq(xk_mode_name(XK_MODE_GNTTAB2), "gnttab2");
     ck_assert_str_eq(xk_mode_name(XK_MODE_WATCHDOG), "watchdog");
     ck_assert_str_eq(xk_mode_name(XK_MODE_SLEEP), "sleep");
     ck_assert_str_eq(xk_mode_name(XK_MODE_CRASH), "crash");

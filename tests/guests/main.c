@@ -55,6 +55,33 @@ void xk_main(const char *type, long domid, const char *cmdline, size_t len)
         xk_console_flush();
         xk_sleep_forever();
     }
+    case XK_MODE_GNTTAB2: {
+        /* Switch the grant table to version 2 (as Linux does with
+         * gnttab_v2) and read the version back: works only when the
+         * toolstack let the domain use v2. Then power off. */
+        struct gnttab_set_version sv = { .version = 2 };
+        struct gnttab_get_version gv = { .dom = DOMID_SELF };
+        long rc = xk_hypercall(__HYPERVISOR_grant_table_op, GNTTABOP_set_version,
+                               (unsigned long)&sv, 1);
+        long rg = xk_hypercall(__HYPERVISOR_grant_table_op, GNTTABOP_get_version,
+                               (unsigned long)&gv, 1);
+        xk_buf_init(&b, line, sizeof(line));
+        xk_buf_str(&b, rc == 0 && rg == 0 && gv.version == 2 ? "XK-GUEST-GNTTAB v2 ok version="
+                                                           : "XK-GUEST-GNTTAB v2 refused version=");
+        xk_buf_ulong(&b, rg == 0 ? gv.version : 0);
+        xk_buf_str(&b, " rc=");
+        if (rc < 0) {
+            xk_buf_str(&b, "-");
+            xk_buf_ulong(&b, (unsigned long)-rc);
+        } else {
+            xk_buf_ulong(&b, (unsigned long)rc);
+        }
+        xk_buf_str(&b, "\n");
+        xk_puts(line);
+        xk_console_flush();
+        shutdown(SHUTDOWN_poweroff);
+        break;
+    }
     case XK_MODE_REBOOT:
         xk_console_flush();
         shutdown(SHUTDOWN_reboot);

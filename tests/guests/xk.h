@@ -15,6 +15,7 @@
 #include <xen/sched.h>
 #include <xen/event_channel.h>
 #include <xen/io/console.h>
+#include <xen/grant_table.h>
 
 /* Compiler barrier: x86 keeps stores in order (TSO), the compiler must too. */
 #define xk_barrier() __asm__ __volatile__("" ::: "memory")
@@ -38,7 +39,8 @@ void xk_buf_strn(struct xk_buf *b, const char *s, size_t n);
 void xk_buf_ulong(struct xk_buf *b, unsigned long v);
 
 /* cmdline.c */
-enum xk_mode { XK_MODE_POWEROFF, XK_MODE_REBOOT, XK_MODE_CRASH, XK_MODE_SLEEP, XK_MODE_WATCHDOG };
+enum xk_mode { XK_MODE_POWEROFF, XK_MODE_REBOOT, XK_MODE_CRASH, XK_MODE_SLEEP, XK_MODE_WATCHDOG,
+              XK_MODE_GNTTAB2 };
 #define XK_MSG_MAX 64
 struct xk_opts {
     enum xk_mode mode;
