@@ -2,11 +2,22 @@
 #ifndef XKLIGHT_CFG_PRIVATE_H
 #define XKLIGHT_CFG_PRIVATE_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 /* ---- diagnostics (diag.c) ---- */
-/* Append "SOURCE:LINE:COL: [warning: ]MESSAGE"; LINE 0 drops the place. */
+/* Append "SOURCE:LINE:COL: [warning: ]MESSAGE"; LINE 0 drops the place.
+ * xkl__vdiag is the one place a message is formatted: every parser and
+ * converter of liblight/config reports through it. */
+void xkl__vdiag(xkl_diags *d, enum xkl_diag_level lvl, const char *source,
+                int line, int col, const char *fmt, va_list ap)
+    __attribute__((format(printf, 6, 0)));
+/* The same, the message prefixed "WHAT spec 'SPEC': " (disk and vif specs). */
+void xkl__vdiag_spec(xkl_diags *d, enum xkl_diag_level lvl, const char *source,
+                     int line, int col, const char *what, const char *spec,
+                     const char *fmt, va_list ap)
+    __attribute__((format(printf, 8, 0)));
 void xkl__diag(xkl_diags *d, enum xkl_diag_level lvl, const char *source,
                int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));

@@ -1,84 +1,72 @@
 /*
  * From parsed xl.cfg settings to the typed domain configuration: the
  * checks xl's create does before it talks to the hypervisor (name, guest
- * type, numbers, shutdown actions, every disk and vif spec). Keys xl knows
- * but xkit does not type are kept verbatim in xl_raw; keys nobody knows
- * draw a warning (xl itself ignores them silently).
+ * type, numbers, shutdown actions, every disk and vif spec).
+ *
+ * One table, xkl__cfg_keys, has a row for every key xl.cfg(5) documents
+ * (and the deprecated ones xl still reads): how it is converted (a generic
+ * typed reader into a field, or a converter function for the special
+ * cases), the guest types it applies to, and whether create acts on it
+ * (support.c reads that). Keys xl knows but xkit does not type are kept
+ * verbatim in xl_raw; keys nobody knows draw a warning (xl itself ignores
+ * them silently).
  */
 #include "private.h"
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct conv {
+struct xkl__conv {
     const xkl_cfg *cfg;
     xkl_diags *d;
     struct xkl_domain_config *dc;
     enum xkl_domain_type type;
 };
+typedef struct xkl__conv conv_t;
+typedef struct xkl__cfg_key cfg_key;
 
-/* Keys xl.cfg(5) documents that are kept as written (device classes and
- * tunables xkit does not implement yet). */
-static const char *const raw_keys[] = {
-    "vnuma", "channel", "usbctrl", "usbdev", "vfb", "vkb", "vtpm", "p9", "pvcalls",
-    "vdispl", "vsnd", "virtio", "rdm", "rdm_mem_boundary", "iomem", "ioports", "irqs",
-    "dtdev", "cpuid", "gfx_passthru", "acpi_s3", "acpi_s4", "acpi_laptop_slate",
-    "smbios_firmware", "acpi_firmware", "ms_vm_genid", "vendor_device",
-    "max_grant_frames", "max_maptrack_frames", "max_grant_version", "claim_mode",
-    "gic_version", "vuart", "tee", "nomigrate", "event_channels", "seclabel",
-    "init_seclabel", "stubdomain_kernel", "stubdomain_ramdisk", "stubdomain_memory",
-    "device_model_stubdomain_seclabel", "xen_platform_pci", "parallel", "spice",
-    "spicehost", "spiceport", "spicetls_port", "spicedisable_ticketing", "spicepasswd",
-    "spiceagent_mouse", "spicevdagent", "spice_clipboard_sharing", "spiceusbredirection",
-    "spice_image_compression", "spice_streaming_video", "usbversion", "passthrough",
-    "device_tree", "dm_restrict", "pvshim", "pvshim_path", "pvshim_cmdline", "pvshim_extra",
-    "mca_caps", "msr_relaxed", "vpmu", "suppress_vmdesc", "pci_permissive",
-    "pci_msitranslate", "pci_seize", "pci_power_mgmt", "static_shm", "hdtype",
-    "timer_mode", "altp2mhvm", "trap_unmapped_accesses", "nr_spis", "cpus_hard",
-    "viridian_disable", "vcpu_hard_affinity", "vcpu_soft_affinity", "apic_x2apic",
-    "assisted_xapic", "assisted_x2apic", "vpmu", "xenstore_domid", "cpupool",
-    "cpu_weight_ms", "migration_channel", "coredump", "acpi_table", "vif2", "vcpus_soft",
-    "vga_kind", "usb_version", "vfb_keymap", "vkb_device", "maxvcpus_soft", "sve", "vpci",
-    NULL
-};
-
-static bool in(const char *const *list, const char *k)
-{
-    for (; *list; list++)
-        if (!strcmp(*list, k))
-            return true;
-    return false;
-}
-
-static void cerr(struct conv *c, const struct xkl_cfg_setting *s, const struct xkl_cfg_value *v,
+static void cerr(conv_t *c, const struct xkl_cfg_setting *s, const struct xkl_cfg_value *v,
                  enum xkl_diag_level lvl, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
-static void cerr(struct conv *c, const struct xkl_cfg_setting *s, const struct xkl_cfg_value *v,
+static void cerr(conv_t *c, const struct xkl_cfg_setting *s, const struct xkl_cfg_value *v,
                  enum xkl_diag_level lvl, const char *fmt, ...)
 {
-    char msg[768];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     const char *src = s ? s->source : (c->cfg->nsources ? c->cfg->sources[0] : NULL);
     int line = v ? v->line : s ? s->line : 0;
     int col = v ? v->col : s ? s->col : 0;
-    xkl__diag(c->d, lvl, src, line, col, "%s", msg);
+    va_list ap;
+    va_start(ap, fmt);
+    xkl__vdiag(c->d, lvl, src, line, col, fmt, ap);
+    va_end(ap);
 }
 
 /* The effective value of KEY (NULL if absent); *S its last setting. */
-static struct xkl_cfg_value *get(struct conv *c, const char *key, const struct xkl_cfg_setting **s)
+static struct xkl_cfg_value *get(conv_t *c, const char *key, const struct xkl_cfg_setting **s)
 {
     *s = NULL;
     return xkl__cfg_lookup(c->cfg, key, s, c->d);
 }
 
+/* The last setting of KEY, or NULL. */
+static const struct xkl_cfg_setting *last_setting(const conv_t *c, const char *key)
+{
+    for (size_t i = c->cfg->n; i-- > 0;)
+        if (!strcmp(c->cfg->v[i].name, key))
+            return &c->cfg->v[i];
+    return NULL;
+}
+
+/* "a list", or the value quoted, for messages. */
+#define SHOW(v) (v)->kind == XKL_CFG_LIST ? "a list" : "'", \
+                (v)->kind == XKL_CFG_LIST ? "" : (v)->str,  \
+                (v)->kind == XKL_CFG_LIST ? "" : "'"
+
 /* String or number spelling; a list is an error. 1 found, 0 absent, -1 error. */
-static int get_str(struct conv *c, const char *key, char **out)
+static int get_str(conv_t *c, const char *key, char **out)
 {
     const struct xkl_cfg_setting *s;
     struct xkl_cfg_value *v = get(c, key, &s);
@@ -109,7 +97,7 @@ static int to_int(const char *str, long long *out, bool allow_negative)
 }
 
 /* A number, or a string holding one (xl accepts memory = "512"). */
-static int get_int_range(struct conv *c, const char *key, long long *out, long long min,
+static int get_int_range(conv_t *c, const char *key, long long *out, long long min,
                          long long max)
 {
     const struct xkl_cfg_setting *s;
@@ -119,9 +107,7 @@ static int get_int_range(struct conv *c, const char *key, long long *out, long l
     int r = 1;
     long long n;
     if (v->kind == XKL_CFG_LIST || to_int(v->str, &n, min < 0) < 0) {
-        cerr(c, s, v, XKL_DIAG_ERROR, "expected a number for '%s', found %s%s%s", key,
-             v->kind == XKL_CFG_LIST ? "a list" : "'",
-             v->kind == XKL_CFG_LIST ? "" : v->str, v->kind == XKL_CFG_LIST ? "" : "'");
+        cerr(c, s, v, XKL_DIAG_ERROR, "expected a number for '%s', found %s%s%s", key, SHOW(v));
         r = -1;
     } else if (n < min || n > max) {
         cerr(c, s, v, XKL_DIAG_ERROR, "expected '%s' between %lld and %lld, found %lld", key, min, max, n);
@@ -133,13 +119,10 @@ static int get_int_range(struct conv *c, const char *key, long long *out, long l
     return r;
 }
 
-static int get_int(struct conv *c, const char *key, long long *out)
-{
-    return get_int_range(c, key, out, 0, (1LL << 40));
-}
+#define MAX_MB (1LL << 40)
 
 /* BOOLEAN: a number, 0 false, anything else true. */
-static int get_bool(struct conv *c, const char *key, signed char *out)
+static int get_bool(conv_t *c, const char *key, signed char *out)
 {
     long long n;
     int r = get_int_range(c, key, &n, 0, 0x7fffffff);
@@ -149,7 +132,7 @@ static int get_bool(struct conv *c, const char *key, signed char *out)
 }
 
 /* A list of strings, or (ALLOW_ATOM) one string as a one-item list. */
-static int get_strlist(struct conv *c, const char *key, char ***list, size_t *n, bool allow_atom)
+static int get_strlist(conv_t *c, const char *key, char ***list, size_t *n, bool allow_atom)
 {
     const struct xkl_cfg_setting *s;
     struct xkl_cfg_value *v = get(c, key, &s);
@@ -190,7 +173,7 @@ static const struct { const char *xl; enum xkl_action_on_shutdown a; } actions[]
     { "soft-reset", XKL_ACTION_SOFT_RESET },
 };
 
-static int get_action(struct conv *c, const char *key, enum xkl_action_on_shutdown *out)
+static int get_action(conv_t *c, const char *key, enum xkl_action_on_shutdown *out)
 {
     const struct xkl_cfg_setting *s;
     struct xkl_cfg_value *v = get(c, key, &s);
@@ -206,33 +189,44 @@ static int get_action(struct conv *c, const char *key, enum xkl_action_on_shutdo
     if (r < 0)
         cerr(c, s, v, XKL_DIAG_ERROR,
              "expected %s to be destroy, restart, rename-restart, preserve, coredump-destroy, "
-             "coredump-restart or soft-reset, found %s%s%s", key,
-             v->kind == XKL_CFG_LIST ? "a list" : "'", v->kind == XKL_CFG_LIST ? "" : v->str,
-             v->kind == XKL_CFG_LIST ? "" : "'");
+             "coredump-restart or soft-reset, found %s%s%s", key, SHOW(v));
     xkl__cfg_value_free(v);
     return r;
 }
 
-/* xl: type= wins; else builder= must be a prefix of "hvm" or "generic"
- * (so builder="linux" is an error since 4.10); else pv (x86). */
-static int guest_type(struct conv *c)
+/* Report an error at the value of KEY (which is present). */
+static void value_error(conv_t *c, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void value_error(conv_t *c, const char *key, const char *fmt, ...)
 {
+    const struct xkl_cfg_setting *s = last_setting(c, key);
+    const char *src = s ? s->source : (c->cfg->nsources ? c->cfg->sources[0] : NULL);
+    va_list ap;
+    va_start(ap, fmt);
+    xkl__vdiag(c->d, XKL_DIAG_ERROR, src, s ? s->value->line : 0, s ? s->value->col : 0, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- converters named in the table ---- */
+
+/* xl: type= wins; else builder= must be a prefix of "hvm" or "generic"
+ * (so builder="linux" is an error since 4.10); else pvh= (deprecated),
+ * else pv (x86). */
+static int conv_type(conv_t *c, const cfg_key *k)
+{
+    (void)k;
     const struct xkl_cfg_setting *s;
     struct xkl_cfg_value *v = get(c, "type", &s);
     int r = 0;
+    c->type = XKL_DOMAIN_TYPE_PV;
     if (v) {
         if (v->kind == XKL_CFG_LIST || xkl__domain_type_from_string(v->str, &c->type) < 0 ||
             c->type == XKL_DOMAIN_TYPE_INVALID) {
-            cerr(c, s, v, XKL_DIAG_ERROR, "expected type pv, pvh or hvm, found %s%s%s",
-                 v->kind == XKL_CFG_LIST ? "a list" : "'", v->kind == XKL_CFG_LIST ? "" : v->str,
-                 v->kind == XKL_CFG_LIST ? "" : "'");
+            cerr(c, s, v, XKL_DIAG_ERROR, "expected type pv, pvh or hvm, found %s%s%s", SHOW(v));
+            c->type = XKL_DOMAIN_TYPE_INVALID;
             r = -1;
         }
-        xkl__cfg_value_free(v);
-        return r;
-    }
-    v = get(c, "builder", &s);
-    if (v) {
+    } else if ((v = get(c, "builder", &s))) {
         size_t n = v->kind == XKL_CFG_LIST ? 0 : strlen(v->str);
         if (v->kind != XKL_CFG_LIST && !strncmp(v->str, "hvm", n) && n <= 3)
             c->type = XKL_DOMAIN_TYPE_HVM;
@@ -241,24 +235,372 @@ static int guest_type(struct conv *c)
         else {
             cerr(c, s, v, XKL_DIAG_ERROR,
                  "invalid domain type: expected builder \"hvm\" or \"generic\" (or type = \"pv\", \"pvh\", \"hvm\"), found %s%s%s",
-                 v->kind == XKL_CFG_LIST ? "a list" : "'", v->kind == XKL_CFG_LIST ? "" : v->str,
-                 v->kind == XKL_CFG_LIST ? "" : "'");
+                 SHOW(v));
+            c->type = XKL_DOMAIN_TYPE_INVALID;
             r = -1;
+        }
+    } else {
+        signed char pvh = 0;
+        if (get_bool(c, "pvh", &pvh) < 0) {
+            c->type = XKL_DOMAIN_TYPE_INVALID;
+            return -1;
+        }
+        c->type = pvh ? XKL_DOMAIN_TYPE_PVH : XKL_DOMAIN_TYPE_PV;
+    }
+    xkl__cfg_value_free(v);
+    c->dc->c_info.type = c->type;
+    return r;
+}
+
+static int conv_name(conv_t *c, const cfg_key *k)
+{
+    struct xkl_c_info *ci = &c->dc->c_info;
+    int nr = get_str(c, k->name, &ci->name);
+    if (nr == 0 || (nr == 1 && !*ci->name)) {
+        cerr(c, NULL, NULL, XKL_DIAG_ERROR, "domain name must be specified: expected name = \"...\"");
+        return -1;
+    }
+    return nr < 0 ? -1 : 0;
+}
+
+static int conv_uuid(conv_t *c, const cfg_key *k)
+{
+    char *str = NULL;
+    int r = get_str(c, k->name, &str);
+    if (r == 1 && xkl__uuid_parse(str, c->dc->c_info.uuid) < 0) {
+        value_error(c, k->name, "expected a uuid xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, found '%s'", str);
+        r = -1;
+    }
+    free(str);
+    return r < 0 ? -1 : 0;
+}
+
+/* memory and maxmem: xl's defaults are libxl's, left unset here; maxmem
+ * defaults to memory. */
+static int conv_memory(conv_t *c, const cfg_key *k)
+{
+    struct xkl_b_info *bi = &c->dc->b_info;
+    long long mem = -1, maxmem = -1;
+    int r = 0;
+    if (get_int_range(c, k->name, &mem, 0, MAX_MB) < 0)
+        r = -1;
+    if (get_int_range(c, "maxmem", &maxmem, 0, MAX_MB) < 0)
+        r = -1;
+    if (mem >= 0)
+        bi->target_memkb = mem * 1024;
+    if (maxmem >= 0)
+        bi->max_memkb = maxmem * 1024;
+    else if (mem >= 0)
+        bi->max_memkb = mem * 1024;
+    return r;
+}
+
+static int conv_vcpus(conv_t *c, const cfg_key *k)
+{
+    struct xkl_b_info *bi = &c->dc->b_info;
+    long long vcpus = 1, maxvcpus = -1;
+    int r = 0;
+    if (get_int_range(c, k->name, &vcpus, 1, 4096) < 0)
+        r = -1;
+    if (get_int_range(c, "maxvcpus", &maxvcpus, 1, 4096) < 0)
+        r = -1;
+    bi->avail_vcpus = vcpus;
+    bi->max_vcpus = maxvcpus > 0 ? maxvcpus : vcpus;
+    if (maxvcpus > 0 && maxvcpus < vcpus) {
+        value_error(c, "maxvcpus", "expected maxvcpus (%lld) >= vcpus (%lld)", maxvcpus, vcpus);
+        r = -1;
+    }
+    return r;
+}
+
+/* One CPULIST as xl reads it: "all", or comma-separated items, each N,
+ * N-M, node:N, nodes:N-M or "all", optionally prefixed with '^' to take
+ * them away; empty items are skipped. */
+static bool range_ok(const char *p, const char *end)
+{
+    const char *q = p;
+    while (q < end && *q >= '0' && *q <= '9')
+        q++;
+    if (q == p || q - p > 9)
+        return false;
+    long a = strtol(p, NULL, 10);
+    if (q == end)
+        return true;
+    if (*q != '-')
+        return false;
+    const char *r = ++q;
+    while (q < end && *q >= '0' && *q <= '9')
+        q++;
+    if (q == r || q != end || q - r > 9)
+        return false;
+    return strtol(r, NULL, 10) >= a;
+}
+
+bool xkl__cpulist_ok(const char *s)
+{
+    if (!s)
+        return false;
+    bool any = false;
+    for (const char *p = s; *p;) {
+        const char *end = strchr(p, ',');
+        if (!end)
+            end = p + strlen(p);
+        const char *t = p;
+        if (t < end) {
+            any = true;
+            if (*t == '^')
+                t++;
+            size_t n = (size_t)(end - t);
+            if (n == 3 && !strncmp(t, "all", 3))
+                ;
+            else if (n > 5 && !strncmp(t, "node:", 5) && range_ok(t + 5, end))
+                ;
+            else if (n > 6 && !strncmp(t, "nodes:", 6) && range_ok(t + 6, end))
+                ;
+            else if (!range_ok(t, end))
+                return false;
+        }
+        p = *end ? end + 1 : end;
+    }
+    return any;
+}
+
+#define CPULIST_HELP "all, N, N-M, node:N or nodes:N-M, each optionally after '^', separated by ','"
+
+/* cpus / cpus_soft: a CPULIST for every vcpu, or a list of them, entry N
+ * for vcpu N. */
+static int conv_cpus(conv_t *c, const cfg_key *k)
+{
+    struct xkl_b_info *bi = &c->dc->b_info;
+    bool soft = !strcmp(k->name, "cpus_soft");
+    const struct xkl_cfg_setting *s;
+    struct xkl_cfg_value *v = get(c, k->name, &s);
+    if (!v)
+        return 0;
+    int r = 0;
+    if (v->kind != XKL_CFG_LIST) {
+        if (!xkl__cpulist_ok(v->str)) {
+            cerr(c, s, v, XKL_DIAG_ERROR, "expected a CPU list (" CPULIST_HELP ") for '%s', found '%s'",
+                 k->name, v->str);
+            r = -1;
+        } else {
+            char **dst = soft ? &bi->cpus_soft : &bi->cpus;
+            free(*dst);
+            *dst = v->str;
+            v->str = NULL;
         }
         xkl__cfg_value_free(v);
         return r;
     }
-    signed char pvh = 0;
-    if (get_bool(c, "pvh", &pvh) < 0)
-        return -1;
-    c->type = pvh ? XKL_DOMAIN_TYPE_PVH : XKL_DOMAIN_TYPE_PV;
+    char ***list = soft ? &bi->cpus_soft_per_vcpu : &bi->cpus_per_vcpu;
+    size_t *n = soft ? &bi->num_cpus_soft_per_vcpu : &bi->num_cpus_per_vcpu;
+    xkl__strlist_free(list, n);
+    for (size_t i = 0; i < v->nitems && r == 0; i++) {
+        const struct xkl_cfg_value *it = v->items[i];
+        if (it->kind == XKL_CFG_LIST || !xkl__cpulist_ok(it->str)) {
+            cerr(c, s, it, XKL_DIAG_ERROR,
+                 "expected a CPU list (" CPULIST_HELP ") for vcpu %zu in '%s', found %s%s%s", i,
+                 k->name, SHOW(it));
+            r = -1;
+        } else if ((long long)i >= bi->max_vcpus) {
+            /* xl pins only the vcpus the guest has */
+            cerr(c, s, it, XKL_DIAG_WARNING,
+                 "'%s' has %zu entries but the guest has %lld vcpus: entries from %zu on ignored",
+                 k->name, v->nitems, bi->max_vcpus, i);
+            break;
+        } else if (xkl__strlist_add(list, n, it->str) < 0) {
+            r = -1;
+        }
+    }
+    xkl__cfg_value_free(v);
+    return r;
+}
+
+/* tsc_mode: a name, or the old numbers 0..3 */
+static int conv_tsc(conv_t *c, const cfg_key *k)
+{
+    struct xkl_b_info *bi = &c->dc->b_info;
+    const struct xkl_cfg_setting *s;
+    struct xkl_cfg_value *v = get(c, k->name, &s);
+    if (!v)
+        return 0;
+    int r = 0;
+    long long t;
+    if (v->kind == XKL_CFG_LIST) {
+        cerr(c, s, v, XKL_DIAG_ERROR, "expected tsc_mode default, always_emulate, native or native_paravirt, found a list");
+        r = -1;
+    } else if (xkl__parse_int(v->str, &t) == 0 && t >= 0 && t <= 3) {
+        bi->tsc_mode = (enum xkl_tsc_mode)t;
+    } else if (xkl__tsc_mode_from_string(v->str, &bi->tsc_mode) < 0) {
+        cerr(c, s, v, XKL_DIAG_ERROR, "expected tsc_mode default, always_emulate, native or native_paravirt, found '%s'", v->str);
+        r = -1;
+    }
+    xkl__cfg_value_free(v);
+    return r;
+}
+
+/* bootloader_args: a list, or (deprecated) a string split on blanks */
+static int conv_bootloader_args(conv_t *c, const cfg_key *k)
+{
+    struct xkl_b_info *bi = &c->dc->b_info;
+    const struct xkl_cfg_setting *s;
+    struct xkl_cfg_value *v = get(c, k->name, &s);
+    int r = 0;
+    if (v && v->kind != XKL_CFG_LIST) {
+        char *save = NULL;
+        xkl__strlist_free(&bi->bootloader_args, &bi->num_bootloader_args);
+        for (char *t = strtok_r(v->str, " \t", &save); t; t = strtok_r(NULL, " \t", &save))
+            if (xkl__strlist_add(&bi->bootloader_args, &bi->num_bootloader_args, t) < 0)
+                r = -1;
+    } else if (v && get_strlist(c, k->name, &bi->bootloader_args, &bi->num_bootloader_args, false) < 0) {
+        r = -1;
+    }
+    xkl__cfg_value_free(v);
+    return r;
+}
+
+/* kernel command line: cmdline wins over root + extra, as in xl */
+static int conv_cmdline(conv_t *c, const cfg_key *k)
+{
+    struct xkl_b_info *bi = &c->dc->b_info;
+    char *root = NULL, *extra = NULL;
+    int r = 0;
+    if (get_str(c, k->name, &bi->cmdline) < 0 || get_str(c, "root", &root) < 0 ||
+        get_str(c, "extra", &extra) < 0)
+        r = -1;
+    if (bi->cmdline && (root || extra)) {
+        cerr(c, NULL, NULL, XKL_DIAG_WARNING, "root= and extra= ignored in favour of cmdline=");
+    } else if (root || extra) {
+        int a = asprintf(&bi->cmdline, "%s%s%s%s", root ? "root=" : "", root ? root : "",
+                         root && extra ? " " : "", extra ? extra : "");
+        if (a < 0) {
+            bi->cmdline = NULL;
+            r = -1;
+        }
+    }
+    free(root);
+    free(extra);
+    return r;
+}
+
+static int conv_dm_version(conv_t *c, const cfg_key *k)
+{
+    char *str = NULL;
+    int r = get_str(c, k->name, &str);
+    if (r == 1) {
+        if (!strcmp(str, "qemu-xen"))
+            c->dc->b_info.device_model_version = XKL_DM_VERSION_QEMU_XEN;
+        else if (!strcmp(str, "qemu-xen-traditional"))
+            c->dc->b_info.device_model_version = XKL_DM_VERSION_QEMU_XEN_TRADITIONAL;
+        else {
+            value_error(c, k->name, "expected device_model_version qemu-xen or qemu-xen-traditional, found '%s'", str);
+            r = -1;
+        }
+    }
+    free(str);
+    return r < 0 ? -1 : 0;
+}
+
+/* xm's device_model: xl ignores it with a warning, and so do we */
+static int conv_device_model(conv_t *c, const cfg_key *k)
+{
+    const struct xkl_cfg_setting *s;
+    struct xkl_cfg_value *v = get(c, k->name, &s);
+    if (v)
+        cerr(c, s, v, XKL_DIAG_WARNING, "device_model ignored (as by xl); use device_model_override for a non-default device model");
+    xkl__cfg_value_free(v);
     return 0;
 }
 
-static int disks(struct conv *c)
+static int conv_bios(conv_t *c, const cfg_key *k)
+{
+    char **bios = &c->dc->b_info.hvm.bios;
+    int r = get_str(c, k->name, bios);
+    if (r == 1 && strcmp(*bios, "rombios") && strcmp(*bios, "seabios") && strcmp(*bios, "ovmf")) {
+        value_error(c, k->name, "expected bios rombios, seabios or ovmf, found '%s'", *bios);
+        r = -1;
+    }
+    return r < 0 ? -1 : 0;
+}
+
+/* vga = "stdvga"|"cirrus"|..., or the deprecated stdvga = BOOLEAN; vga wins */
+static int conv_vga(conv_t *c, const cfg_key *k)
+{
+    struct xkl_hvm_info *h = &c->dc->b_info.hvm;
+    signed char b = -1;
+    char *str = NULL;
+    int r = 0;
+    int got = get_bool(c, k->name, &b);
+    if (got < 0)
+        r = -1;
+    else if (got == 1 && b) {
+        free(h->vga_kind);
+        h->vga_kind = strdup("std");
+        if (!h->vga_kind)
+            r = -1;
+    }
+    got = get_str(c, "vga", &str);
+    if (got < 0)
+        r = -1;
+    else if (got == 1) {
+        free(h->vga_kind);
+        h->vga_kind = strdup(strcmp(str, "stdvga") == 0 ? "std" : str);
+        if (!h->vga_kind)
+            r = -1;
+    }
+    free(str);
+    return r;
+}
+
+/* viridian: a BOOLEAN or a list of enlightenment groups */
+static int conv_viridian(conv_t *c, const cfg_key *k)
+{
+    struct xkl_hvm_info *h = &c->dc->b_info.hvm;
+    const struct xkl_cfg_setting *s;
+    struct xkl_cfg_value *v = get(c, k->name, &s);
+    if (!v)
+        return 0;
+    bool list = v->kind == XKL_CFG_LIST;
+    xkl__cfg_value_free(v);
+    if (list) {
+        h->viridian = 1;
+        return get_strlist(c, k->name, &h->viridian_enable, &h->num_viridian_enable, false) < 0 ? -1 : 0;
+    }
+    return get_bool(c, k->name, &h->viridian) < 0 ? -1 : 0;
+}
+
+/* firmware: the HVM firmware (bios, uefi, a path...); for PV it names
+ * pvgrub32/pvgrub64, which xkit keeps as written (create cannot boot it) */
+static int conv_firmware(conv_t *c, const cfg_key *k)
+{
+    if (c->type == XKL_DOMAIN_TYPE_HVM)
+        return get_str(c, k->name, &c->dc->b_info.hvm.firmware) < 0 ? -1 : 0;
+    struct xkl_cfg_value *v = xkl__cfg_lookup(c->cfg, k->name, NULL, c->d);
+    int r = v ? xkl__rawmap_add(&c->dc->xl_raw, &c->dc->num_xl_raw, k->name, v) : 0;
+    xkl__cfg_value_free(v);
+    return r < 0 ? -1 : 0;
+}
+
+static bool set_firmware(const struct xkl_domain_config *dc, const cfg_key *k)
+{
+    if (dc->b_info.hvm.firmware)
+        return true;
+    for (size_t i = 0; i < dc->num_xl_raw; i++)
+        if (!strcmp(dc->xl_raw[i].key, k->name))
+            return true;
+    return false;
+}
+
+/* deprecated firmware_override: the HVM firmware path */
+static int conv_firmware_override(conv_t *c, const cfg_key *k)
+{
+    return get_str(c, k->name, &c->dc->b_info.hvm.firmware) < 0 ? -1 : 0;
+}
+
+static int conv_disks(conv_t *c, const cfg_key *k)
 {
     const struct xkl_cfg_setting *s;
-    struct xkl_cfg_value *v = get(c, "disk", &s);
+    struct xkl_cfg_value *v = get(c, k->name, &s);
     if (!v)
         return 0;
     int r = 0;
@@ -285,10 +627,10 @@ static int disks(struct conv *c)
     return r;
 }
 
-static int vifs(struct conv *c)
+static int conv_vifs(conv_t *c, const cfg_key *k)
 {
     const struct xkl_cfg_setting *s;
-    struct xkl_cfg_value *v = get(c, "vif", &s);
+    struct xkl_cfg_value *v = get(c, k->name, &s);
     if (!v)
         return 0;
     int r = 0;
@@ -332,14 +674,15 @@ static bool pci_bdf_ok(const char *p)
     return false;
 }
 
-static int pcis(struct conv *c)
+static int conv_pcis(conv_t *c, const cfg_key *k)
 {
     struct xkl_domain_config *dc = c->dc;
-    int r = get_strlist(c, "pci", &dc->pcidevs, &dc->num_pcidevs, false);
+    int r = get_strlist(c, k->name, &dc->pcidevs, &dc->num_pcidevs, false);
     if (r <= 0)
         return r;
+    r = 0;
     const struct xkl_cfg_setting *s;
-    struct xkl_cfg_value *v = get(c, "pci", &s);
+    struct xkl_cfg_value *v = get(c, k->name, &s);
     for (size_t i = 0; v && i < dc->num_pcidevs; i++) {
         const char *p = dc->pcidevs[i];
         /* keyword form "bdf=..." is newer xl syntax */
@@ -357,300 +700,340 @@ static int pcis(struct conv *c)
     return r;
 }
 
-/* Keys typed below; everything else is raw or unknown. */
-static const char *const typed_keys[] = {
-    "name", "uuid", "type", "builder", "pvh", "memory", "maxmem", "vcpus", "maxvcpus",
-    "cpus", "cpus_soft", "kernel", "ramdisk", "cmdline", "root", "extra", "bootloader",
-    "bootloader_args", "on_poweroff", "on_reboot", "on_watchdog", "on_crash",
-    "on_soft_reset", "disk", "vif", "pci", "serial", "vnc", "vnclisten", "vncpasswd",
-    "vncdisplay", "vncunused", "sdl", "opengl", "display", "xauthority", "keymap",
-    "nographic", "tsc_mode", "hap", "oos", "nestedhvm", "viridian", "shadow_memory",
-    "videoram", "device_model_version", "device_model_stubdomain_override",
-    "device_model_override", "device_model", "device_model_user", "device_model_args",
-    "device_model_args_pv", "device_model_args_hvm", "firmware", "bios", "pae", "apic",
-    "acpi", "nx", "hpet", "vpt_align", "timeoffset", "boot", "usb", "usbdevice", "soundhw",
-    "stdvga", "vga", "localtime", "rtc_timeoffset", "altp2m", "pool", "cpu_weight", "cap",
-    "e820_host", "driver_domain", "mmio_hole", "firmware_override", NULL
-};
+/* ---- "is it set" tests for settings create cannot act on ---- */
 
-static const char *const hvm_only_keys[] = {
-    "firmware", "bios", "pae", "apic", "acpi", "nx", "hpet", "vpt_align", "timeoffset",
-    "boot", "usb", "usbdevice", "soundhw", "stdvga", "vga", "serial", "nographic",
-    "viridian", "mmio_hole", "localtime", "rtc_timeoffset", "keymap", NULL
-};
-
-static int hvm_keys(struct conv *c)
+static bool set_true(const struct xkl_domain_config *dc, const cfg_key *k)
 {
-    struct xkl_hvm_info *h = &c->dc->b_info.hvm;
-    int r = 0;
-    long long n;
-    char *str = NULL;
-#define CHK(x) do { if ((x) < 0) r = -1; } while (0)
-    CHK(get_str(c, "firmware", &h->firmware));
-    CHK(get_str(c, "bios", &h->bios));
-    if (h->bios && strcmp(h->bios, "rombios") && strcmp(h->bios, "seabios") && strcmp(h->bios, "ovmf")) {
-        const struct xkl_cfg_setting *s;
-        struct xkl_cfg_value *v = get(c, "bios", &s);
-        cerr(c, s, v, XKL_DIAG_ERROR, "expected bios rombios, seabios or ovmf, found '%s'", h->bios);
-        xkl__cfg_value_free(v);
-        r = -1;
-    }
-    CHK(get_bool(c, "pae", &h->pae));
-    CHK(get_bool(c, "apic", &h->apic));
-    CHK(get_bool(c, "acpi", &h->acpi));
-    CHK(get_bool(c, "nx", &h->nx));
-    CHK(get_bool(c, "hpet", &h->hpet));
-    CHK(get_bool(c, "vpt_align", &h->vpt_align));
-    CHK(get_str(c, "timeoffset", &h->timeoffset));
-    CHK(get_str(c, "boot", &h->boot));
-    CHK(get_bool(c, "usb", &h->usb));
-    CHK(get_strlist(c, "usbdevice", &h->usbdevice_list, &h->num_usbdevice_list, true));
-    CHK(get_str(c, "soundhw", &h->soundhw));
-    CHK(get_strlist(c, "serial", &h->serial_list, &h->num_serial_list, true));
-    CHK(get_str(c, "keymap", &h->keymap));
-    CHK(get_bool(c, "nographic", &h->nographic));
-    CHK(get_bool(c, "localtime", &h->localtime));
-    if (get_int_range(c, "rtc_timeoffset", &n, -(1LL << 40), 1LL << 40) == 1)
-        h->rtc_timeoffset = n;
-    if (get_int(c, "mmio_hole", &n) == 1)
-        h->mmio_hole_memkb = n * 1024;
-    signed char b = -1;
-    if (get_bool(c, "stdvga", &b) == 1 && b)
-        h->vga_kind = strdup("std");
-    if (get_str(c, "vga", &str) == 1) {
-        free(h->vga_kind);
-        h->vga_kind = strcmp(str, "stdvga") == 0 ? strdup("std") : strdup(str);
-    }
-    free(str);
-    /* viridian: a BOOLEAN or a list of enlightenment groups */
-    const struct xkl_cfg_setting *s;
-    struct xkl_cfg_value *v = get(c, "viridian", &s);
-    if (v && v->kind == XKL_CFG_LIST) {
-        xkl__cfg_value_free(v);
-        CHK(get_strlist(c, "viridian", &h->viridian_enable, &h->num_viridian_enable, false));
-        h->viridian = 1;
-    } else if (v) {
-        xkl__cfg_value_free(v);
-        CHK(get_bool(c, "viridian", &h->viridian));
-    }
-#undef CHK
-    return r;
+    return *(const signed char *)((const char *)dc + k->off) == 1;
 }
 
-static int convert(struct conv *c)
+static bool set_false(const struct xkl_domain_config *dc, const cfg_key *k)
+{
+    return *(const signed char *)((const char *)dc + k->off) == 0;
+}
+
+/* Pool-0 is where a domain goes anyway */
+static bool set_pool(const struct xkl_domain_config *dc, const cfg_key *k)
+{
+    (void)k;
+    return dc->c_info.pool_name && strcmp(dc->c_info.pool_name, "Pool-0");
+}
+
+static bool set_altp2m(const struct xkl_domain_config *dc, const cfg_key *k)
+{
+    (void)k;
+    return dc->b_info.altp2m && strcmp(dc->b_info.altp2m, "disabled");
+}
+
+static bool set_disks(const struct xkl_domain_config *dc, const cfg_key *k)
+{
+    (void)k;
+    return dc->num_disks > 0;
+}
+
+static bool set_nics(const struct xkl_domain_config *dc, const cfg_key *k)
+{
+    (void)k;
+    return dc->num_nics > 0;
+}
+
+static bool set_pcis(const struct xkl_domain_config *dc, const cfg_key *k)
+{
+    (void)k;
+    return dc->num_pcidevs > 0;
+}
+
+static bool set_vga(const struct xkl_domain_config *dc, const cfg_key *k)
+{
+    (void)k;
+    return dc->b_info.hvm.vga_kind != NULL;
+}
+
+static bool set_viridian(const struct xkl_domain_config *dc, const cfg_key *k)
+{
+    (void)k;
+    return dc->b_info.hvm.viridian >= 0 || dc->b_info.hvm.num_viridian_enable > 0;
+}
+
+/* ---- the table ---- */
+
+#define FLD(m) offsetof(struct xkl_domain_config, m)
+#define PV XKL__KT_PV
+#define PVH XKL__KT_PVH
+#define HVM XKL__KT_HVM
+#define ANY XKL__KT_ANY
+#define ACTS XKL__CREATE_ACTS
+#define NOT XKL__CREATE_NOT
+#define INERT XKL__CREATE_INERT
+#define ROW(n, kd, t, a) .name = n, .kind = XKL__KEY_##kd, .types = t, .create = a
+#define R_STR(n, t, a, m, ...) { ROW(n, STR, t, a), .off = FLD(m), __VA_ARGS__ }
+#define R_INT(n, t, a, m, lo, hi) { ROW(n, INT, t, a), .off = FLD(m), .min = lo, .max = hi }
+#define R_MB(n, t, a, m) { ROW(n, MB, t, a), .off = FLD(m), .max = MAX_MB }
+#define R_BOOL(n, t, a, m, ...) { ROW(n, BOOL, t, a), .off = FLD(m), __VA_ARGS__ }
+#define R_LIST(n, t, a, p, m) { ROW(n, LIST, t, a), .off = FLD(p.m), .noff = FLD(p.num_##m) }
+#define R_LIST1(n, t, a, p, m) { ROW(n, LIST1, t, a), .off = FLD(p.m), .noff = FLD(p.num_##m) }
+#define R_ACTION(n, m) { ROW(n, ACTION, ANY, ACTS), .off = FLD(m) }
+#define R_FN(n, t, a, fn, ...) { ROW(n, FN, t, a), .conv = fn, __VA_ARGS__ }
+#define R_BY(n, t) { ROW(n, BY, t, INERT) }
+#define R_RAW(n, t) { ROW(n, RAW, t, NOT) }
+
+/* In the order they are converted (and checked by create): the guest type
+ * first, since every other row is checked against it. */
+const struct xkl__cfg_key xkl__cfg_keys[] = {
+    R_FN("type", ANY, ACTS, conv_type),
+    R_BY("builder", ANY),                 /* deprecated: read by type */
+    R_BY("pvh", ANY),                     /* deprecated: read by type */
+    R_FN("name", ANY, ACTS, conv_name),
+    R_FN("uuid", ANY, ACTS, conv_uuid),
+    R_BOOL("hap", HVM | PVH, ACTS, c_info.hap),
+    R_BOOL("oos", HVM | PVH, NOT, c_info.oos, .set = set_false),
+    R_BOOL("driver_domain", ANY, NOT, c_info.driver_domain, .set = set_true),
+    R_STR("pool", ANY, NOT, c_info.pool_name, .set = set_pool),
+    R_FN("memory", ANY, ACTS, conv_memory),
+    R_BY("maxmem", ANY),                  /* read by memory */
+    R_FN("vcpus", ANY, ACTS, conv_vcpus),
+    R_BY("maxvcpus", ANY),                /* read by vcpus */
+    R_FN("cpus", ANY, ACTS, conv_cpus),
+    R_FN("cpus_soft", ANY, ACTS, conv_cpus),
+    R_MB("shadow_memory", ANY, NOT, b_info.shadow_memkb),
+    R_MB("videoram", ANY, ACTS, b_info.video_memkb),
+    R_INT("cpu_weight", ANY, ACTS, b_info.sched_params.weight, 1, 65535),
+    R_INT("cap", ANY, ACTS, b_info.sched_params.cap, 0, 1 << 20),
+    R_BOOL("nestedhvm", HVM | PVH, ACTS, b_info.nested_hvm),
+    R_STR("altp2m", HVM | PVH, NOT, b_info.altp2m, .set = set_altp2m),
+    R_FN("tsc_mode", ANY, ACTS, conv_tsc),
+    R_STR("kernel", ANY, ACTS, b_info.kernel),
+    R_STR("ramdisk", ANY, ACTS, b_info.ramdisk),
+    R_STR("bootloader", ANY, NOT, b_info.bootloader),
+    R_FN("bootloader_args", ANY, INERT, conv_bootloader_args),   /* nothing without a bootloader */
+    R_FN("cmdline", ANY, ACTS, conv_cmdline),
+    R_BY("root", ANY),                    /* read by cmdline */
+    R_BY("extra", ANY),                   /* read by cmdline */
+    R_FN("device_model_version", ANY, INERT, conv_dm_version),  /* no device model runs */
+    R_BOOL("device_model_stubdomain_override", ANY, NOT, b_info.device_model_stubdomain, .set = set_true),
+    R_STR("device_model_override", ANY, NOT, b_info.device_model),
+    R_FN("device_model", ANY, INERT, conv_device_model),
+    R_STR("device_model_user", ANY, NOT, b_info.device_model_user),
+    R_LIST("device_model_args", ANY, NOT, b_info, extra),
+    R_LIST("device_model_args_pv", ANY, NOT, b_info, extra_pv),
+    R_LIST("device_model_args_hvm", ANY, NOT, b_info, extra_hvm),
+    /* display: for PV, vnc= or sdl= make xl add a vfb device */
+    R_BOOL("vnc", ANY, NOT, b_info.vnc.enable, .set = set_true),
+    R_STR("vnclisten", ANY, INERT, b_info.vnc.listen),
+    R_STR("vncpasswd", ANY, INERT, b_info.vnc.passwd),
+    R_INT("vncdisplay", ANY, INERT, b_info.vnc.display, 0, 65535),
+    R_BOOL("vncunused", ANY, INERT, b_info.vnc.findunused),
+    R_BOOL("sdl", ANY, NOT, b_info.sdl.enable, .set = set_true),
+    R_BOOL("opengl", ANY, INERT, b_info.sdl.opengl),
+    R_STR("display", ANY, INERT, b_info.sdl.display),
+    R_STR("xauthority", ANY, INERT, b_info.sdl.xauthority),
+    /* HVM */
+    R_FN("firmware", PV | HVM, NOT, conv_firmware, .set = set_firmware),
+    R_FN("bios", HVM, NOT, conv_bios, .off = FLD(b_info.hvm.bios)),
+    R_BOOL("pae", HVM, NOT, b_info.hvm.pae),
+    R_BOOL("apic", HVM, NOT, b_info.hvm.apic),
+    R_BOOL("acpi", HVM, NOT, b_info.hvm.acpi),
+    R_BOOL("nx", HVM, NOT, b_info.hvm.nx),
+    R_BOOL("hpet", HVM, NOT, b_info.hvm.hpet),
+    R_BOOL("vpt_align", HVM, NOT, b_info.hvm.vpt_align),
+    R_STR("timeoffset", HVM, NOT, b_info.hvm.timeoffset),
+    R_STR("boot", HVM, NOT, b_info.hvm.boot),
+    R_BOOL("usb", HVM, NOT, b_info.hvm.usb),
+    R_LIST1("usbdevice", HVM, NOT, b_info.hvm, usbdevice_list),
+    R_STR("soundhw", HVM, NOT, b_info.hvm.soundhw),
+    R_LIST1("serial", HVM, NOT, b_info.hvm, serial_list),
+    R_STR("keymap", HVM, NOT, b_info.hvm.keymap),
+    R_BOOL("nographic", HVM, NOT, b_info.hvm.nographic),
+    R_BOOL("localtime", HVM, NOT, b_info.hvm.localtime),
+    R_INT("rtc_timeoffset", HVM, NOT, b_info.hvm.rtc_timeoffset, -(1LL << 40), 1LL << 40),
+    R_MB("mmio_hole", HVM, NOT, b_info.hvm.mmio_hole_memkb),
+    R_FN("stdvga", HVM, NOT, conv_vga, .set = set_vga),
+    R_BY("vga", HVM),                     /* read by stdvga */
+    R_FN("viridian", HVM, NOT, conv_viridian, .set = set_viridian),
+    R_FN("firmware_override", HVM, NOT, conv_firmware_override),   /* sets firmware */
+    R_BOOL("e820_host", PV, NOT, b_info.pv.e820_host, .set = set_true),
+    /* shutdown actions (xl's defaults are set before the table runs) */
+    R_ACTION("on_poweroff", on_poweroff),
+    R_ACTION("on_reboot", on_reboot),
+    R_ACTION("on_watchdog", on_watchdog),
+    R_ACTION("on_crash", on_crash),
+    R_ACTION("on_soft_reset", on_soft_reset),
+    /* devices */
+    R_FN("disk", ANY, NOT, conv_disks, .set = set_disks),
+    R_FN("vif", ANY, NOT, conv_vifs, .set = set_nics),
+    R_FN("pci", ANY, NOT, conv_pcis, .set = set_pcis),
+    /* grant tables */
+    R_INT("max_grant_frames", ANY, ACTS, b_info.max_grant_frames, 1, 0xffffffffLL),
+    R_INT("max_maptrack_frames", ANY, ACTS, b_info.max_maptrack_frames, 0, 0xffffffffLL),
+    R_INT("max_grant_version", ANY, ACTS, b_info.max_grant_version, 1, 2),
+    /* Keys xl.cfg(5) documents that xkit keeps as written: create does not
+     * act on them yet. */
+    R_RAW("seclabel", ANY), R_RAW("init_seclabel", ANY), R_RAW("nomigrate", ANY),
+    R_RAW("device_tree", ANY), R_RAW("passthrough", ANY),
+    R_RAW("xend_suspend_evtchn_compat", ANY), R_RAW("vmtrace_buf_kb", ANY), R_RAW("vpmu", ANY),
+    R_RAW("vnuma", ANY),
+    R_RAW("pvshim", PVH), R_RAW("pvshim_path", PVH), R_RAW("pvshim_cmdline", PVH),
+    R_RAW("pvshim_extra", PVH),
+    R_RAW("vtpm", ANY), R_RAW("p9", ANY), R_RAW("pvcalls", ANY), R_RAW("vfb", ANY),
+    R_RAW("vkb", ANY), R_RAW("channel", ANY), R_RAW("rdm", HVM), R_RAW("usbctrl", ANY),
+    R_RAW("usbdev", ANY), R_RAW("pci_permissive", ANY), R_RAW("pci_msitranslate", ANY),
+    R_RAW("pci_seize", ANY), R_RAW("pci_power_mgmt", HVM), R_RAW("gfx_passthru", HVM),
+    R_RAW("rdm_mem_boundary", HVM), R_RAW("dtdev", ANY), R_RAW("ioports", ANY),
+    R_RAW("iomem", ANY), R_RAW("irqs", ANY), R_RAW("max_event_channels", ANY),
+    R_RAW("vdispl", ANY), R_RAW("dm_restrict", ANY),
+    R_RAW("vsnd", ANY), R_RAW("virtio", ANY), R_RAW("tee", ANY),
+    R_RAW("bootloader_restrict", PV | PVH), R_RAW("bootloader_user", PV | PVH),
+    R_RAW("hdtype", HVM), R_RAW("bios_path_override", HVM), R_RAW("acpi_s3", HVM),
+    R_RAW("acpi_s4", HVM), R_RAW("acpi_laptop_slate", HVM), R_RAW("altp2mhvm", HVM),
+    R_RAW("cpuid", ANY), R_RAW("acpi_firmware", HVM), R_RAW("smbios_firmware", HVM),
+    R_RAW("smbios", HVM), R_RAW("ms_vm_genid", HVM), R_RAW("timer_mode", HVM | PVH),
+    R_RAW("xen_platform_pci", HVM), R_RAW("hvm_pirq", HVM), R_RAW("spice", HVM),
+    R_RAW("spicehost", HVM), R_RAW("spiceport", HVM), R_RAW("spicetls_port", HVM),
+    R_RAW("spicedisable_ticketing", HVM), R_RAW("spicepasswd", HVM),
+    R_RAW("spiceagent_mouse", HVM), R_RAW("spicevdagent", HVM),
+    R_RAW("spice_clipboard_sharing", HVM), R_RAW("spiceusbredirection", HVM),
+    R_RAW("spice_image_compression", HVM), R_RAW("spice_streaming_video", HVM),
+    R_RAW("vkb_device", HVM), R_RAW("usbversion", HVM), R_RAW("vendor_device", HVM),
+    R_RAW("stubdomain_kernel", ANY), R_RAW("stubdomain_cmdline", ANY),
+    R_RAW("stubdomain_ramdisk", ANY), R_RAW("stubdomain_memory", ANY),
+    R_RAW("device_model_stubdomain_seclabel", ANY),
+    R_RAW("gic_version", ANY), R_RAW("vuart", ANY), R_RAW("sve", ANY),
+    R_RAW("mca_caps", HVM), R_RAW("msr_relaxed", ANY), R_RAW("assisted_xapic", HVM | PVH),
+    R_RAW("assisted_x2apic", HVM | PVH), R_RAW("static_shm", ANY),
+};
+const size_t xkl__cfg_nkeys = sizeof xkl__cfg_keys / sizeof *xkl__cfg_keys;
+
+const struct xkl__cfg_key *xkl__cfg_key_find(const char *name)
+{
+    for (size_t i = 0; i < xkl__cfg_nkeys; i++)
+        if (!strcmp(xkl__cfg_keys[i].name, name))
+            return &xkl__cfg_keys[i];
+    return NULL;
+}
+
+unsigned xkl__key_type_bit(enum xkl_domain_type t)
+{
+    switch (t) {
+    case XKL_DOMAIN_TYPE_PV: return XKL__KT_PV;
+    case XKL_DOMAIN_TYPE_PVH: return XKL__KT_PVH;
+    case XKL_DOMAIN_TYPE_HVM: return XKL__KT_HVM;
+    default: return 0;
+    }
+}
+
+static const char *types_name(unsigned t)
+{
+    switch (t) {
+    case PV: return "pv";
+    case PVH: return "pvh";
+    case HVM: return "hvm";
+    case PV | PVH: return "pv and pvh";
+    case HVM | PVH: return "hvm and pvh";
+    case PV | HVM: return "pv and hvm";
+    default: return "other";
+    }
+}
+
+/* A key present for a guest type it does not apply to: a located warning
+ * (xl ignores it too). True when K does not apply. */
+static bool wrong_type(conv_t *c, const cfg_key *k, const struct xkl_cfg_setting *s)
+{
+    /* an invalid type is reported already: check every key regardless */
+    if (c->type == XKL_DOMAIN_TYPE_INVALID || (k->types & xkl__key_type_bit(c->type)))
+        return false;
+    if (s)
+        cerr(c, s, NULL, XKL_DIAG_WARNING, "'%s' only applies to %s guests, ignored", k->name,
+             types_name(k->types));
+    return true;
+}
+
+/* One row whose key is present (or an FN row); 0 or -1. */
+static int convert_row(conv_t *c, const cfg_key *k)
+{
+    void *f = (char *)c->dc + k->off;
+    long long n;
+    int r = 0;
+    switch (k->kind) {
+    case XKL__KEY_STR:
+        r = get_str(c, k->name, f);
+        break;
+    case XKL__KEY_INT:
+        r = get_int_range(c, k->name, f, k->min, k->max);
+        break;
+    case XKL__KEY_MB:
+        r = get_int_range(c, k->name, &n, k->min, k->max);
+        if (r == 1)
+            *(long long *)f = n * 1024;
+        break;
+    case XKL__KEY_BOOL:
+        r = get_bool(c, k->name, f);
+        break;
+    case XKL__KEY_LIST:
+    case XKL__KEY_LIST1:
+        r = get_strlist(c, k->name, f, (size_t *)((char *)c->dc + k->noff),
+                        k->kind == XKL__KEY_LIST1);
+        break;
+    case XKL__KEY_ACTION:
+        r = get_action(c, k->name, f);
+        break;
+    case XKL__KEY_FN:
+        r = k->conv(c, k);
+        break;
+    default:
+        break;
+    }
+    return r < 0 ? -1 : 0;
+}
+
+static int convert(conv_t *c)
 {
     struct xkl_domain_config *dc = c->dc;
-    struct xkl_c_info *ci = &dc->c_info;
-    struct xkl_b_info *bi = &dc->b_info;
     int r = 0;
-    long long n;
-    char *str = NULL;
-#define CHK(x) do { if ((x) < 0) r = -1; } while (0)
 
-    /* Keys first, so unknown names are reported in file order. */
+    /* the guest type: every other key is checked against it */
+    if (conv_type(c, &xkl__cfg_keys[0]) < 0)
+        r = -1;
+
+    /* Keys in file order: unknown names warned about, raw ones kept. */
     for (size_t i = 0; i < c->cfg->n; i++) {
         const struct xkl_cfg_setting *s = &c->cfg->v[i];
         bool seen = false;
         for (size_t j = 0; j < i && !seen; j++)
             seen = !strcmp(c->cfg->v[j].name, s->name);
-        if (seen || in(typed_keys, s->name))
+        if (seen)
             continue;
-        if (in(raw_keys, s->name)) {
-            struct xkl_cfg_value *v = xkl__cfg_lookup(c->cfg, s->name, NULL, c->d);
-            if (!v || xkl__rawmap_add(&dc->xl_raw, &dc->num_xl_raw, s->name, v) < 0)
-                r = -1;
-            xkl__cfg_value_free(v);
+        const cfg_key *k = xkl__cfg_key_find(s->name);
+        if (!k) {
+            cerr(c, s, NULL, XKL_DIAG_WARNING, "unknown key '%s' ignored", s->name);
             continue;
         }
-        cerr(c, s, NULL, XKL_DIAG_WARNING, "unknown key '%s' ignored", s->name);
-    }
-
-    CHK(guest_type(c));
-    ci->type = c->type;
-    int nr = get_str(c, "name", &ci->name);
-    if (nr == 0 || (nr == 1 && !*ci->name)) {
-        cerr(c, NULL, NULL, XKL_DIAG_ERROR, "domain name must be specified: expected name = \"...\"");
-        r = -1;
-    }
-    CHK(nr);
-    if (get_str(c, "uuid", &str) == 1 && xkl__uuid_parse(str, ci->uuid) < 0) {
-        const struct xkl_cfg_setting *s;
-        struct xkl_cfg_value *v = get(c, "uuid", &s);
-        cerr(c, s, v, XKL_DIAG_ERROR, "expected a uuid xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, found '%s'", str);
-        xkl__cfg_value_free(v);
-        r = -1;
-    }
-    free(str);
-    str = NULL;
-    CHK(get_bool(c, "hap", &ci->hap));
-    CHK(get_bool(c, "oos", &ci->oos));
-    CHK(get_bool(c, "driver_domain", &ci->driver_domain));
-    CHK(get_str(c, "pool", &ci->pool_name));
-
-    /* memory and vcpus: xl's defaults are libxl's, left unset here */
-    long long mem = -1, maxmem = -1;
-    CHK(get_int(c, "memory", &mem));
-    CHK(get_int(c, "maxmem", &maxmem));
-    if (mem >= 0)
-        bi->target_memkb = mem * 1024;
-    if (maxmem >= 0)
-        bi->max_memkb = maxmem * 1024;
-    else if (mem >= 0)
-        bi->max_memkb = mem * 1024;
-    long long vcpus = 1, maxvcpus = -1;
-    CHK(get_int_range(c, "vcpus", &vcpus, 1, 4096));
-    CHK(get_int_range(c, "maxvcpus", &maxvcpus, 1, 4096));
-    bi->avail_vcpus = vcpus;
-    bi->max_vcpus = maxvcpus > 0 ? maxvcpus : vcpus;
-    if (maxvcpus > 0 && maxvcpus < vcpus) {
-        const struct xkl_cfg_setting *s;
-        struct xkl_cfg_value *v = get(c, "maxvcpus", &s);
-        cerr(c, s, v, XKL_DIAG_ERROR, "expected maxvcpus (%lld) >= vcpus (%lld)", maxvcpus, vcpus);
-        xkl__cfg_value_free(v);
-        r = -1;
-    }
-    CHK(get_str(c, "cpus", &bi->cpus));
-    CHK(get_str(c, "cpus_soft", &bi->cpus_soft));
-    if (get_int(c, "shadow_memory", &n) == 1)
-        bi->shadow_memkb = n * 1024;
-    if (get_int(c, "videoram", &n) == 1)
-        bi->video_memkb = n * 1024;
-    CHK(get_int_range(c, "cpu_weight", &bi->sched_params.weight, 1, 65535));
-    CHK(get_int_range(c, "cap", &bi->sched_params.cap, 0, 1 << 20));
-    CHK(get_bool(c, "nestedhvm", &bi->nested_hvm));
-    CHK(get_str(c, "altp2m", &bi->altp2m));
-
-    /* tsc_mode: a name, or the old numbers 0..3 */
-    {
-        const struct xkl_cfg_setting *s;
-        struct xkl_cfg_value *v = get(c, "tsc_mode", &s);
-        if (v) {
-            long long t;
-            if (v->kind == XKL_CFG_LIST) {
-                cerr(c, s, v, XKL_DIAG_ERROR, "expected tsc_mode default, always_emulate, native or native_paravirt, found a list");
-                r = -1;
-            } else if (xkl__parse_int(v->str, &t) == 0 && t >= 0 && t <= 3) {
-                bi->tsc_mode = (enum xkl_tsc_mode)t;
-            } else if (xkl__tsc_mode_from_string(v->str, &bi->tsc_mode) < 0) {
-                cerr(c, s, v, XKL_DIAG_ERROR, "expected tsc_mode default, always_emulate, native or native_paravirt, found '%s'", v->str);
-                r = -1;
-            }
-            xkl__cfg_value_free(v);
-        }
-    }
-
-    /* kernel command line: cmdline wins over root + extra, as in xl */
-    CHK(get_str(c, "kernel", &bi->kernel));
-    CHK(get_str(c, "ramdisk", &bi->ramdisk));
-    CHK(get_str(c, "bootloader", &bi->bootloader));
-    {
-        const struct xkl_cfg_setting *s;
-        struct xkl_cfg_value *v = get(c, "bootloader_args", &s);
-        if (v && v->kind != XKL_CFG_LIST) {
-            /* deprecated string form: split on blanks */
-            char *save = NULL;
-            for (char *t = strtok_r(v->str, " \t", &save); t; t = strtok_r(NULL, " \t", &save))
-                CHK(xkl__strlist_add(&bi->bootloader_args, &bi->num_bootloader_args, t));
-        } else if (v) {
-            CHK(get_strlist(c, "bootloader_args", &bi->bootloader_args, &bi->num_bootloader_args, false));
-        }
-        xkl__cfg_value_free(v);
-    }
-    char *root = NULL, *extra = NULL;
-    CHK(get_str(c, "cmdline", &bi->cmdline));
-    CHK(get_str(c, "root", &root));
-    CHK(get_str(c, "extra", &extra));
-    if (bi->cmdline && (root || extra)) {
-        cerr(c, NULL, NULL, XKL_DIAG_WARNING, "root= and extra= ignored in favour of cmdline=");
-    } else if (root || extra) {
-        int a = asprintf(&bi->cmdline, "%s%s%s%s", root ? "root=" : "", root ? root : "",
-                         root && extra ? " " : "", extra ? extra : "");
-        if (a < 0) {
-            bi->cmdline = NULL;
+        if (k->kind != XKL__KEY_RAW || wrong_type(c, k, last_setting(c, k->name)))
+            continue;
+        struct xkl_cfg_value *v = xkl__cfg_lookup(c->cfg, s->name, NULL, c->d);
+        if (!v || xkl__rawmap_add(&dc->xl_raw, &dc->num_xl_raw, s->name, v) < 0)
             r = -1;
-        }
-    }
-    free(root);
-    free(extra);
-
-    /* device model */
-    if (get_str(c, "device_model_version", &str) == 1) {
-        if (!strcmp(str, "qemu-xen"))
-            bi->device_model_version = XKL_DM_VERSION_QEMU_XEN;
-        else if (!strcmp(str, "qemu-xen-traditional"))
-            bi->device_model_version = XKL_DM_VERSION_QEMU_XEN_TRADITIONAL;
-        else {
-            const struct xkl_cfg_setting *s;
-            struct xkl_cfg_value *v = get(c, "device_model_version", &s);
-            cerr(c, s, v, XKL_DIAG_ERROR, "expected device_model_version qemu-xen or qemu-xen-traditional, found '%s'", str);
-            xkl__cfg_value_free(v);
-            r = -1;
-        }
-    }
-    free(str);
-    str = NULL;
-    CHK(get_bool(c, "device_model_stubdomain_override", &bi->device_model_stubdomain));
-    CHK(get_str(c, "device_model_override", &bi->device_model));
-    if (get_str(c, "device_model", &str) == 1) {
-        const struct xkl_cfg_setting *s;
-        struct xkl_cfg_value *v = get(c, "device_model", &s);
-        cerr(c, s, v, XKL_DIAG_WARNING, "device_model ignored (as by xl); use device_model_override for a non-default device model");
         xkl__cfg_value_free(v);
     }
-    free(str);
-    str = NULL;
-    CHK(get_str(c, "device_model_user", &bi->device_model_user));
-    CHK(get_strlist(c, "device_model_args", &bi->extra, &bi->num_extra, false));
-    CHK(get_strlist(c, "device_model_args_pv", &bi->extra_pv, &bi->num_extra_pv, false));
-    CHK(get_strlist(c, "device_model_args_hvm", &bi->extra_hvm, &bi->num_extra_hvm, false));
 
-    /* display */
-    CHK(get_bool(c, "vnc", &bi->vnc.enable));
-    CHK(get_str(c, "vnclisten", &bi->vnc.listen));
-    CHK(get_str(c, "vncpasswd", &bi->vnc.passwd));
-    CHK(get_int_range(c, "vncdisplay", &bi->vnc.display, 0, 65535));
-    CHK(get_bool(c, "vncunused", &bi->vnc.findunused));
-    CHK(get_bool(c, "sdl", &bi->sdl.enable));
-    CHK(get_bool(c, "opengl", &bi->sdl.opengl));
-    CHK(get_str(c, "display", &bi->sdl.display));
-    CHK(get_str(c, "xauthority", &bi->sdl.xauthority));
-
-    if (c->type == XKL_DOMAIN_TYPE_HVM) {
-        CHK(hvm_keys(c));
-    } else {
-        for (size_t i = 0; hvm_only_keys[i]; i++) {
-            const struct xkl_cfg_setting *s;
-            struct xkl_cfg_value *v = get(c, hvm_only_keys[i], &s);
-            if (v)
-                cerr(c, s, NULL, XKL_DIAG_WARNING, "'%s' only applies to hvm guests, ignored", hvm_only_keys[i]);
-            xkl__cfg_value_free(v);
-        }
-    }
-    CHK(get_bool(c, "e820_host", &bi->pv.e820_host));
-    if (get_str(c, "firmware_override", &str) == 1 && c->type == XKL_DOMAIN_TYPE_HVM) {
-        free(bi->hvm.firmware);
-        bi->hvm.firmware = str;
-        str = NULL;
-    }
-    free(str);
-    str = NULL;
-
-    /* shutdown actions: xl's defaults made explicit */
+    /* xl's shutdown actions made explicit */
     dc->on_poweroff = XKL_ACTION_DESTROY;
     dc->on_reboot = XKL_ACTION_RESTART;
     dc->on_watchdog = XKL_ACTION_DESTROY;
     dc->on_crash = XKL_ACTION_DESTROY;
     dc->on_soft_reset = XKL_ACTION_SOFT_RESET;
-    CHK(get_action(c, "on_poweroff", &dc->on_poweroff));
-    CHK(get_action(c, "on_reboot", &dc->on_reboot));
-    CHK(get_action(c, "on_watchdog", &dc->on_watchdog));
-    CHK(get_action(c, "on_crash", &dc->on_crash));
-    CHK(get_action(c, "on_soft_reset", &dc->on_soft_reset));
 
-    CHK(disks(c));
-    CHK(vifs(c));
-    CHK(pcis(c));
-#undef CHK
+    for (size_t i = 1; i < xkl__cfg_nkeys; i++) {
+        const cfg_key *k = &xkl__cfg_keys[i];
+        if (k->kind == XKL__KEY_RAW)
+            continue;
+        const struct xkl_cfg_setting *s = last_setting(c, k->name);
+        if (!s && k->kind != XKL__KEY_FN)
+            continue;
+        if (wrong_type(c, k, s))
+            continue;
+        if (k->kind != XKL__KEY_BY && convert_row(c, k) < 0)
+            r = -1;
+    }
     return r;
 }
 
@@ -663,7 +1046,7 @@ xkl_domain_config *xkl_domain_config_from_cfg(const xkl_cfg *cfg, xkl_diags *d)
         return NULL;
     }
     xkl__domain_config_init(dc);
-    struct conv c = { .cfg = cfg, .d = d, .dc = dc };
+    conv_t c = { .cfg = cfg, .d = d, .dc = dc };
     unsigned before = d->nerrors;
     if (convert(&c) < 0 || d->nerrors != before) {
         xkl_domain_config_free(dc);

@@ -23,8 +23,15 @@ void xkl_diags_dispose(xkl_diags *d)
     memset(d, 0, sizeof(*d));
 }
 
-void xkl__diag(xkl_diags *d, enum xkl_diag_level lvl, const char *source,
-               int line, int col, const char *fmt, ...)
+void xkl__vdiag(xkl_diags *d, enum xkl_diag_level lvl, const char *source,
+                int line, int col, const char *fmt, va_list ap)
+{
+    xkl__vdiag_spec(d, lvl, source, line, col, NULL, NULL, fmt, ap);
+}
+
+void xkl__vdiag_spec(xkl_diags *d, enum xkl_diag_level lvl, const char *source,
+                     int line, int col, const char *what, const char *spec,
+                     const char *fmt, va_list ap)
 {
     /* Count errors even when the message cannot be stored, so failure is
      * still reported under memory pressure. */
@@ -40,21 +47,28 @@ void xkl__diag(xkl_diags *d, enum xkl_diag_level lvl, const char *source,
         d->v = nv;
         d->cap = ncap;
     }
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
+    char *msg = NULL;
+    if (vasprintf(&msg, fmt, ap) < 0)
+        return;
 
-    const char *kind = lvl == XKL_DIAG_WARNING ? "warning: " : "";
+    const char *level = lvl == XKL_DIAG_WARNING ? "warning: " : "";
     char *text = NULL;
     int r;
+    if (what) {
+        char *m = NULL;
+        r = asprintf(&m, "%s spec '%.200s': %s", what, spec ? spec : "", msg);
+        free(msg);
+        if (r < 0)
+            return;
+        msg = m;
+    }
     if (line > 0 && col > 0)
-        r = asprintf(&text, "%s:%d:%d: %s%s", source ? source : "<config>", line, col, kind, msg);
+        r = asprintf(&text, "%s:%d:%d: %s%s", source ? source : "<config>", line, col, level, msg);
     else if (line > 0)
-        r = asprintf(&text, "%s:%d: %s%s", source ? source : "<config>", line, kind, msg);
+        r = asprintf(&text, "%s:%d: %s%s", source ? source : "<config>", line, level, msg);
     else
-        r = asprintf(&text, "%s: %s%s", source ? source : "<config>", kind, msg);
+        r = asprintf(&text, "%s: %s%s", source ? source : "<config>", level, msg);
+    free(msg);
     if (r < 0)
         return;
     d->v[d->n].level = lvl;
@@ -62,6 +76,15 @@ void xkl__diag(xkl_diags *d, enum xkl_diag_level lvl, const char *source,
     d->v[d->n].col = col;
     d->v[d->n].text = text;
     d->n++;
+}
+
+void xkl__diag(xkl_diags *d, enum xkl_diag_level lvl, const char *source,
+               int line, int col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    xkl__vdiag(d, lvl, source, line, col, fmt, ap);
+    va_end(ap);
 }
 
 char *xkl__strdup(const char *s)

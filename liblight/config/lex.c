@@ -7,6 +7,7 @@
 #include "private.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,15 +60,23 @@ static void adv(struct xkl_lexer *lx)
     lx->p++;
 }
 
-static enum xkl_tok lex_error(struct xkl_lexer *lx, int line, int col, const char *msg, int c)
+static enum xkl_tok lex_error(struct xkl_lexer *lx, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static enum xkl_tok lex_error(struct xkl_lexer *lx, int line, int col, const char *fmt, ...)
 {
-    if (c < 0)
-        xkl__diag(lx->d, XKL_DIAG_ERROR, lx->source, line, col, "%s", msg);
-    else if (isprint(c))
-        xkl__diag(lx->d, XKL_DIAG_ERROR, lx->source, line, col, "%s '%c'", msg, c);
-    else
-        xkl__diag(lx->d, XKL_DIAG_ERROR, lx->source, line, col, "%s (byte 0x%02x)", msg, c);
+    va_list ap;
+    va_start(ap, fmt);
+    xkl__vdiag(lx->d, XKL_DIAG_ERROR, lx->source, line, col, fmt, ap);
+    va_end(ap);
     return lx->tok = XKL_TOK_ERROR;
+}
+
+/* WHAT followed by the offending byte: 'c' when printable, else its code. */
+static enum xkl_tok lex_error_at(struct xkl_lexer *lx, int line, int col, const char *what, int c)
+{
+    if (isprint(c))
+        return lex_error(lx, line, col, "%s '%c'", what, c);
+    return lex_error(lx, line, col, "%s (byte 0x%02x)", what, c);
 }
 
 static int hexval(int c)
@@ -125,14 +134,12 @@ static enum xkl_tok lex_string(struct xkl_lexer *lx)
     adv(lx);
     char *buf = malloc((size_t)(lx->end - lx->p) + 1);
     if (!buf)
-        return lex_error(lx, lx->tline, lx->tcol, "out of memory reading a string", -1);
+        return lex_error(lx, lx->tline, lx->tcol, "out of memory reading a string");
     size_t n = 0;
     for (;;) {
         if (lx->p >= lx->end || *lx->p == '\n') {
             free(buf);
-            char m[64];
-            snprintf(m, sizeof m, "unterminated string: expected closing %c", q);
-            return lex_error(lx, lx->tline, lx->tcol, m, -1);
+            return lex_error(lx, lx->tline, lx->tcol, "unterminated string: expected closing %c", q);
         }
         char c = *lx->p;
         if (c == q) {
@@ -148,7 +155,7 @@ static enum xkl_tok lex_string(struct xkl_lexer *lx)
         adv(lx);
         if (lx->p >= lx->end || *lx->p == '\n') {
             free(buf);
-            return lex_error(lx, eline, ecol, "expected a character after '\\' in string", -1);
+            return lex_error(lx, eline, ecol, "expected a character after '\\' in string");
         }
         c = *lx->p;
         const char *simple = strchr("\"'\\abfnrtv", c);
@@ -162,7 +169,7 @@ static enum xkl_tok lex_string(struct xkl_lexer *lx)
             int h2 = lx->p + 1 < lx->end ? hexval((unsigned char)lx->p[1]) : -1;
             if (h1 < 0 || h2 < 0) {
                 free(buf);
-                return lex_error(lx, eline, ecol, "expected two hex digits after '\\x' in string", -1);
+                return lex_error(lx, eline, ecol, "expected two hex digits after '\\x' in string");
             }
             buf[n++] = (char)(h1 * 16 + h2);
             adv(lx);
@@ -175,12 +182,12 @@ static enum xkl_tok lex_string(struct xkl_lexer *lx)
             }
             if (v > 255) {
                 free(buf);
-                return lex_error(lx, eline, ecol, "octal escape out of range in string", -1);
+                return lex_error(lx, eline, ecol, "octal escape out of range in string");
             }
             buf[n++] = (char)v;
         } else {
             free(buf);
-            return lex_error(lx, eline, ecol, "unknown escape in string: '\\' followed by", (unsigned char)c);
+            return lex_error_at(lx, eline, ecol, "unknown escape in string: '\\' followed by", (unsigned char)c);
         }
     }
     buf[n] = 0;
@@ -189,9 +196,10 @@ static enum xkl_tok lex_string(struct xkl_lexer *lx)
     if (bad < n) {
         int c = (unsigned char)buf[bad];
         free(buf);
-        return lex_error(lx, lx->tline, lx->tcol,
-                         c ? "expected UTF-8 text in string, found an invalid sequence at"
-                           : "expected text in string, found a NUL", c ? c : -1);
+        if (!c)
+            return lex_error(lx, lx->tline, lx->tcol, "expected text in string, found a NUL");
+        return lex_error_at(lx, lx->tline, lx->tcol,
+                            "expected UTF-8 text in string, found an invalid sequence at", c);
     }
     char *fit = realloc(buf, n + 1);
     lx->text = fit ? fit : buf;
@@ -245,8 +253,8 @@ enum xkl_tok xkl__lex_next(struct xkl_lexer *lx)
         }
         adv(lx);    /* consume the '+' so the error recovery moves on */
         if (lx->p >= lx->end)
-            return lex_error(lx, lx->tline, lx->tcol, "expected '=' after '+', found end of file", -1);
-        return lex_error(lx, lx->tline, lx->tcol, "expected '=' after '+', found", (unsigned char)*lx->p);
+            return lex_error(lx, lx->tline, lx->tcol, "expected '=' after '+', found end of file");
+        return lex_error_at(lx, lx->tline, lx->tcol, "expected '=' after '+', found", (unsigned char)*lx->p);
     case '"':
     case '\'':
         return lex_string(lx);
@@ -259,7 +267,7 @@ enum xkl_tok xkl__lex_next(struct xkl_lexer *lx)
             adv(lx);
         lx->text = dup_range(start, lx->p);
         if (!lx->text)
-            return lex_error(lx, lx->tline, lx->tcol, "out of memory", -1);
+            return lex_error(lx, lx->tline, lx->tcol, "out of memory");
         lx->tlen = (size_t)(lx->p - start);
         return lx->tok = XKL_TOK_IDENT;
     }
@@ -270,16 +278,15 @@ enum xkl_tok xkl__lex_next(struct xkl_lexer *lx)
             adv(lx);
         lx->text = dup_range(start, lx->p);
         if (!lx->text)
-            return lex_error(lx, lx->tline, lx->tcol, "out of memory", -1);
+            return lex_error(lx, lx->tline, lx->tcol, "out of memory");
         lx->tlen = (size_t)(lx->p - start);
         long long v;
         if (xkl__parse_int(lx->text, &v) < 0) {
-            xkl__diag(lx->d, XKL_DIAG_ERROR, lx->source, lx->tline, lx->tcol,
-                      "expected a decimal, 0x hex or 0 octal integer, found '%s'", lx->text);
-            return lx->tok = XKL_TOK_ERROR;
+            return lex_error(lx, lx->tline, lx->tcol,
+                             "expected a decimal, 0x hex or 0 octal integer, found '%s'", lx->text);
         }
         return lx->tok = XKL_TOK_NUMBER;
     }
     adv(lx);
-    return lex_error(lx, lx->tline, lx->tcol, "unexpected character", c);
+    return lex_error_at(lx, lx->tline, lx->tcol, "unexpected character", c);
 }

@@ -2,7 +2,7 @@
  * xl.cfg recursive-descent parser.
  *
  *   file    := { stmt }
- *   stmt    := end | NAME ( "=" | "+=" ) value end
+ *   stmt    := end | NAME ( "=" | "+=" ) value end      NAME: [a-z][a-z0-9_]*
  *   end     := NEWLINE | ";" | EOF
  *   value   := STRING | NUMBER | "[" nl* [ item { "," nl* item } [ "," nl* ] ] "]"
  *   item    := value nl*
@@ -81,12 +81,10 @@ static void perr(struct parser *ps, int line, int col, const char *fmt, ...)
     ps->errors++;
     if (ps->errors > MAX_ERRORS)
         return;
-    char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    xkl__vdiag(ps->lx.d, XKL_DIAG_ERROR, ps->source, line, col, fmt, ap);
     va_end(ap);
-    xkl__diag(ps->lx.d, XKL_DIAG_ERROR, ps->source, line, col, "%s", msg);
 }
 
 static const char *found(struct parser *ps)
@@ -223,6 +221,43 @@ static int push_setting(xkl_cfg *cfg, struct xkl_cfg_setting *s)
     return 0;
 }
 
+/* Xen's lexer takes [a-z][_0-9a-z]* as a name: "Memory" or "a.b" is a
+ * syntax error there, not an unknown key. */
+static bool valid_name(const char *n)
+{
+    if (!(*n >= 'a' && *n <= 'z'))
+        return false;
+    for (; *n; n++)
+        if (!((*n >= 'a' && *n <= 'z') || (*n >= '0' && *n <= '9') || *n == '_'))
+            return false;
+    return true;
+}
+
+/* KEY += VALUE must add a list to a list or a string (or number: xl keeps
+ * numbers as text) to a string, as in xl, which rejects the file
+ * otherwise. Checked here, against the earlier settings of KEY (of this or
+ * an earlier source), so a clash is an error even for a key nobody reads. */
+static bool append_clash(struct parser *ps, const struct xkl_cfg_setting *s)
+{
+    const struct xkl_cfg_setting *prev = NULL;
+    for (size_t i = ps->cfg->n; i-- > 0 && !prev;)
+        if (!strcmp(ps->cfg->v[i].name, s->name))
+            prev = &ps->cfg->v[i];
+    if (!prev)
+        return false;
+    bool was_list = prev->value->kind == XKL_CFG_LIST, is_list = s->value->kind == XKL_CFG_LIST;
+    if (was_list == is_list)
+        return false;
+    if (was_list)
+        perr(ps, s->value->line, s->value->col,
+             "expected a list to append to the list '%.100s', found %s", s->name,
+             s->value->kind == XKL_CFG_STRING ? "a string" : "a number");
+    else
+        perr(ps, s->value->line, s->value->col,
+             "expected a string or number to append to the string '%.100s', found a list", s->name);
+    return true;
+}
+
 /* One statement; returns 0, or -1 after an error (caller resynchronises). */
 static int parse_stmt(struct parser *ps)
 {
@@ -235,6 +270,12 @@ static int parse_stmt(struct parser *ps)
     s.col = ps->lx.tcol;
     s.name = ps->lx.text;
     ps->lx.text = NULL;
+    if (!valid_name(s.name)) {
+        perr(ps, s.line, s.col,
+             "expected a setting name of lower-case letters, digits and '_' starting with a "
+             "letter, found '%.100s'", s.name);
+        goto fail;
+    }
     next(ps);
     if (ps->lx.tok != XKL_TOK_EQ && ps->lx.tok != XKL_TOK_PLUSEQ) {
         char what[160];
@@ -255,6 +296,8 @@ static int parse_stmt(struct parser *ps)
         expected(ps, what);
         goto fail;
     }
+    if (s.op == XKL_CFG_APPEND && append_clash(ps, &s))
+        goto fail;
     if (push_setting(ps->cfg, &s) < 0) {
         perr(ps, s.line, s.col, "out of memory");
         goto fail;
@@ -407,12 +450,7 @@ static int merge(struct xkl_cfg_value *base, const struct xkl_cfg_value *add)
             }
             return 0;
         }
-        struct xkl_cfg_value *c = xkl__cfg_value_dup(add);
-        if (!c || list_push(base, c) < 0) {
-            xkl__cfg_value_free(c);
-            return -ENOMEM;
-        }
-        return 0;
+        return -EINVAL;
     }
     if (add->kind == XKL_CFG_LIST)
         return -EINVAL;
@@ -461,7 +499,7 @@ struct xkl_cfg_value *xkl__cfg_lookup(const xkl_cfg *cfg, const char *key,
         if (r < 0) {
             if (d)
                 xkl__diag(d, XKL_DIAG_ERROR, s->source, s->value->line, s->value->col,
-                          r == -EINVAL ? "expected a string or number to append to the string '%s', found a list"
+                          r == -EINVAL ? "'%s': cannot append a list to a string or a string to a list"
                                        : "%s: out of memory appending", key);
             xkl__cfg_value_free(v);
             return NULL;

@@ -34,14 +34,12 @@ static void derr(struct dp *p, const char *at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void derr(struct dp *p, const char *at, const char *fmt, ...)
 {
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     /* +1: the column of the value is its opening quote. */
     int col = p->col > 0 ? p->col + 1 + (int)(at - p->spec) : 0;
-    xkl__diag(p->d, XKL_DIAG_ERROR, p->source, p->line, col, "disk spec '%.200s': %s", p->spec, msg);
+    va_list ap;
+    va_start(ap, fmt);
+    xkl__vdiag_spec(p->d, XKL_DIAG_ERROR, p->source, p->line, col, "disk", p->spec, fmt, ap);
+    va_end(ap);
     p->errors++;
 }
 

@@ -24,13 +24,11 @@ static void vmsg(struct vp *p, enum xkl_diag_level lvl, const char *at, const ch
     __attribute__((format(printf, 4, 5)));
 static void vmsg(struct vp *p, enum xkl_diag_level lvl, const char *at, const char *fmt, ...)
 {
-    char msg[512];
+    int col = p->col > 0 ? p->col + 1 + (int)(at - p->spec) : 0;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    xkl__vdiag_spec(p->d, lvl, p->source, p->line, col, "vif", p->spec, fmt, ap);
     va_end(ap);
-    int col = p->col > 0 ? p->col + 1 + (int)(at - p->spec) : 0;
-    xkl__diag(p->d, lvl, p->source, p->line, col, "vif spec '%.200s': %s", p->spec, msg);
     if (lvl == XKL_DIAG_ERROR)
         p->errors++;
 }

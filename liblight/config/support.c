@@ -9,18 +9,52 @@
 
 #include <string.h>
 
+/* Whether row K (create cannot act on it) is set in DC: its own test, or
+ * the field differs from its default. */
+static bool row_set(const struct xkl_domain_config *dc, const struct xkl_domain_config *def,
+                    const struct xkl__cfg_key *k)
+{
+    if (k->set)
+        return k->set(dc, k);
+    const char *f = (const char *)dc + k->off, *g = (const char *)def + k->off;
+    switch (k->kind) {
+    case XKL__KEY_STR:
+        return *(char *const *)f != NULL;
+    case XKL__KEY_INT:
+    case XKL__KEY_MB:
+        return *(const long long *)f != *(const long long *)g;
+    case XKL__KEY_BOOL:
+        return *(const signed char *)f != *(const signed char *)g;
+    case XKL__KEY_LIST:
+    case XKL__KEY_LIST1:
+        return *(const size_t *)((const char *)dc + k->noff) != 0;
+    case XKL__KEY_RAW:
+        for (size_t i = 0; i < dc->num_xl_raw; i++)
+            if (!strcmp(dc->xl_raw[i].key, k->name))
+                return true;
+        return false;
+    default:
+        return false;   /* FN and BY rows without a test: nothing to look at */
+    }
+}
+
 const char *xkl__config_unsupported(const struct xkl_domain_config *dc)
 {
-    if (dc->num_disks)
-        return "disk";
-    if (dc->num_nics)
-        return "vif";
-    if (dc->num_pcidevs)
-        return "pci";
-    if (dc->b_info.bootloader)
-        return "bootloader";
-    /* every key kept raw is one create does nothing with */
-    if (dc->num_xl_raw)
-        return dc->xl_raw[0].key;
-    return NULL;
+    struct xkl_domain_config def;
+    xkl__domain_config_init(&def);
+    unsigned type = xkl__key_type_bit(dc->c_info.type);
+    const char *key = NULL;
+    for (size_t i = 0; i < xkl__cfg_nkeys && !key; i++) {
+        const struct xkl__cfg_key *k = &xkl__cfg_keys[i];
+        /* a field for another guest type changes nothing (libxl ignores it) */
+        if (k->create == XKL__CREATE_NOT && (k->types & type) && row_set(dc, &def, k))
+            key = k->name;
+    }
+    /* a raw key the table does not know (JSON can hold any) is one create
+     * does nothing with either */
+    for (size_t i = 0; i < dc->num_xl_raw && !key; i++)
+        if (!xkl__cfg_key_find(dc->xl_raw[i].key))
+            key = dc->xl_raw[i].key;
+    xkl__domain_config_dispose(&def);
+    return key;
 }

@@ -63,10 +63,59 @@ int xkl__nic_parse(struct xkl_nic *nic, const char *spec, const char *source,
 int xkl__uuid_parse(const char *s, unsigned char out[16]);
 void xkl__uuid_format(const unsigned char u[16], char out[37]);
 
-/* What create cannot act on yet (support.c): the xl.cfg key of the first
- * setting in dc that would change what the guest gets and that xkit does
- * not implement (e.g. "disk", "vif", "pci", "vfb"), or NULL. Create fails
- * with it instead of dropping the setting; xl create -n still prints dc. */
+/* ---- the xl.cfg keys (convert.c): one row per key xl.cfg(5) documents,
+ * plus the deprecated ones xl still reads ---- */
+/* Guest types a key applies to; given for another type it is a located
+ * warning and ignored, as xl ignores it. */
+enum { XKL__KT_PV = 1, XKL__KT_PVH = 2, XKL__KT_HVM = 4, XKL__KT_ANY = 7 };
+
+enum xkl__key_kind {
+    XKL__KEY_STR,       /* string (or a number's spelling) -> char *      */
+    XKL__KEY_INT,       /* NUMBER in [min, max] -> long long              */
+    XKL__KEY_MB,        /* MBYTES in [min, max] -> long long KiB          */
+    XKL__KEY_BOOL,      /* BOOLEAN -> signed char 0/1 (-1 unset)          */
+    XKL__KEY_LIST,      /* list of strings -> strlist                     */
+    XKL__KEY_LIST1,     /* list of strings, or one string -> strlist      */
+    XKL__KEY_ACTION,    /* on_* ACTION -> enum xkl_action_on_shutdown     */
+    XKL__KEY_FN,        /* its own converter (always called)              */
+    XKL__KEY_BY,        /* read by the converter of an earlier row        */
+    XKL__KEY_RAW,       /* kept as written in xl_raw                      */
+};
+
+/* What create does with a key's setting. */
+enum xkl__key_create {
+    XKL__CREATE_ACTS,   /* implemented                                     */
+    XKL__CREATE_NOT,    /* not implemented: a setting makes create fail    */
+    XKL__CREATE_INERT,  /* changes nothing create builds (e.g. vnclisten
+                         * with no vnc, the device model version with no
+                         * device model): a setting is kept, create goes on */
+};
+
+struct xkl__conv;
+struct xkl__cfg_key {
+    const char *name;
+    unsigned char kind, types, create;
+    size_t off, noff;               /* field in xkl_domain_config (+ count) */
+    long long min, max;             /* INT, MB */
+    int (*conv)(struct xkl__conv *c, const struct xkl__cfg_key *k);   /* FN */
+    /* CREATE_NOT: whether dc has this setting. NULL: the field differs
+     * from its default (a RAW row: the key is in xl_raw). */
+    bool (*set)(const struct xkl_domain_config *dc, const struct xkl__cfg_key *k);
+};
+extern const struct xkl__cfg_key xkl__cfg_keys[];
+extern const size_t xkl__cfg_nkeys;
+const struct xkl__cfg_key *xkl__cfg_key_find(const char *name);
+/* Whether S is a CPULIST as xl.cfg's cpus= takes it: "all", N, N-M,
+ * node:N, nodes:N-M, each optionally after '^', separated by ','. */
+bool xkl__cpulist_ok(const char *s);
+/* XKL__KT_* bit of a domain type (0 for none). */
+unsigned xkl__key_type_bit(enum xkl_domain_type t);
+
+/* What create cannot act on yet (support.c), from the key table: the
+ * xl.cfg key of the first setting in dc (from xl.cfg or JSON alike) that
+ * would change what the guest gets and that xkit does not implement (e.g.
+ * "disk", "vif", "pci", "vnc"), or NULL. Create fails with it instead of
+ * dropping the setting; xl create -n still prints dc. */
 const char *xkl__config_unsupported(const struct xkl_domain_config *dc);
 
 /* JSON (json_gen.c / json_parse.c). */

@@ -3,6 +3,7 @@
 #include "private.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,7 +145,7 @@ END_TEST
 START_TEST(semantic_errors)
 {
     static const char *const bad[] = {
-        "name = 'x'\nvcpus = 0\n", "name = 'x'\nuuid = 'nope'\n", "name = 'x'\nhap = 'yes'\n",
+        "name = 'x'\nvcpus = 0\n", "name = 'x'\nuuid = 'nope'\n", "name = 'x'\ntype = 'pvh'\nhap = 'yes'\n",
         "name = 'x'\ntsc_mode = 'fast'\n", "name = 'x'\ntsc_mode = [ 1 ]\n",
         "name = 'x'\ndevice_model_version = 'qemu'\n", "name = 'x'\nvif = 'bridge=b'\n",
         "name = 'x'\nvif = [ [ 'a' ] ]\n", "name = 'x'\ndisk = [ [ 'a' ] ]\n",
@@ -188,6 +189,251 @@ START_TEST(warnings_do_not_fail)
 }
 END_TEST
 
+/* Convert TEXT; DC or NULL, the diagnostics in *D (caller disposes). */
+static xkl_domain_config *convert_text(const char *text, xkl_diags *d)
+{
+    xkl_diags_init(d);
+    xkl_cfg *cfg = xkl_cfg_parse("t.cfg", text, strlen(text), d);
+    ck_assert_msg(cfg != NULL, "%s", d->n ? d->v[0].text : "");
+    xkl_domain_config *dc = xkl_domain_config_from_cfg(cfg, d);
+    xkl_cfg_free(cfg);
+    return dc;
+}
+
+static bool has_diag(const xkl_diags *d, const char *text)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (!strcmp(d->v[i].text, text))
+            return true;
+    return false;
+}
+
+START_TEST(key_table_rows)
+{
+    ck_assert_uint_ge(xkl__cfg_nkeys, 150);
+    for (size_t i = 0; i < xkl__cfg_nkeys; i++) {
+        const struct xkl__cfg_key *k = &xkl__cfg_keys[i];
+        ck_assert_msg(k->name[0] >= 'a' && k->name[0] <= 'z', "%s", k->name);
+        ck_assert_msg(strspn(k->name, "abcdefghijklmnopqrstuvwxyz0123456789_") == strlen(k->name), "%s", k->name);
+        ck_assert_msg(k->types != 0 && (k->types & ~XKL__KT_ANY) == 0, "%s: types", k->name);
+        ck_assert_msg(xkl__cfg_key_find(k->name) == k, "%s: listed twice", k->name);
+        ck_assert_msg(k->kind != XKL__KEY_FN || k->conv, "%s: no converter", k->name);
+        ck_assert_msg(k->kind != XKL__KEY_RAW || k->create == XKL__CREATE_NOT, "%s: raw but acted on", k->name);
+    }
+    ck_assert_str_eq(xkl__cfg_keys[0].name, "type");   /* converted first */
+    ck_assert_ptr_null(xkl__cfg_key_find("vif2"));       /* not an xl.cfg key */
+    ck_assert_int_eq(xkl__cfg_key_find("max_grant_frames")->kind, XKL__KEY_INT);
+    ck_assert_int_eq(xkl__cfg_key_find("vfb")->kind, XKL__KEY_RAW);
+    ck_assert_int_eq(xkl__cfg_key_find("e820_host")->types, XKL__KT_PV);
+}
+END_TEST
+
+/* The first setting create cannot act on, for TEXT (which must convert). */
+static const char *unsupported_of(const char *text)
+{
+    static char key[64];
+    xkl_diags d;
+    xkl_domain_config *dc = convert_text(text, &d);
+    ck_assert_msg(dc != NULL, "%s: %s", text, d.n ? d.v[d.n - 1].text : "");
+    const char *k = xkl__config_unsupported(dc);
+    snprintf(key, sizeof key, "%s", k ? k : "(none)");
+    xkl_domain_config_free(dc);
+    xkl_diags_dispose(&d);
+    return key;
+}
+
+#define PVG "name = 'u'\nkernel = '/k'\n"
+#define PVHG "name = 'u'\ntype = 'pvh'\nkernel = '/k'\n"
+
+START_TEST(unsupported_every_class)
+{
+    /* everything create acts on, or that changes nothing it builds */
+    ck_assert_str_eq(unsupported_of(PVHG "memory = 64\nmaxmem = 128\nvcpus = 2\nmaxvcpus = 4\n"
+                                    "cpus = [ '0', '1' ]\ncpus_soft = 'all'\ncpu_weight = 512\ncap = 50\n"
+                                    "tsc_mode = 'native'\nmax_grant_frames = 64\nmax_maptrack_frames = 0\n"
+                                    "max_grant_version = 1\nuuid = '00112233-4455-6677-8899-aabbccddeeff'\n"
+                                    "root = '/dev/xvda'\nextra = 'ro'\nramdisk = '/r'\nhap = 1\nnestedhvm = 1\n"
+                                    "on_crash = 'preserve'\nvideoram = 8\nvnclisten = '::'\nvncunused = 1\n"
+                                    "device_model_version = 'qemu-xen'\nbootloader_args = [ '-q' ]\n"
+                                    "pool = 'Pool-0'\ndriver_domain = 0\naltp2m = 'disabled'\nvnc = 0\n"),
+                     "(none)");
+    /* devices and boot */
+    ck_assert_str_eq(unsupported_of(PVG "disk = [ 'phy:/dev/vg/a,xvda,w' ]\n"), "disk");
+    ck_assert_str_eq(unsupported_of(PVG "vif = [ 'bridge=xenbr0' ]\n"), "vif");
+    ck_assert_str_eq(unsupported_of(PVG "pci = [ '01:00.0' ]\n"), "pci");
+    ck_assert_str_eq(unsupported_of("name = 'u'\nbootloader = 'pygrub'\n"), "bootloader");
+    /* raw keys */
+    ck_assert_str_eq(unsupported_of(PVG "vfb = [ 'vnc=1' ]\n"), "vfb");
+    ck_assert_str_eq(unsupported_of(PVG "nomigrate = 1\n"), "nomigrate");
+    ck_assert_str_eq(unsupported_of(PVHG "pvshim = 1\n"), "pvshim");
+    /* typed fields create does not implement */
+    ck_assert_str_eq(unsupported_of(PVG "vnc = 1\n"), "vnc");
+    ck_assert_str_eq(unsupported_of(PVG "sdl = 1\n"), "sdl");
+    ck_assert_str_eq(unsupported_of(PVG "pool = 'fast'\n"), "pool");
+    ck_assert_str_eq(unsupported_of(PVG "driver_domain = 1\n"), "driver_domain");
+    ck_assert_str_eq(unsupported_of(PVG "shadow_memory = 8\n"), "shadow_memory");
+    ck_assert_str_eq(unsupported_of(PVG "e820_host = 1\n"), "e820_host");
+    ck_assert_str_eq(unsupported_of(PVHG "oos = 0\n"), "oos");
+    ck_assert_str_eq(unsupported_of(PVHG "altp2m = 'mixed'\n"), "altp2m");
+    ck_assert_str_eq(unsupported_of(PVG "device_model_override = '/q'\n"), "device_model_override");
+    ck_assert_str_eq(unsupported_of(PVG "device_model_user = 'q'\n"), "device_model_user");
+    ck_assert_str_eq(unsupported_of(PVG "device_model_args_pv = [ '-x' ]\n"), "device_model_args_pv");
+    ck_assert_str_eq(unsupported_of(PVG "device_model_args = [ '-x' ]\n"), "device_model_args");
+    ck_assert_str_eq(unsupported_of(PVG "device_model_stubdomain_override = 1\n"),
+                     "device_model_stubdomain_override");
+    ck_assert_str_eq(unsupported_of("name = 'u'\ntype = 'hvm'\nacpi = 0\n"), "acpi");
+    ck_assert_str_eq(unsupported_of("name = 'u'\nfirmware = 'pvgrub64'\n"), "firmware");   /* PV: pvgrub */
+    ck_assert_str_eq(unsupported_of("name = 'u'\ntype = 'hvm'\nfirmware = 'uefi'\n"), "firmware");
+    ck_assert_str_eq(unsupported_of("name = 'u'\ntype = 'hvm'\nviridian = [ 'base' ]\n"), "viridian");
+    ck_assert_str_eq(unsupported_of("name = 'u'\ntype = 'hvm'\nvga = 'stdvga'\n"), "stdvga");
+    /* keys for another guest type are warned about and dropped, as by xl */
+    ck_assert_str_eq(unsupported_of(PVG "acpi = 0\nacpi_s3 = 0\n"), "(none)");
+    ck_assert_str_eq(unsupported_of(PVHG "e820_host = 1\n"), "(none)");
+    /* the first in table order */
+    ck_assert_str_eq(unsupported_of(PVG "vfb = [ 'vnc=1' ]\nvif = [ '' ]\ndisk = [ '/d,raw,xvda' ]\n"), "disk");
+
+    /* from JSON: the same fields, and raw keys the table does not know */
+    static const struct { const char *json, *key; } js[] = {
+        { "{\"c_info\": {\"type\": \"pv\", \"name\": \"j\"}, \"pcidevs\": [\"01:00.0\"]}", "pci" },
+        { "{\"c_info\": {\"type\": \"pv\", \"name\": \"j\"}, \"b_info\": {\"vnc\": {\"enable\": \"True\"}}}", "vnc" },
+        { "{\"c_info\": {\"type\": \"pv\", \"name\": \"j\"}, \"b_info\": {\"type.hvm\": {\"acpi\": \"False\"}}}", NULL },
+        { "{\"c_info\": {\"type\": \"pvh\", \"name\": \"j\"}, \"b_info\": {\"shadow_memkb\": 1024}}", "shadow_memory" },
+        { "{\"c_info\": {\"type\": \"pv\", \"name\": \"j\"}, \"xkit_raw\": {\"wibble\": 1}}", "wibble" },
+        { "{\"c_info\": {\"type\": \"pv\", \"name\": \"j\"}, \"xkit_raw\": {\"vtpm\": [\"x\"]}}", "vtpm" },
+        { "{\"c_info\": {\"type\": \"pv\", \"name\": \"j\"}, \"b_info\": {\"max_grant_frames\": 8}}", NULL },
+    };
+    for (size_t i = 0; i < sizeof js / sizeof *js; i++) {
+        xkl_diags d;
+        xkl_diags_init(&d);
+        xkl_domain_config *dc = xkl_domain_config_from_json(js[i].json, strlen(js[i].json), &d);
+        ck_assert_msg(dc != NULL, "%s: %s", js[i].json, d.n ? d.v[0].text : "");
+        const char *k = xkl__config_unsupported(dc);
+        if (js[i].key)
+            ck_assert_msg(k && !strcmp(k, js[i].key), "%s: got %s", js[i].json, k ? k : "NULL");
+        else
+            ck_assert_msg(k == NULL, "%s: got %s", js[i].json, k);
+        xkl_domain_config_free(dc);
+        xkl_diags_dispose(&d);
+    }
+}
+END_TEST
+
+START_TEST(grant_tables_typed)
+{
+    xkl_diags d;
+    xkl_domain_config *dc = convert_text("name = 'g'\nmax_grant_frames = 0x20\nmax_maptrack_frames = 0\n"
+                                         "max_grant_version = 2\n", &d);
+    ck_assert_ptr_nonnull(dc);
+    ck_assert_int_eq(dc->b_info.max_grant_frames, 32);
+    ck_assert_int_eq(dc->b_info.max_maptrack_frames, 0);
+    ck_assert_int_eq(dc->b_info.max_grant_version, 2);
+    ck_assert_uint_eq(dc->num_xl_raw, 0);
+    char *j = xkl_domain_config_to_json(dc);
+    ck_assert_ptr_nonnull(strstr(j, "\"max_maptrack_frames\": 0"));
+    ck_assert_ptr_nonnull(strstr(j, "\"max_grant_version\": 2"));
+    xkl_domain_config *back = xkl_domain_config_from_json(j, strlen(j), &d);
+    ck_assert_ptr_nonnull(back);
+    ck_assert_int_eq(back->b_info.max_grant_frames, 32);
+    ck_assert_int_eq(back->b_info.max_maptrack_frames, 0);
+    ck_assert_int_eq(back->b_info.max_grant_version, 2);
+    free(j);
+    xkl_domain_config_free(back);
+    xkl_domain_config_free(dc);
+    xkl_diags_dispose(&d);
+    static const struct { const char *text, *msg; } bad[] = {
+        { "name = 'g'\nmax_grant_frames = 0\n", "t.cfg:2:20: expected 'max_grant_frames' between 1 and 4294967295, found 0" },
+        { "name = 'g'\nmax_grant_version = 3\n", "t.cfg:2:21: expected 'max_grant_version' between 1 and 2, found 3" },
+        { "name = 'g'\nmax_maptrack_frames = [ 1 ]\n", "t.cfg:2:23: expected a number for 'max_maptrack_frames', found a list" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        ck_assert_ptr_null(convert_text(bad[i].text, &d));
+        ck_assert_msg(has_diag(&d, bad[i].msg), "%s: got %s", bad[i].text, d.n ? d.v[0].text : "");
+        xkl_diags_dispose(&d);
+    }
+}
+END_TEST
+
+START_TEST(cpus_string_or_list)
+{
+    ck_assert(xkl__cpulist_ok("all"));
+    ck_assert(xkl__cpulist_ok("0-3,5,^1"));
+    ck_assert(xkl__cpulist_ok("all,^7"));
+    ck_assert(xkl__cpulist_ok("nodes:0-3,^node:2"));
+    ck_assert(xkl__cpulist_ok("1,node:1,^6"));
+    ck_assert(xkl__cpulist_ok("2,,3,"));          /* xl skips empty items */
+    ck_assert(!xkl__cpulist_ok(""));
+    ck_assert(!xkl__cpulist_ok(","));
+    ck_assert(!xkl__cpulist_ok("3-1"));
+    ck_assert(!xkl__cpulist_ok("0-"));
+    ck_assert(!xkl__cpulist_ok("-3"));
+    ck_assert(!xkl__cpulist_ok("node:"));
+    ck_assert(!xkl__cpulist_ok("x"));
+    ck_assert(!xkl__cpulist_ok("^"));
+    ck_assert(!xkl__cpulist_ok("1 ,2"));
+
+    xkl_diags d;
+    xkl_domain_config *dc = convert_text("name = 'c'\nvcpus = 2\ncpus = '0-3,^1'\ncpus_soft = [ \"2\", \"3-8,^5\", ]\n", &d);
+    ck_assert_ptr_nonnull(dc);
+    ck_assert_str_eq(dc->b_info.cpus, "0-3,^1");
+    ck_assert_uint_eq(dc->b_info.num_cpus_per_vcpu, 0);
+    ck_assert_uint_eq(dc->b_info.num_cpus_soft_per_vcpu, 2);
+    ck_assert_str_eq(dc->b_info.cpus_soft_per_vcpu[1], "3-8,^5");
+    ck_assert_ptr_null(dc->b_info.cpus_soft);
+    char *j = xkl_domain_config_to_json(dc);
+    ck_assert_ptr_nonnull(strstr(j, "\"xkit_cpus_soft_per_vcpu\": [\n            \"2\",\n            \"3-8,^5\"\n        ]"));
+    xkl_domain_config *back = xkl_domain_config_from_json(j, strlen(j), &d);
+    ck_assert_ptr_nonnull(back);
+    char *j2 = xkl_domain_config_to_json(back);
+    ck_assert_str_eq(j, j2);
+    free(j);
+    free(j2);
+    xkl_domain_config_free(back);
+    xkl_domain_config_free(dc);
+    xkl_diags_dispose(&d);
+
+    /* more entries than vcpus: the rest is a located warning */
+    dc = convert_text("name = 'c'\nvcpus = 1\ncpus = [ 0, 1 ]\n", &d);
+    ck_assert_ptr_nonnull(dc);
+    ck_assert_uint_eq(dc->b_info.num_cpus_per_vcpu, 1);
+    ck_assert_str_eq(dc->b_info.cpus_per_vcpu[0], "0");
+    ck_assert_str_eq(d.v[0].text, "t.cfg:3:13: warning: 'cpus' has 2 entries but the guest has 1 vcpus: entries from 1 on ignored");
+    xkl_domain_config_free(dc);
+    xkl_diags_dispose(&d);
+
+    ck_assert_ptr_null(convert_text("name = 'c'\ncpus = '1-'\n", &d));
+    ck_assert_str_eq(d.v[0].text, "t.cfg:2:8: expected a CPU list (all, N, N-M, node:N or nodes:N-M, each optionally "
+                                  "after '^', separated by ',') for 'cpus', found '1-'");
+    xkl_diags_dispose(&d);
+    ck_assert_ptr_null(convert_text("name = 'c'\nvcpus = 2\ncpus = [ '0', [ '1' ] ]\n", &d));
+    ck_assert_str_eq(d.v[0].text, "t.cfg:3:15: expected a CPU list (all, N, N-M, node:N or nodes:N-M, each optionally "
+                                  "after '^', separated by ',') for vcpu 1 in 'cpus', found a list");
+    xkl_diags_dispose(&d);
+}
+END_TEST
+
+START_TEST(type_masks_warn)
+{
+    xkl_diags d;
+    xkl_domain_config *dc = convert_text("name = 'm'\ntype = 'pvh'\ne820_host = 1\nacpi_s3 = 0\nvif2 = 1\n", &d);
+    ck_assert_ptr_nonnull(dc);
+    ck_assert_uint_eq(d.nwarnings, 3);
+    ck_assert(has_diag(&d, "t.cfg:3:1: warning: 'e820_host' only applies to pv guests, ignored"));
+    ck_assert(has_diag(&d, "t.cfg:4:1: warning: 'acpi_s3' only applies to hvm guests, ignored"));
+    ck_assert(has_diag(&d, "t.cfg:5:1: warning: unknown key 'vif2' ignored"));
+    ck_assert_int_eq(dc->b_info.pv.e820_host, -1);
+    ck_assert_uint_eq(dc->num_xl_raw, 0);
+    xkl_domain_config_free(dc);
+    xkl_diags_dispose(&d);
+    dc = convert_text("name = 'm'\nhap = 0\nnestedhvm = 1\n", &d);
+    ck_assert_ptr_nonnull(dc);
+    ck_assert(has_diag(&d, "t.cfg:2:1: warning: 'hap' only applies to hvm and pvh guests, ignored"));
+    ck_assert(has_diag(&d, "t.cfg:3:1: warning: 'nestedhvm' only applies to hvm and pvh guests, ignored"));
+    ck_assert_int_eq(dc->c_info.hap, -1);
+    xkl_domain_config_free(dc);
+    xkl_diags_dispose(&d);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("light_cfg_json");
@@ -198,6 +444,11 @@ int main(void)
     tcase_add_test(tc, json_reader_errors);
     tcase_add_test(tc, semantic_errors);
     tcase_add_test(tc, warnings_do_not_fail);
+    tcase_add_test(tc, key_table_rows);
+    tcase_add_test(tc, unsupported_every_class);
+    tcase_add_test(tc, grant_tables_typed);
+    tcase_add_test(tc, cpus_string_or_list);
+    tcase_add_test(tc, type_masks_warn);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

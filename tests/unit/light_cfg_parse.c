@@ -106,11 +106,28 @@ START_TEST(append_and_last_wins)
     struct xkl_cfg_value *v = value_of("s = 'a'\ns += 'b'\ns += 3\n", "s");
     ck_assert_str_eq(v->str, "ab3");
     xkl__cfg_value_free(v);
-    v = value_of("l = ['a']\nl = ['b']\nl += ['c', 'd']\nl += 'e'\n", "l");
-    ck_assert_uint_eq(v->nitems, 4);
+    v = value_of("l = ['a']\nl = ['b']\nl += ['c', 'd']\nl += []\n", "l");
+    ck_assert_uint_eq(v->nitems, 3);
     ck_assert_str_eq(v->items[0]->str, "b");
-    ck_assert_str_eq(v->items[3]->str, "e");
+    ck_assert_str_eq(v->items[2]->str, "d");
     xkl__cfg_value_free(v);
+    v = value_of("n = 1\nn += 2\n", "n");    /* xl keeps numbers as text */
+    ck_assert_str_eq(v->str, "12");
+    xkl__cfg_value_free(v);
+    /* as in xl, a string onto a list or a list onto a string is an error,
+     * even for a key nobody reads, and across sources */
+    expect_error("l = ['a']\nl += 'e'\n", "t.cfg:2:6: expected a list to append to the list 'l', found a string");
+    expect_error("l = ['a']\nl += 3\n", "t.cfg:2:6: expected a list to append to the list 'l', found a number");
+    expect_error("wibble = 'a'\nwibble += [ 'b' ]\n",
+                 "t.cfg:2:11: expected a string or number to append to the string 'wibble', found a list");
+    xkl_diags d;
+    xkl_cfg *cfg = parse("vif = [ 'bridge=a' ]\n", &d);
+    ck_assert_ptr_nonnull(cfg);
+    ck_assert_int_eq(xkl_cfg_override(cfg, "vif += 'bridge=b'", &d), -1);
+    ck_assert_str_eq(first_error(&d), "<command line>:1:8: expected a list to append to the list 'vif', found a string");
+    ck_assert_int_eq(xkl_cfg_override(cfg, "vif += [ 'bridge=b' ]", &d), 0);
+    xkl_cfg_free(cfg);
+    xkl_diags_dispose(&d);
     v = value_of("x += 'only'\n", "x");
     ck_assert_str_eq(v->str, "only");
     xkl__cfg_value_free(v);
@@ -151,6 +168,15 @@ START_TEST(errors_are_located)
     expect_error("a = \"\\x4\"\n", "t.cfg:1:6: expected two hex digits after '\\x' in string");
     expect_error("a = \"\\777\"\n", "t.cfg:1:6: octal escape out of range in string");
     expect_error("a = 1\x01\n", "t.cfg:1:6: unexpected character (byte 0x01)");
+    /* Xen's names are [a-z][_0-9a-z]*: anything else is a syntax error */
+    expect_error("name = 'x'\nMemory = 512\n", "t.cfg:2:1: expected a setting name of lower-case letters, "
+                 "digits and '_' starting with a letter, found 'Memory'");
+    expect_error("a.b = 1\n", "t.cfg:1:1: expected a setting name of lower-case letters, "
+                 "digits and '_' starting with a letter, found 'a.b'");
+    expect_error("_x = 1\n", "t.cfg:1:1: expected a setting name of lower-case letters, "
+                 "digits and '_' starting with a letter, found '_x'");
+    expect_error("vcpuS = 1\n", "t.cfg:1:1: expected a setting name of lower-case letters, "
+                 "digits and '_' starting with a letter, found 'vcpuS'");
     /* strings become C strings and JSON: no NUL, only UTF-8 */
     expect_error("a = 'x\\0'\n", "t.cfg:1:5: expected text in string, found a NUL");
     expect_error("a = \"\xd2x\"\n", "t.cfg:1:5: expected UTF-8 text in string, found an invalid sequence at (byte 0xd2)");
