@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lab-timeout: 120
 # Runs in the lab's dom0 for examples/demo: create the example PV guest with
 # our xl and attach to its console; the guest prints its marker and powers off.

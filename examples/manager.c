@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * manager: a small long-running manager written against libxklight's public
  * API only. It creates the guests named by the config files given, waits

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The hypervisor console ring (xl dmesg). */
 #include "private.h"
 
@@ -8,9 +9,9 @@
 int xkc_console_read(xkc_handle *h, uint32_t *index, bool clear, char *buf, size_t size)
 {
     if (!index || !buf || !size || size > UINT32_MAX)
-        return xkci_fail(h, EINVAL, "sysctl readconsole: bad buffer");
-    struct xkci_buf b;
-    if (xkci_buf_get(h, size, &b) < 0)
+        return xkc__fail(h, EINVAL, "sysctl readconsole: bad buffer");
+    struct xkc__buf b;
+    if (xkc__buf_get(h, size, &b) < 0)
         return -1;
     struct xen_sysctl s = { .cmd = XEN_SYSCTL_readconsole };
     s.u.readconsole.clear = clear;
@@ -18,7 +19,7 @@ int xkc_console_read(xkc_handle *h, uint32_t *index, bool clear, char *buf, size
     s.u.readconsole.index = *index;
     s.u.readconsole.count = (uint32_t)size;
     set_xen_guest_handle(s.u.readconsole.buffer, (char *)b.p);
-    int rc = xkci_sysctl(h, &s, "readconsole");
+    int rc = xkc__sysctl(h, &s, "readconsole");
     if (rc == 0) {
         size_t got = s.u.readconsole.count;
         if (got > size)
@@ -27,7 +28,7 @@ int xkc_console_read(xkc_handle *h, uint32_t *index, bool clear, char *buf, size
         *index = s.u.readconsole.index;
         rc = (int)got;
     }
-    xkci_buf_put(h, &b);
+    xkc__buf_put(h, &b);
     return rc;
 }
 
@@ -37,14 +38,14 @@ int xkc_dmesg(xkc_handle *h, bool clear, char **out, size_t *len)
     size_t cap = CHUNK + 1, used = 0;
     char *all = malloc(cap);
     if (!all)
-        return xkci_fail(h, errno, "dmesg");
+        return xkc__fail(h, errno, "dmesg");
     uint32_t index = 0;
     for (;;) {
         if (cap - used < CHUNK + 1) {
             char *n = realloc(all, cap * 2);
             if (!n) {
                 free(all);
-                return xkci_fail(h, ENOMEM, "dmesg");
+                return xkc__fail(h, ENOMEM, "dmesg");
             }
             all = n;
             cap *= 2;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The handle's last error: one message naming operation, domain and errno. */
 #include "private.h"
 
@@ -5,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-void xkci_format_error(char *buf, size_t len, int err, const char *fmt, va_list ap)
+void xkc__format_error(char *buf, size_t len, int err, const char *fmt, va_list ap)
 {
     if (!len)
         return;
@@ -19,13 +20,13 @@ void xkci_format_error(char *buf, size_t len, int err, const char *fmt, va_list 
 static void set_error(xkc_handle *h, int err, const char *fmt, va_list ap)
 {
     if (h) {
-        xkci_format_error(h->errmsg, sizeof h->errmsg, err, fmt, ap);
+        xkc__format_error(h->errmsg, sizeof h->errmsg, err, fmt, ap);
         h->err = err;
     }
     errno = err;
 }
 
-int xkci_fail(xkc_handle *h, int err, const char *fmt, ...)
+int xkc__fail(xkc_handle *h, int err, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -34,7 +35,7 @@ int xkci_fail(xkc_handle *h, int err, const char *fmt, ...)
     return -1;
 }
 
-void *xkci_fail_null(xkc_handle *h, int err, const char *fmt, ...)
+void *xkc__fail_null(xkc_handle *h, int err, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -43,17 +44,17 @@ void *xkci_fail_null(xkc_handle *h, int err, const char *fmt, ...)
     return NULL;
 }
 
-void xkci_clear_error(xkc_handle *h)
+void xkc__clear_error(xkc_handle *h)
 {
     h->err = 0;
     h->errmsg[0] = '\0';
 }
 
-int xkci_check_domid(xkc_handle *h, uint32_t domid, const char *what)
+int xkc__check_domid(xkc_handle *h, uint32_t domid, const char *what)
 {
     /* domid_t is 16 bits and ids from DOMID_FIRST_RESERVED up are special. */
     if (domid >= DOMID_FIRST_RESERVED)
-        return xkci_fail(h, EINVAL, "%s (domain %u): invalid domain id", what, domid);
+        return xkc__fail(h, EINVAL, "%s (domain %u): invalid domain id", what, domid);
     return 0;
 }
 

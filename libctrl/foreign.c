@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Mapping another domain's memory into ours. */
 #include "private.h"
 
@@ -8,30 +9,30 @@ void *xkc_foreign_map(xkc_handle *h, uint32_t domid, int prot, const xen_pfn_t *
                       int *errs, size_t n)
 {
     if (domid >= DOMID_FIRST_RESERVED)
-        return xkci_fail_null(h, EINVAL, "foreign map (domain %u): invalid domain id", domid);
-    if (!gfns || !n || n > UINT32_MAX / XKCI_PAGE_SIZE)
-        return xkci_fail_null(h, EINVAL, "foreign map (domain %u): %zu frames", domid, n);
+        return xkc__fail_null(h, EINVAL, "foreign map (domain %u): invalid domain id", domid);
+    if (!gfns || !n || n > UINT32_MAX / XKC__PAGE_SIZE)
+        return xkc__fail_null(h, EINVAL, "foreign map (domain %u): %zu frames", domid, n);
     int *own = NULL;
     if (!errs) {
         own = calloc(n, sizeof *own);
         if (!own)
-            return xkci_fail_null(h, ENOMEM, "foreign map (domain %u)", domid);
+            return xkc__fail_null(h, ENOMEM, "foreign map (domain %u)", domid);
     }
     int *e = errs ? errs : own;
-    void *addr = xkci_os_map_foreign(h, domid, prot, gfns, e, n);
+    void *addr = xkc__os_map_foreign(h, domid, prot, gfns, e, n);
     if (!addr) {
         int err = errno;
         free(own);
-        return xkci_fail_null(h, err, "foreign map (domain %u, %zu frames from gfn 0x%llx)",
+        return xkc__fail_null(h, err, "foreign map (domain %u, %zu frames from gfn 0x%llx)",
                               domid, n, (unsigned long long)gfns[0]);
     }
     if (own) {
         for (size_t i = 0; i < n; i++)
             if (own[i]) {
                 int err = -own[i];
-                xkci_os_unmap(addr, n * XKCI_PAGE_SIZE);
+                xkc__os_unmap(addr, n * XKC__PAGE_SIZE);
                 free(own);
-                return xkci_fail_null(h, err, "foreign map (domain %u, gfn 0x%llx)", domid,
+                return xkc__fail_null(h, err, "foreign map (domain %u, gfn 0x%llx)", domid,
                                       (unsigned long long)gfns[i]);
             }
         free(own);
@@ -42,9 +43,9 @@ void *xkc_foreign_map(xkc_handle *h, uint32_t domid, int prot, const xen_pfn_t *
 int xkc_foreign_unmap(xkc_handle *h, void *addr, size_t n)
 {
     if (!addr || !n)
-        return xkci_fail(h, EINVAL, "foreign unmap: nothing to unmap");
-    if (xkci_os_unmap(addr, n * XKCI_PAGE_SIZE) < 0)
-        return xkci_fail(h, errno, "foreign unmap (%zu pages at %p)", n, addr);
+        return xkc__fail(h, EINVAL, "foreign unmap: nothing to unmap");
+    if (xkc__os_unmap(addr, n * XKC__PAGE_SIZE) < 0)
+        return xkc__fail(h, errno, "foreign unmap (%zu pages at %p)", n, addr);
     return 0;
 }
 
@@ -52,12 +53,12 @@ void *xkc_resource_map(xkc_handle *h, uint32_t domid, unsigned type, unsigned id
                        unsigned idx, size_t nr, int prot)
 {
     if (domid >= DOMID_FIRST_RESERVED)
-        return xkci_fail_null(h, EINVAL, "resource map (domain %u): invalid domain id", domid);
+        return xkc__fail_null(h, EINVAL, "resource map (domain %u): invalid domain id", domid);
     if (!nr || nr > 1024)
-        return xkci_fail_null(h, EINVAL, "resource map (domain %u): %zu frames", domid, nr);
-    void *addr = xkci_os_map_resource(h, domid, type, id, idx, nr, prot);
+        return xkc__fail_null(h, EINVAL, "resource map (domain %u): %zu frames", domid, nr);
+    void *addr = xkc__os_map_resource(h, domid, type, id, idx, nr, prot);
     if (!addr)
-        return xkci_fail_null(h, errno, "resource map (domain %u, type %u id %u, frames "
+        return xkc__fail_null(h, errno, "resource map (domain %u, type %u id %u, frames "
                               "%u+%zu)", domid, type, id, idx, nr);
     return addr;
 }
@@ -65,8 +66,8 @@ void *xkc_resource_map(xkc_handle *h, uint32_t domid, unsigned type, unsigned id
 int xkc_resource_unmap(xkc_handle *h, void *addr, size_t nr)
 {
     if (!addr || !nr)
-        return xkci_fail(h, EINVAL, "resource unmap: nothing to unmap");
-    if (xkci_os_unmap(addr, nr * XKCI_PAGE_SIZE) < 0)
-        return xkci_fail(h, errno, "resource unmap (%zu frames at %p)", nr, addr);
+        return xkc__fail(h, EINVAL, "resource unmap: nothing to unmap");
+    if (xkc__os_unmap(addr, nr * XKC__PAGE_SIZE) < 0)
+        return xkc__fail(h, errno, "resource unmap (%zu frames at %p)", nr, addr);
     return 0;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Handle lifetime: the one owner of every device fd and cached buffer. */
 #include "private.h"
 
@@ -11,7 +12,7 @@ const char *xkc_version(void)
     return PACKAGE_VERSION;
 }
 
-xkc_handle *xkci_handle_new(void)
+xkc_handle *xkc__handle_new(void)
 {
     xkc_handle *h = calloc(1, sizeof *h);
     if (!h)
@@ -24,7 +25,7 @@ xkc_handle *xkc_open(char *err, size_t errlen)
 {
     if (err && errlen)
         err[0] = '\0';
-    xkc_handle *h = xkci_handle_new();
+    xkc_handle *h = xkc__handle_new();
     if (!h) {
         int e = errno;
         if (err)
@@ -32,14 +33,14 @@ xkc_handle *xkc_open(char *err, size_t errlen)
         errno = e;
         return NULL;
     }
-    if (xkci_os_open_privcmd(h, err, errlen) < 0)
+    if (xkc__os_open_privcmd(h, err, errlen) < 0)
         goto fail;
-    if (xkci_abi_check(h) < 0) {
+    if (xkc__abi_check(h) < 0) {
         if (err)
             snprintf(err, errlen, "%s", h->errmsg);
         goto fail;
     }
-    xkci_clear_error(h);
+    xkc__clear_error(h);
     return h;
 fail:;
     int e = errno;
@@ -54,8 +55,8 @@ void xkc_close(xkc_handle *h)
         return;
     while (h->gntmaps)
         xkc_gntdev_unmap(h, h->gntmaps->addr);
-    xkci_buf_cache_drain(h);
-    xkci_os_close(h);
+    xkc__buf_cache_drain(h);
+    xkc__os_close(h);
     free(h);
 }
 

@@ -1,11 +1,13 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Issuing hypercalls: counting, bouncing arguments through safe buffers and
  * wording domctl/sysctl failures. */
 #include "private.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
-long xkci_hypercall(xkc_handle *h, unsigned op, uint64_t a0, uint64_t a1,
+long xkc__hypercall(xkc_handle *h, unsigned op, uint64_t a0, uint64_t a1,
                     uint64_t a2, uint64_t a3, uint64_t a4)
 {
     const uint64_t a[5] = { a0, a1, a2, a3, a4 };
@@ -22,24 +24,43 @@ long xkci_hypercall(xkc_handle *h, unsigned op, uint64_t a0, uint64_t a1,
     case __HYPERVISOR_mmuext_op: st->mmuext_op++; break;
     default: st->other_hypercalls++; break;
     }
-    long rc = xkci_os_hypercall(h, op, a);
+    long rc = xkc__os_hypercall(h, op, a);
     if (rc < 0)
         st->hypercall_failures++;
     return rc;
 }
 
-long xkci_hypercall_bounce(xkc_handle *h, unsigned op, uint64_t cmd, void *arg, size_t len)
+/*
+ * The one bounce path: copy arg (len bytes) into a hypercall-safe buffer,
+ * issue op with that buffer as its only argument (cmd_first false: domctl,
+ * sysctl) or as the argument after cmd (ops with a sub-command), and copy it
+ * back even on error (IN/OUT structures). Returns the hypercall's result
+ * with its errno. *issued tells the caller whether the hypercall ran: when
+ * no buffer could be had, the handle's message already says so.
+ */
+static long bounce(xkc_handle *h, unsigned op, bool cmd_first, uint64_t cmd, void *arg,
+                   size_t len, bool *issued)
 {
-    struct xkci_buf b;
-    if (xkci_buf_get(h, len, &b) < 0)
+    struct xkc__buf b;
+    *issued = false;
+    if (xkc__buf_get(h, len, &b) < 0)
         return -1;
     memcpy(b.p, arg, len);
-    long rc = xkci_hypercall(h, op, cmd, (uintptr_t)b.p, 0, 0, 0);
+    uint64_t p = (uintptr_t)b.p;
+    *issued = true;
+    long rc = cmd_first ? xkc__hypercall(h, op, cmd, p, 0, 0, 0)
+                        : xkc__hypercall(h, op, p, 0, 0, 0, 0);
     int e = errno;
-    memcpy(arg, b.p, len);   /* IN/OUT structures: copy back even on error */
-    xkci_buf_put(h, &b);
+    memcpy(arg, b.p, len);
+    xkc__buf_put(h, &b);
     errno = e;
     return rc;
+}
+
+long xkc__hypercall_bounce(xkc_handle *h, unsigned op, uint64_t cmd, void *arg, size_t len)
+{
+    bool issued;
+    return bounce(h, op, true, cmd, arg, len, &issued);
 }
 
 static const char *const domctl_names[] = {
@@ -68,51 +89,41 @@ static const char *const domctl_names[] = {
     [XEN_DOMCTL_set_paging_mempool_size] = "set_paging_mempool_size",
 };
 
-const char *xkci_domctl_name(uint32_t cmd)
+const char *xkc__domctl_name(uint32_t cmd)
 {
     if (cmd < sizeof domctl_names / sizeof domctl_names[0] && domctl_names[cmd])
         return domctl_names[cmd];
     return "unknown";
 }
 
-int xkci_domctl(xkc_handle *h, struct xen_domctl *d, const char *what)
+int xkc__domctl(xkc_handle *h, struct xen_domctl *d, const char *what)
 {
+    bool issued;
     d->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-    struct xkci_buf b;
-    if (xkci_buf_get(h, sizeof *d, &b) < 0)
+    if (bounce(h, __HYPERVISOR_domctl, false, 0, d, sizeof *d, &issued) >= 0)
+        return 0;
+    if (!issued)
         return -1;
-    memcpy(b.p, d, sizeof *d);
-    long rc = xkci_hypercall(h, __HYPERVISOR_domctl, (uintptr_t)b.p, 0, 0, 0, 0);
-    int e = errno;
-    memcpy(d, b.p, sizeof *d);
-    xkci_buf_put(h, &b);
-    if (rc < 0)
-        return xkci_fail(h, e, "domctl %s (domain %u)", what ? what : xkci_domctl_name(d->cmd),
-                         (unsigned)d->domain);
-    return 0;
+    return xkc__fail(h, errno, "domctl %s (domain %u)", what ? what : xkc__domctl_name(d->cmd),
+                     (unsigned)d->domain);
 }
 
-int xkci_sysctl(xkc_handle *h, struct xen_sysctl *s, const char *what)
+int xkc__sysctl(xkc_handle *h, struct xen_sysctl *s, const char *what)
 {
+    bool issued;
     s->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
-    struct xkci_buf b;
-    if (xkci_buf_get(h, sizeof *s, &b) < 0)
+    if (bounce(h, __HYPERVISOR_sysctl, false, 0, s, sizeof *s, &issued) >= 0)
+        return 0;
+    if (!issued)
         return -1;
-    memcpy(b.p, s, sizeof *s);
-    long rc = xkci_hypercall(h, __HYPERVISOR_sysctl, (uintptr_t)b.p, 0, 0, 0, 0);
-    int e = errno;
-    memcpy(s, b.p, sizeof *s);
-    xkci_buf_put(h, &b);
-    if (rc < 0)
-        return xkci_fail(h, e, "sysctl %s", what);
-    return 0;
+    return xkc__fail(h, errno, "sysctl %s", what);
 }
 
-int xkci_domctl_dom(xkc_handle *h, uint32_t domid, struct xen_domctl *d)
+int xkc__domctl_dom(xkc_handle *h, uint32_t domid, struct xen_domctl *d)
 {
     if (domid >= DOMID_FIRST_RESERVED)
-        return xkci_fail(h, EINVAL, "domctl %s (domain %u): invalid domain id",
-                         xkci_domctl_name(d->cmd), domid);
+        return xkc__fail(h, EINVAL, "domctl %s (domain %u): invalid domain id",
+                         xkc__domctl_name(d->cmd), domid);
     d->domain = (domid_t)domid;
-    return xkci_domctl(h, d, NULL);
+    return xkc__domctl(h, d, NULL);
 }

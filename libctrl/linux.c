@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The OS boundary for Linux: privcmd, the hypercall buffer device, evtchn and
  * gntdev. Nothing outside this file knows device names or ioctls.
@@ -21,12 +22,12 @@
 #define EVTCHN_DEV "/dev/xen/evtchn"
 #define GNTDEV_DEV "/dev/xen/gntdev"
 
-int xkci_os_open_privcmd(xkc_handle *h, char *err, size_t errlen)
+int xkc__os_open_privcmd(xkc_handle *h, char *err, size_t errlen)
 {
     h->privcmd_fd = open(PRIVCMD_DEV, O_RDWR | O_CLOEXEC);
     if (h->privcmd_fd < 0) {
         int e = errno;
-        xkci_fail(h, e, "open %s%s", PRIVCMD_DEV,
+        xkc__fail(h, e, "open %s%s", PRIVCMD_DEV,
                   e == ENOENT ? " (not a Xen dom0, or xen-privcmd not loaded?)" : "");
         if (err)
             snprintf(err, errlen, "%s", h->errmsg);
@@ -39,7 +40,7 @@ int xkci_os_open_privcmd(xkc_handle *h, char *err, size_t errlen)
     return 0;
 }
 
-void xkci_os_close(xkc_handle *h)
+void xkc__os_close(xkc_handle *h)
 {
     int *fds[] = { &h->privcmd_fd, &h->hcall_fd, &h->evtchn_fd, &h->gntdev_fd };
     for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
@@ -49,16 +50,16 @@ void xkci_os_close(xkc_handle *h)
         }
 }
 
-long xkci_os_hypercall(xkc_handle *h, unsigned op, const uint64_t a[5])
+long xkc__os_hypercall(xkc_handle *h, unsigned op, const uint64_t a[5])
 {
     privcmd_hypercall_t call = { .op = op };
     memcpy(call.arg, a, sizeof call.arg);
     return ioctl(h->privcmd_fd, IOCTL_PRIVCMD_HYPERCALL, &call);
 }
 
-void *xkci_os_buf_alloc(xkc_handle *h, size_t pages)
+void *xkc__os_buf_alloc(xkc_handle *h, size_t pages)
 {
-    size_t len = pages * XKCI_PAGE_SIZE;
+    size_t len = pages * XKC__PAGE_SIZE;
     void *p;
     if (h->hcall_fd >= 0) {
         p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, h->hcall_fd, 0);
@@ -78,9 +79,9 @@ void *xkci_os_buf_alloc(xkc_handle *h, size_t pages)
     return p;
 }
 
-void xkci_os_buf_free(xkc_handle *h, void *p, size_t pages)
+void xkc__os_buf_free(xkc_handle *h, void *p, size_t pages)
 {
-    size_t len = pages * XKCI_PAGE_SIZE;
+    size_t len = pages * XKC__PAGE_SIZE;
     if (h->hcall_fd < 0) {
         madvise(p, len, MADV_DOFORK);
         munlock(p, len);
@@ -88,15 +89,15 @@ void xkci_os_buf_free(xkc_handle *h, void *p, size_t pages)
     munmap(p, len);
 }
 
-int xkci_os_unmap(void *addr, size_t bytes)
+int xkc__os_unmap(void *addr, size_t bytes)
 {
     return munmap(addr, bytes);
 }
 
-void *xkci_os_map_foreign(xkc_handle *h, uint32_t domid, int prot, const xen_pfn_t *gfns,
+void *xkc__os_map_foreign(xkc_handle *h, uint32_t domid, int prot, const xen_pfn_t *gfns,
                           int *errs, size_t n)
 {
-    size_t len = n * XKCI_PAGE_SIZE;
+    size_t len = n * XKC__PAGE_SIZE;
     void *addr = mmap(NULL, len, prot, MAP_SHARED, h->privcmd_fd, 0);
     if (addr == MAP_FAILED)
         return NULL;
@@ -116,10 +117,10 @@ void *xkci_os_map_foreign(xkc_handle *h, uint32_t domid, int prot, const xen_pfn
     return addr;
 }
 
-void *xkci_os_map_resource(xkc_handle *h, uint32_t domid, unsigned type, unsigned id,
+void *xkc__os_map_resource(xkc_handle *h, uint32_t domid, unsigned type, unsigned id,
                            unsigned idx, size_t nr, int prot)
 {
-    size_t len = nr * XKCI_PAGE_SIZE;
+    size_t len = nr * XKC__PAGE_SIZE;
     void *addr = mmap(NULL, len, prot, MAP_SHARED, h->privcmd_fd, 0);
     if (addr == MAP_FAILED)
         return NULL;
@@ -137,7 +138,7 @@ void *xkci_os_map_resource(xkc_handle *h, uint32_t domid, unsigned type, unsigne
     return addr;
 }
 
-int xkci_os_evtchn_open(xkc_handle *h)
+int xkc__os_evtchn_open(xkc_handle *h)
 {
     if (h->evtchn_fd >= 0)
         return 0;
@@ -146,27 +147,27 @@ int xkci_os_evtchn_open(xkc_handle *h)
     return h->evtchn_fd < 0 ? -1 : 0;
 }
 
-long xkci_os_evtchn_ctl(xkc_handle *h, enum xkci_evtchn_op op, uint32_t a, uint32_t b)
+long xkc__os_evtchn_ctl(xkc_handle *h, enum xkc__evtchn_op op, uint32_t a, uint32_t b)
 {
     h->st.evtchn_ops++;
     switch (op) {
-    case XKCI_EVTCHN_BIND_INTERDOMAIN: {
+    case XKC__EVTCHN_BIND_INTERDOMAIN: {
         struct ioctl_evtchn_bind_interdomain arg = { .remote_domain = a, .remote_port = b };
         return ioctl(h->evtchn_fd, IOCTL_EVTCHN_BIND_INTERDOMAIN, &arg);
     }
-    case XKCI_EVTCHN_BIND_UNBOUND: {
+    case XKC__EVTCHN_BIND_UNBOUND: {
         struct ioctl_evtchn_bind_unbound_port arg = { .remote_domain = a };
         return ioctl(h->evtchn_fd, IOCTL_EVTCHN_BIND_UNBOUND_PORT, &arg);
     }
-    case XKCI_EVTCHN_BIND_VIRQ: {
+    case XKC__EVTCHN_BIND_VIRQ: {
         struct ioctl_evtchn_bind_virq arg = { .virq = a };
         return ioctl(h->evtchn_fd, IOCTL_EVTCHN_BIND_VIRQ, &arg);
     }
-    case XKCI_EVTCHN_NOTIFY: {
+    case XKC__EVTCHN_NOTIFY: {
         struct ioctl_evtchn_notify arg = { .port = a };
         return ioctl(h->evtchn_fd, IOCTL_EVTCHN_NOTIFY, &arg);
     }
-    case XKCI_EVTCHN_UNBIND: {
+    case XKC__EVTCHN_UNBIND: {
         struct ioctl_evtchn_unbind arg = { .port = a };
         return ioctl(h->evtchn_fd, IOCTL_EVTCHN_UNBIND, &arg);
     }
@@ -175,7 +176,7 @@ long xkci_os_evtchn_ctl(xkc_handle *h, enum xkci_evtchn_op op, uint32_t a, uint3
     return -1;
 }
 
-int xkci_os_evtchn_read(xkc_handle *h, uint32_t *port)
+int xkc__os_evtchn_read(xkc_handle *h, uint32_t *port)
 {
     h->st.evtchn_ops++;
     ssize_t n = read(h->evtchn_fd, port, sizeof *port);
@@ -188,7 +189,7 @@ int xkci_os_evtchn_read(xkc_handle *h, uint32_t *port)
     return -1;
 }
 
-int xkci_os_evtchn_unmask(xkc_handle *h, uint32_t port)
+int xkc__os_evtchn_unmask(xkc_handle *h, uint32_t port)
 {
     h->st.evtchn_ops++;
     ssize_t n = write(h->evtchn_fd, &port, sizeof port);
@@ -199,7 +200,7 @@ int xkci_os_evtchn_unmask(xkc_handle *h, uint32_t port)
     return -1;
 }
 
-int xkci_os_gntdev_open(xkc_handle *h)
+int xkc__os_gntdev_open(xkc_handle *h)
 {
     if (h->gntdev_fd >= 0)
         return 0;
@@ -207,7 +208,7 @@ int xkci_os_gntdev_open(xkc_handle *h)
     return h->gntdev_fd < 0 ? -1 : 0;
 }
 
-void *xkci_os_gntdev_map(xkc_handle *h, uint32_t domid, uint32_t ref, int prot,
+void *xkc__os_gntdev_map(xkc_handle *h, uint32_t domid, uint32_t ref, int prot,
                          uint64_t *index)
 {
     struct ioctl_gntdev_map_grant_ref m = { .count = 1 };
@@ -216,7 +217,7 @@ void *xkci_os_gntdev_map(xkc_handle *h, uint32_t domid, uint32_t ref, int prot,
     h->st.gntdev_ops++;
     if (ioctl(h->gntdev_fd, IOCTL_GNTDEV_MAP_GRANT_REF, &m) < 0)
         return NULL;
-    void *addr = mmap(NULL, XKCI_PAGE_SIZE, prot, MAP_SHARED, h->gntdev_fd, (off_t)m.index);
+    void *addr = mmap(NULL, XKC__PAGE_SIZE, prot, MAP_SHARED, h->gntdev_fd, (off_t)m.index);
     if (addr == MAP_FAILED) {
         int e = errno;
         struct ioctl_gntdev_unmap_grant_ref u = { .index = m.index, .count = 1 };
@@ -228,9 +229,9 @@ void *xkci_os_gntdev_map(xkc_handle *h, uint32_t domid, uint32_t ref, int prot,
     return addr;
 }
 
-int xkci_os_gntdev_unmap(xkc_handle *h, void *addr, uint64_t index)
+int xkc__os_gntdev_unmap(xkc_handle *h, void *addr, uint64_t index)
 {
-    int rc = munmap(addr, XKCI_PAGE_SIZE);
+    int rc = munmap(addr, XKC__PAGE_SIZE);
     int e = errno;
     struct ioctl_gntdev_unmap_grant_ref u = { .index = index, .count = 1 };
     h->st.gntdev_ops++;
@@ -240,7 +241,7 @@ int xkci_os_gntdev_unmap(xkc_handle *h, void *addr, uint64_t index)
     return rc;
 }
 
-void xkci_os_wmb(void)
+void xkc__os_wmb(void)
 {
     __atomic_thread_fence(__ATOMIC_RELEASE);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* memory_op: giving domains memory, taking it back, and memory facts. */
 #include "private.h"
 
@@ -28,14 +29,14 @@ static int reservation(xkc_handle *h, unsigned cmd, uint32_t domid, xen_pfn_t *f
     if (done_out)
         *done_out = 0;
     if (domid >= DOMID_FIRST_RESERVED)
-        return xkci_fail(h, EINVAL, "memory_op %s (domain %u): invalid domain id", what, domid);
+        return xkc__fail(h, EINVAL, "memory_op %s (domain %u): invalid domain id", what, domid);
     if (nr && !frames)
-        return xkci_fail(h, EINVAL, "memory_op %s (domain %u): no frame list", what, domid);
+        return xkc__fail(h, EINVAL, "memory_op %s (domain %u): no frame list", what, domid);
     if (order > 18)
-        return xkci_fail(h, EINVAL, "memory_op %s (domain %u): extent order %u too large",
+        return xkc__fail(h, EINVAL, "memory_op %s (domain %u): extent order %u too large",
                          what, domid, order);
-    struct xkci_buf b;
-    if (xkci_buf_get(h, sizeof(struct xen_memory_reservation) +
+    struct xkc__buf b;
+    if (xkc__buf_get(h, sizeof(struct xen_memory_reservation) +
                      (nr < BATCH ? nr : BATCH) * sizeof(xen_pfn_t), &b) < 0)
         return -1;
     struct xen_memory_reservation *r = b.p;
@@ -49,9 +50,9 @@ static int reservation(xkc_handle *h, unsigned cmd, uint32_t domid, xen_pfn_t *f
         r->nr_extents = n;
         r->extent_order = order;
         r->domid = (domid_t)domid;
-        long got = xkci_hypercall(h, __HYPERVISOR_memory_op, cmd, (uintptr_t)r, 0, 0, 0);
+        long got = xkc__hypercall(h, __HYPERVISOR_memory_op, cmd, (uintptr_t)r, 0, 0, 0);
         if (got < 0) {
-            rc = xkci_fail(h, errno, "memory_op %s (domain %u, %zu extents of order %u at "
+            rc = xkc__fail(h, errno, "memory_op %s (domain %u, %zu extents of order %u at "
                            "frame 0x%llx)", what, domid, n, order,
                            (unsigned long long)frames[done]);
             break;
@@ -60,12 +61,12 @@ static int reservation(xkc_handle *h, unsigned cmd, uint32_t domid, xen_pfn_t *f
         memcpy(frames + done, list, (size_t)got * sizeof *list);
         done += (size_t)got;
         if ((size_t)got < n) {
-            rc = xkci_fail(h, ENOMEM, "memory_op %s (domain %u): %zu of %zu extents of order "
+            rc = xkc__fail(h, ENOMEM, "memory_op %s (domain %u): %zu of %zu extents of order "
                            "%u done", what, domid, done, nr, order);
             break;
         }
     }
-    xkci_buf_put(h, &b);
+    xkc__buf_put(h, &b);
     if (done_out)
         *done_out = done;
     return rc < 0 ? -1 : (int)(done > INT32_MAX ? INT32_MAX : done);
@@ -89,7 +90,7 @@ int xkc_decrease_reservation(xkc_handle *h, uint32_t domid, xen_pfn_t *gfns, siz
     return reservation(h, XENMEM_decrease_reservation, domid, gfns, nr, order, done);
 }
 
-int xkci_range_next_run(xen_pfn_t first, uint64_t nr, struct xkci_run *run)
+int xkc__range_next_run(xen_pfn_t first, uint64_t nr, struct xkc__run *run)
 {
     const uint64_t super = 1u << 9;   /* 2 MiB in 4 KiB frames */
     if (!nr)
@@ -111,10 +112,10 @@ int xkc_populate_range(xkc_handle *h, uint32_t domid, xen_pfn_t first_gfn, uint6
 {
     xen_pfn_t list[BATCH];
     uint64_t done = 0;
-    struct xkci_run run;
+    struct xkc__run run;
     if (done_pages)
         *done_pages = 0;
-    while (xkci_range_next_run(first_gfn + done, nr_pages - done, &run)) {
+    while (xkc__range_next_run(first_gfn + done, nr_pages - done, &run)) {
         uint64_t extents_left = run.count;
         unsigned order = run.order;
         while (extents_left) {
@@ -143,24 +144,24 @@ int xkc_populate_range(xkc_handle *h, uint32_t domid, xen_pfn_t first_gfn, uint6
 
 int xkc_maximum_gpfn(xkc_handle *h, uint32_t domid, xen_pfn_t *gpfn)
 {
-    if (xkci_check_domid(h, domid, "memory_op maximum_gpfn") < 0)
+    if (xkc__check_domid(h, domid, "memory_op maximum_gpfn") < 0)
         return -1;
     domid_t d = (domid_t)domid;
-    long rc = xkci_hypercall_bounce(h, __HYPERVISOR_memory_op, XENMEM_maximum_gpfn, &d,
+    long rc = xkc__hypercall_bounce(h, __HYPERVISOR_memory_op, XENMEM_maximum_gpfn, &d,
                                     sizeof d);
     if (rc < 0)
-        return xkci_fail(h, errno, "memory_op maximum_gpfn (domain %u)", domid);
+        return xkc__fail(h, errno, "memory_op maximum_gpfn (domain %u)", domid);
     *gpfn = (xen_pfn_t)rc;
     return 0;
 }
 
 int xkc_claim_pages(xkc_handle *h, uint32_t domid, uint64_t nr_pages)
 {
-    if (xkci_check_domid(h, domid, "memory_op claim_pages") < 0)
+    if (xkc__check_domid(h, domid, "memory_op claim_pages") < 0)
         return -1;
     struct xen_memory_reservation r = { .nr_extents = nr_pages, .domid = (domid_t)domid };
-    if (xkci_hypercall_bounce(h, __HYPERVISOR_memory_op, XENMEM_claim_pages, &r, sizeof r) < 0)
-        return xkci_fail(h, errno, "memory_op claim_pages (domain %u, %llu pages)", domid,
+    if (xkc__hypercall_bounce(h, __HYPERVISOR_memory_op, XENMEM_claim_pages, &r, sizeof r) < 0)
+        return xkc__fail(h, errno, "memory_op claim_pages (domain %u, %llu pages)", domid,
                          (unsigned long long)nr_pages);
     return 0;
 }
@@ -168,14 +169,14 @@ int xkc_claim_pages(xkc_handle *h, uint32_t domid, uint64_t nr_pages)
 int xkc_add_to_physmap(xkc_handle *h, uint32_t domid, unsigned space, uint64_t idx,
                        xen_pfn_t gpfn)
 {
-    if (xkci_check_domid(h, domid, "memory_op add_to_physmap") < 0)
+    if (xkc__check_domid(h, domid, "memory_op add_to_physmap") < 0)
         return -1;
     struct xen_add_to_physmap a = {
         .domid = (domid_t)domid, .space = space, .idx = idx, .gpfn = gpfn,
     };
-    if (xkci_hypercall_bounce(h, __HYPERVISOR_memory_op, XENMEM_add_to_physmap, &a,
+    if (xkc__hypercall_bounce(h, __HYPERVISOR_memory_op, XENMEM_add_to_physmap, &a,
                               sizeof a) < 0)
-        return xkci_fail(h, errno, "memory_op add_to_physmap (domain %u, space %u, idx "
+        return xkc__fail(h, errno, "memory_op add_to_physmap (domain %u, space %u, idx "
                          "%llu -> gpfn 0x%llx)", domid, space, (unsigned long long)idx,
                          (unsigned long long)gpfn);
     return 0;
@@ -189,13 +190,13 @@ struct e820_wire {
 
 int xkc_set_memory_map(xkc_handle *h, uint32_t domid, const struct xkc_e820 *map, unsigned nr)
 {
-    if (xkci_check_domid(h, domid, "memory_op set_memory_map") < 0)
+    if (xkc__check_domid(h, domid, "memory_op set_memory_map") < 0)
         return -1;
     if (!map || !nr || nr > 128)
-        return xkci_fail(h, EINVAL, "memory_op set_memory_map (domain %u): %u entries", domid,
+        return xkc__fail(h, EINVAL, "memory_op set_memory_map (domain %u): %u entries", domid,
                          nr);
-    struct xkci_buf b;
-    if (xkci_buf_get(h, nr * sizeof(struct e820_wire), &b) < 0)
+    struct xkc__buf b;
+    if (xkc__buf_get(h, nr * sizeof(struct e820_wire), &b) < 0)
         return -1;
     struct e820_wire *w = b.p;
     for (unsigned i = 0; i < nr; i++) {
@@ -206,25 +207,25 @@ int xkc_set_memory_map(xkc_handle *h, uint32_t domid, const struct xkc_e820 *map
     struct xen_foreign_memory_map fm = { .domid = (domid_t)domid };
     fm.map.nr_entries = nr;
     set_xen_guest_handle(fm.map.buffer, b.p);
-    long rc = xkci_hypercall_bounce(h, __HYPERVISOR_memory_op, XENMEM_set_memory_map, &fm,
+    long rc = xkc__hypercall_bounce(h, __HYPERVISOR_memory_op, XENMEM_set_memory_map, &fm,
                                     sizeof fm);
     int e = errno;
-    xkci_buf_put(h, &b);
+    xkc__buf_put(h, &b);
     if (rc < 0)
-        return xkci_fail(h, e, "memory_op set_memory_map (domain %u)", domid);
+        return xkc__fail(h, e, "memory_op set_memory_map (domain %u)", domid);
     return 0;
 }
 
 int xkc_sharing_pages(xkc_handle *h, uint64_t *freed, uint64_t *used)
 {
-    long f = xkci_hypercall(h, __HYPERVISOR_memory_op, XENMEM_get_sharing_freed_pages, 0, 0,
+    long f = xkc__hypercall(h, __HYPERVISOR_memory_op, XENMEM_get_sharing_freed_pages, 0, 0,
                             0, 0);
     if (f < 0)
-        return xkci_fail(h, errno, "memory_op get_sharing_freed_pages");
-    long u = xkci_hypercall(h, __HYPERVISOR_memory_op, XENMEM_get_sharing_shared_pages, 0, 0,
+        return xkc__fail(h, errno, "memory_op get_sharing_freed_pages");
+    long u = xkc__hypercall(h, __HYPERVISOR_memory_op, XENMEM_get_sharing_shared_pages, 0, 0,
                             0, 0);
     if (u < 0)
-        return xkci_fail(h, errno, "memory_op get_sharing_shared_pages");
+        return xkc__fail(h, errno, "memory_op get_sharing_shared_pages");
     *freed = (uint64_t)f;
     *used = (uint64_t)u;
     return 0;
@@ -234,21 +235,21 @@ int xkc_mmuext_pin_table(xkc_handle *h, uint32_t domid, unsigned level, xen_pfn_
 {
     static const unsigned cmds[] = { 0, MMUEXT_PIN_L1_TABLE, MMUEXT_PIN_L2_TABLE,
                                      MMUEXT_PIN_L3_TABLE, MMUEXT_PIN_L4_TABLE };
-    if (xkci_check_domid(h, domid, "mmuext_op pin_table") < 0)
+    if (xkc__check_domid(h, domid, "mmuext_op pin_table") < 0)
         return -1;
     if (level < 1 || level > 4)
-        return xkci_fail(h, EINVAL, "mmuext_op pin_table (domain %u): level %u", domid, level);
-    struct xkci_buf b;
-    if (xkci_buf_get(h, sizeof(struct mmuext_op), &b) < 0)
+        return xkc__fail(h, EINVAL, "mmuext_op pin_table (domain %u): level %u", domid, level);
+    struct xkc__buf b;
+    if (xkc__buf_get(h, sizeof(struct mmuext_op), &b) < 0)
         return -1;
     struct mmuext_op *op = b.p;
     op->cmd = cmds[level];
     op->arg1.mfn = mfn;
-    long rc = xkci_hypercall(h, __HYPERVISOR_mmuext_op, (uintptr_t)op, 1, 0, domid, 0);
+    long rc = xkc__hypercall(h, __HYPERVISOR_mmuext_op, (uintptr_t)op, 1, 0, domid, 0);
     int e = errno;
-    xkci_buf_put(h, &b);
+    xkc__buf_put(h, &b);
     if (rc < 0)
-        return xkci_fail(h, e, "mmuext_op pin L%u table (domain %u, mfn 0x%llx)", level,
+        return xkc__fail(h, e, "mmuext_op pin L%u table (domain %u, mfn 0x%llx)", level,
                          domid, (unsigned long long)mfn);
     return 0;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sysctl: host-wide facts (physinfo, scheduler, topology, NUMA, cpupools). */
 #include "private.h"
 
@@ -5,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void xkci_decode_physinfo(const struct xen_sysctl_physinfo *in, struct xkc_physinfo *out)
+void xkc__decode_physinfo(const struct xen_sysctl_physinfo *in, struct xkc_physinfo *out)
 {
     memset(out, 0, sizeof *out);
     out->threads_per_core = in->threads_per_core;
@@ -39,16 +40,16 @@ void xkci_decode_physinfo(const struct xen_sysctl_physinfo *in, struct xkc_physi
 int xkc_physinfo(xkc_handle *h, struct xkc_physinfo *pi)
 {
     struct xen_sysctl s = { .cmd = XEN_SYSCTL_physinfo };
-    if (xkci_sysctl(h, &s, "physinfo") < 0)
+    if (xkc__sysctl(h, &s, "physinfo") < 0)
         return -1;
-    xkci_decode_physinfo(&s.u.physinfo, pi);
+    xkc__decode_physinfo(&s.u.physinfo, pi);
     return 0;
 }
 
 int xkc_sched_id(xkc_handle *h, unsigned *id)
 {
     struct xen_sysctl s = { .cmd = XEN_SYSCTL_sched_id };
-    if (xkci_sysctl(h, &s, "sched_id") < 0)
+    if (xkc__sysctl(h, &s, "sched_id") < 0)
         return -1;
     *id = s.u.sched_id.sched_id;
     return 0;
@@ -66,7 +67,7 @@ const char *xkc_sched_name(unsigned id)
     return NULL;
 }
 
-unsigned xkci_bitmap_weight(const uint8_t *map, size_t bytes)
+unsigned xkc__bitmap_weight(const uint8_t *map, size_t bytes)
 {
     unsigned n = 0;
     for (size_t i = 0; i < bytes; i++)
@@ -80,33 +81,33 @@ int xkc_free_cpus(xkc_handle *h, unsigned *count)
     if (xkc_physinfo(h, &pi) < 0)
         return -1;
     size_t bytes = (pi.max_cpu_id + 8) / 8;
-    struct xkci_buf b;
-    if (xkci_buf_get(h, bytes, &b) < 0)
+    struct xkc__buf b;
+    if (xkc__buf_get(h, bytes, &b) < 0)
         return -1;
     struct xen_sysctl s = { .cmd = XEN_SYSCTL_cpupool_op };
     s.u.cpupool_op.op = XEN_SYSCTL_CPUPOOL_OP_FREEINFO;
     set_xen_guest_handle(s.u.cpupool_op.cpumap.bitmap, (uint8_t *)b.p);
     s.u.cpupool_op.cpumap.nr_bits = (uint32_t)(bytes * 8);
-    int rc = xkci_sysctl(h, &s, "cpupool_op freeinfo");
+    int rc = xkc__sysctl(h, &s, "cpupool_op freeinfo");
     if (rc == 0)
-        *count = xkci_bitmap_weight(b.p, bytes);
-    xkci_buf_put(h, &b);
+        *count = xkc__bitmap_weight(b.p, bytes);
+    xkc__buf_put(h, &b);
     return rc;
 }
 
 int xkc_cputopo(xkc_handle *h, struct xkc_cputopo *cpus, unsigned *n)
 {
     if (!n || (*n && !cpus))
-        return xkci_fail(h, EINVAL, "sysctl cputopoinfo: no output array");
-    struct xkci_buf b = { 0 };
+        return xkc__fail(h, EINVAL, "sysctl cputopoinfo: no output array");
+    struct xkc__buf b = { 0 };
     struct xen_sysctl s = { .cmd = XEN_SYSCTL_cputopoinfo };
     if (*n) {
-        if (xkci_buf_get(h, *n * sizeof(xen_sysctl_cputopo_t), &b) < 0)
+        if (xkc__buf_get(h, *n * sizeof(xen_sysctl_cputopo_t), &b) < 0)
             return -1;
         set_xen_guest_handle(s.u.cputopoinfo.cputopo, (xen_sysctl_cputopo_t *)b.p);
     }
     s.u.cputopoinfo.num_cpus = *n;
-    int rc = xkci_sysctl(h, &s, "cputopoinfo");
+    int rc = xkc__sysctl(h, &s, "cputopoinfo");
     if (rc == 0) {
         unsigned got = s.u.cputopoinfo.num_cpus;
         const xen_sysctl_cputopo_t *t = b.p;
@@ -117,29 +118,29 @@ int xkc_cputopo(xkc_handle *h, struct xkc_cputopo *cpus, unsigned *n)
         }
         *n = got;
     }
-    xkci_buf_put(h, &b);
+    xkc__buf_put(h, &b);
     return rc;
 }
 
 int xkc_numainfo(xkc_handle *h, struct xkc_numa_node *nodes, uint32_t *distances, unsigned *n)
 {
     if (!n || (*n && !nodes))
-        return xkci_fail(h, EINVAL, "sysctl numainfo: no output array");
+        return xkc__fail(h, EINVAL, "sysctl numainfo: no output array");
     size_t cap = *n;
-    struct xkci_buf mb = { 0 }, db = { 0 };
+    struct xkc__buf mb = { 0 }, db = { 0 };
     struct xen_sysctl s = { .cmd = XEN_SYSCTL_numainfo };
     if (cap) {
-        if (xkci_buf_get(h, cap * sizeof(xen_sysctl_meminfo_t), &mb) < 0)
+        if (xkc__buf_get(h, cap * sizeof(xen_sysctl_meminfo_t), &mb) < 0)
             return -1;
-        if (xkci_buf_get(h, cap * cap * sizeof(uint32_t), &db) < 0) {
-            xkci_buf_put(h, &mb);
+        if (xkc__buf_get(h, cap * cap * sizeof(uint32_t), &db) < 0) {
+            xkc__buf_put(h, &mb);
             return -1;
         }
         set_xen_guest_handle(s.u.numainfo.meminfo, (xen_sysctl_meminfo_t *)mb.p);
         set_xen_guest_handle(s.u.numainfo.distance, (uint32_t *)db.p);
     }
     s.u.numainfo.num_nodes = (uint32_t)cap;
-    int rc = xkci_sysctl(h, &s, "numainfo");
+    int rc = xkc__sysctl(h, &s, "numainfo");
     if (rc == 0) {
         size_t got = s.u.numainfo.num_nodes;
         const xen_sysctl_meminfo_t *m = mb.p;
@@ -155,7 +156,7 @@ int xkc_numainfo(xkc_handle *h, struct xkc_numa_node *nodes, uint32_t *distances
         }
         *n = (unsigned)got;
     }
-    xkci_buf_put(h, &db);
-    xkci_buf_put(h, &mb);
+    xkc__buf_put(h, &db);
+    xkc__buf_put(h, &mb);
     return rc;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* vCPUs: context, state, affinity, and per-domain scheduler parameters. */
 #include "private.h"
 
@@ -8,19 +9,19 @@ static int vcpu_context(xkc_handle *h, uint32_t domid, unsigned vcpu, uint32_t c
                         vcpu_guest_context_t *ctx)
 {
     if (!ctx)
-        return xkci_fail(h, EINVAL, "domctl %s (domain %u): no context",
-                         xkci_domctl_name(cmd), domid);
-    struct xkci_buf b;
-    if (xkci_buf_get(h, sizeof *ctx, &b) < 0)
+        return xkc__fail(h, EINVAL, "domctl %s (domain %u): no context",
+                         xkc__domctl_name(cmd), domid);
+    struct xkc__buf b;
+    if (xkc__buf_get(h, sizeof *ctx, &b) < 0)
         return -1;
     memcpy(b.p, ctx, sizeof *ctx);
     struct xen_domctl d = { .cmd = cmd };
     d.u.vcpucontext.vcpu = vcpu;
     set_xen_guest_handle(d.u.vcpucontext.ctxt, (vcpu_guest_context_t *)b.p);
-    int rc = xkci_domctl_dom(h, domid, &d);
+    int rc = xkc__domctl_dom(h, domid, &d);
     if (rc == 0)
         memcpy(ctx, b.p, sizeof *ctx);
-    xkci_buf_put(h, &b);
+    xkc__buf_put(h, &b);
     return rc;
 }
 
@@ -44,7 +45,7 @@ int xkc_vcpu_info(xkc_handle *h, uint32_t domid, unsigned vcpu, struct xkc_vcpui
 {
     struct xen_domctl d = { .cmd = XEN_DOMCTL_getvcpuinfo };
     d.u.getvcpuinfo.vcpu = vcpu;
-    if (xkci_domctl_dom(h, domid, &d) < 0)
+    if (xkc__domctl_dom(h, domid, &d) < 0)
         return -1;
     vi->online = d.u.getvcpuinfo.online;
     vi->blocked = d.u.getvcpuinfo.blocked;
@@ -57,11 +58,11 @@ int xkc_vcpu_info(xkc_handle *h, uint32_t domid, unsigned vcpu, struct xkc_vcpui
 static int affinity(xkc_handle *h, uint32_t domid, unsigned vcpu, uint32_t cmd,
                     uint8_t *hard, uint8_t *soft, size_t bytes)
 {
-    if ((!hard && !soft) || !bytes || bytes > XKCI_PAGE_SIZE)
-        return xkci_fail(h, EINVAL, "domctl %s (domain %u): no cpumap or bad size %zu",
-                         xkci_domctl_name(cmd), domid, bytes);
-    struct xkci_buf b;
-    if (xkci_buf_get(h, 2 * bytes, &b) < 0)
+    if ((!hard && !soft) || !bytes || bytes > XKC__PAGE_SIZE)
+        return xkc__fail(h, EINVAL, "domctl %s (domain %u): no cpumap or bad size %zu",
+                         xkc__domctl_name(cmd), domid, bytes);
+    struct xkc__buf b;
+    if (xkc__buf_get(h, 2 * bytes, &b) < 0)
         return -1;
     uint8_t *bh = b.p, *bs = bh + bytes;
     struct xen_domctl d = { .cmd = cmd };
@@ -78,14 +79,14 @@ static int affinity(xkc_handle *h, uint32_t domid, unsigned vcpu, uint32_t cmd,
     set_xen_guest_handle(d.u.vcpuaffinity.cpumap_soft.bitmap, bs);
     d.u.vcpuaffinity.cpumap_hard.nr_bits = d.u.vcpuaffinity.cpumap_soft.nr_bits =
         (uint32_t)(bytes * 8);
-    int rc = xkci_domctl_dom(h, domid, &d);
+    int rc = xkc__domctl_dom(h, domid, &d);
     if (rc == 0) {
         if (hard)
             memcpy(hard, bh, bytes);
         if (soft)
             memcpy(soft, bs, bytes);
     }
-    xkci_buf_put(h, &b);
+    xkc__buf_put(h, &b);
     return rc;
 }
 
@@ -106,14 +107,14 @@ static int sched_op(xkc_handle *h, uint32_t domid, uint32_t sched, uint32_t cmd,
                     unsigned *weight, unsigned *cap)
 {
     if (cmd == XEN_DOMCTL_SCHEDOP_putinfo && (*weight > UINT16_MAX || *cap > UINT16_MAX))
-        return xkci_fail(h, EINVAL, "domctl scheduler_op (domain %u): weight %u / cap %u "
+        return xkc__fail(h, EINVAL, "domctl scheduler_op (domain %u): weight %u / cap %u "
                          "out of range", domid, *weight, *cap);
     struct xen_domctl d = { .cmd = XEN_DOMCTL_scheduler_op };
     d.u.scheduler_op.sched_id = sched;
     d.u.scheduler_op.cmd = cmd;
     d.u.scheduler_op.u.credit2.weight = (uint16_t)*weight;
     d.u.scheduler_op.u.credit2.cap = (uint16_t)*cap;
-    if (xkci_domctl_dom(h, domid, &d) < 0)
+    if (xkc__domctl_dom(h, domid, &d) < 0)
         return -1;
     *weight = d.u.scheduler_op.u.credit2.weight;
     *cap = d.u.scheduler_op.u.credit2.cap;

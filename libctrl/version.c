@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* xen_version: what the hypervisor says about itself. */
 #include "private.h"
 
@@ -5,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-void xkci_hex(const unsigned char *in, size_t n, char *out, size_t outlen)
+void xkc__hex(const unsigned char *in, size_t n, char *out, size_t outlen)
 {
     static const char digits[] = "0123456789abcdef";
     size_t o = 0;
@@ -25,8 +26,8 @@ static int ver_string(xkc_handle *h, unsigned cmd, const char *what, char *out, 
     if (len > sizeof tmp)
         len = sizeof tmp;
     memset(tmp, 0, sizeof tmp);
-    if (xkci_hypercall_bounce(h, __HYPERVISOR_xen_version, cmd, tmp, len) < 0)
-        return xkci_fail(h, errno, "xen_version %s", what);
+    if (xkc__hypercall_bounce(h, __HYPERVISOR_xen_version, cmd, tmp, len) < 0)
+        return xkc__fail(h, errno, "xen_version %s", what);
     memcpy(out, tmp, len);
     out[len - 1] = '\0';   /* Xen's strings need not be terminated */
     return 0;
@@ -37,7 +38,7 @@ static int ver_string(xkc_handle *h, unsigned cmd, const char *what, char *out, 
 int xkc_xen_capabilities(xkc_handle *h, char *buf, size_t len)
 {
     if (!buf || len == 0)
-        return xkci_fail(h, EINVAL, "xen_version capabilities: no buffer");
+        return xkc__fail(h, EINVAL, "xen_version capabilities: no buffer");
     /* XENVER_capabilities always writes a xen_capabilities_info_t (1024
      * bytes): read it whole, then give the caller what fits. */
     char caps[sizeof(xen_capabilities_info_t) + 1];
@@ -45,7 +46,7 @@ int xkc_xen_capabilities(xkc_handle *h, char *buf, size_t len)
                    sizeof(xen_capabilities_info_t)) < 0)
         return -1;
     if (strlen(caps) >= len)
-        return xkci_fail(h, ENOSPC, "xen_version capabilities: \"%s\" needs %zu bytes, "
+        return xkc__fail(h, ENOSPC, "xen_version capabilities: \"%s\" needs %zu bytes, "
                          "the buffer has %zu", caps, strlen(caps) + 1, len);
     memcpy(buf, caps, strlen(caps) + 1);
     return 0;
@@ -54,9 +55,9 @@ int xkc_xen_capabilities(xkc_handle *h, char *buf, size_t len)
 int xkc_xen_version(xkc_handle *h, struct xkc_xen_version *v)
 {
     memset(v, 0, sizeof *v);
-    long ver = xkci_hypercall(h, __HYPERVISOR_xen_version, XENVER_version, 0, 0, 0, 0);
+    long ver = xkc__hypercall(h, __HYPERVISOR_xen_version, XENVER_version, 0, 0, 0, 0);
     if (ver < 0)
-        return xkci_fail(h, errno, "xen_version version");
+        return xkc__fail(h, errno, "xen_version version");
     v->major = (unsigned)(ver >> 16);
     v->minor = (unsigned)(ver & 0xffff);
 
@@ -70,9 +71,9 @@ int xkc_xen_version(xkc_handle *h, struct xkc_xen_version *v)
 
     struct xen_compile_info ci;
     memset(&ci, 0, sizeof ci);
-    if (xkci_hypercall_bounce(h, __HYPERVISOR_xen_version, XENVER_compile_info, &ci,
+    if (xkc__hypercall_bounce(h, __HYPERVISOR_xen_version, XENVER_compile_info, &ci,
                               sizeof ci) < 0)
-        return xkci_fail(h, errno, "xen_version compile_info");
+        return xkc__fail(h, errno, "xen_version compile_info");
 #define COPYSTR(dst, src) snprintf(dst, sizeof dst, "%.*s", (int)sizeof src, src)
     COPYSTR(v->compiler, ci.compiler);
     COPYSTR(v->compile_by, ci.compile_by);
@@ -81,14 +82,14 @@ int xkc_xen_version(xkc_handle *h, struct xkc_xen_version *v)
 #undef COPYSTR
 
     xen_platform_parameters_t pp = { 0 };
-    if (xkci_hypercall_bounce(h, __HYPERVISOR_xen_version, XENVER_platform_parameters, &pp,
+    if (xkc__hypercall_bounce(h, __HYPERVISOR_xen_version, XENVER_platform_parameters, &pp,
                               sizeof pp) < 0)
-        return xkci_fail(h, errno, "xen_version platform_parameters");
+        return xkc__fail(h, errno, "xen_version platform_parameters");
     v->virt_start = pp.virt_start;
 
-    long ps = xkci_hypercall(h, __HYPERVISOR_xen_version, XENVER_pagesize, 0, 0, 0, 0);
+    long ps = xkc__hypercall(h, __HYPERVISOR_xen_version, XENVER_pagesize, 0, 0, 0, 0);
     if (ps < 0)
-        return xkci_fail(h, errno, "xen_version pagesize");
+        return xkc__fail(h, errno, "xen_version pagesize");
     v->pagesize = (unsigned long)ps;
 
     /* build_id: length-prefixed bytes; Xen without one answers ENODATA. */
@@ -96,11 +97,11 @@ int xkc_xen_version(xkc_handle *h, struct xkc_xen_version *v)
         uint32_t len;
         unsigned char buf[64];
     } bid = { .len = sizeof bid.buf };
-    long n = xkci_hypercall_bounce(h, __HYPERVISOR_xen_version, XENVER_build_id, &bid,
+    long n = xkc__hypercall_bounce(h, __HYPERVISOR_xen_version, XENVER_build_id, &bid,
                                    sizeof bid);
     if (n > 0 && (size_t)n <= sizeof bid.buf)
-        xkci_hex(bid.buf, (size_t)n, v->build_id, sizeof v->build_id);
+        xkc__hex(bid.buf, (size_t)n, v->build_id, sizeof v->build_id);
     else if (n < 0 && errno != ENODATA && errno != EPERM)
-        return xkci_fail(h, errno, "xen_version build_id");
+        return xkc__fail(h, errno, "xen_version build_id");
     return 0;
 }

@@ -1,4 +1,5 @@
-/* Shared state and helpers of the PV and PVH builders (libguest only). */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Shared state of the PV and PVH builders and their helpers (builder.c). */
 #ifndef XKGUEST_BUILD_H
 #define XKGUEST_BUILD_H
 #include "private.h"
@@ -17,24 +18,24 @@ struct bctx {
     uint64_t rd_size;
 };
 
-int xkg_ctrl_fail(struct bctx *b, const char *op);
-int xkg_sys_fail(struct bctx *b, const char *op);
-int xkg_build_fail(struct bctx *b, int e, const char *fmt, ...)
+int xkg__ctrl_fail(struct bctx *b, const char *op);
+int xkg__sys_fail(struct bctx *b, const char *op);
+int xkg__build_fail(struct bctx *b, int e, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-void *xkg_map(struct bctx *b, const xen_pfn_t *frames, size_t n, const char *what);
-void *xkg_map_pfns(struct bctx *b, uint64_t pfn, size_t n, const char *what);
-void xkg_unmap(struct bctx *b, void *p, size_t n);
-int xkg_zero_pfns(struct bctx *b, uint64_t pfn, size_t n, const char *what);
+void *xkg__map(struct bctx *b, const xen_pfn_t *frames, size_t n, const char *what);
+void *xkg__map_pfns(struct bctx *b, uint64_t pfn, size_t n, const char *what);
+void xkg__unmap(struct bctx *b, void *p, size_t n);
+int xkg__zero_pfns(struct bctx *b, uint64_t pfn, size_t n, const char *what);
 /* The console and xenstore event channels, unbound for their back ends
  * (cfg->console_domid, cfg->xenstore_domid), into out->*_port. */
-int xkg_alloc_ring_ports(struct bctx *b, struct xkg_build_result *out);
+int xkg__alloc_ring_ports(struct bctx *b, struct xkg_build_result *out);
 /* copy every segment to guest page (paddr + load_offset) >> 12, zeroing
  * the rest of [first_pfn, end_pfn) */
-int xkg_load_kernel(struct bctx *b, uint64_t first_pfn, uint64_t end_pfn, uint64_t load_offset);
-int xkg_ramdisk_open(struct bctx *b);
-int xkg_load_ramdisk(struct bctx *b, uint64_t first_pfn);
+int xkg__load_kernel(struct bctx *b, uint64_t first_pfn, uint64_t end_pfn, uint64_t load_offset);
+int xkg__ramdisk_open(struct bctx *b);
+int xkg__load_ramdisk(struct bctx *b, uint64_t first_pfn);
 
-static inline uint64_t xkg_pages(uint64_t bytes)
+static inline uint64_t xkg__pages(uint64_t bytes)
 {
     return (bytes + XKG_PAGE_SIZE - 1) >> XKG_PAGE_SHIFT;
 }

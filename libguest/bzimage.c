@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * x86 bzImage (Linux boot protocol): the setup header at 0x1f1 tells where
  * the compressed payload (an ELF vmlinux for Xen's purposes) sits.
@@ -19,7 +20,7 @@ static uint32_t rd32(const uint8_t *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-int xkg_bzimage_payload(const uint8_t *p, size_t n, size_t *off, size_t *len,
+int xkg__bzimage_payload(const uint8_t *p, size_t n, size_t *off, size_t *len,
                         const char *name, char *err, size_t errlen)
 {
     if (n < BZ_MIN_SIZE || memcmp(p + BZ_HEADER, "HdrS", 4) != 0)
@@ -27,7 +28,7 @@ int xkg_bzimage_payload(const uint8_t *p, size_t n, size_t *off, size_t *len,
     unsigned version = (unsigned)p[BZ_VERSION] | (unsigned)p[BZ_VERSION + 1] << 8;
     if (version < 0x208) {
         errno = ENOEXEC;
-        xkg_err(err, errlen, "%s: bzImage boot protocol %u.%02u is older than 2.08: it has no "
+        xkg__err(err, errlen, "%s: bzImage boot protocol %u.%02u is older than 2.08: it has no "
                 "payload offset, cannot extract the kernel", name, version >> 8, version & 0xff);
         return -1;
     }
@@ -37,7 +38,7 @@ int xkg_bzimage_payload(const uint8_t *p, size_t n, size_t *off, size_t *len,
     uint64_t plen = rd32(p + BZ_PAYLOAD_LENGTH);
     if (plen == 0 || poff > n || plen > n - poff) {
         errno = ENOEXEC;
-        xkg_err(err, errlen, "%s: bzImage payload (offset %llu, length %llu) lies outside the "
+        xkg__err(err, errlen, "%s: bzImage payload (offset %llu, length %llu) lies outside the "
                 "%zu-byte file: truncated or corrupt image", name, (unsigned long long)poff,
                 (unsigned long long)plen, n);
         return -1;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Can this kernel boot as PV / PVH here? Each refusal says what is missing
  * and what to do about it.
@@ -37,7 +38,7 @@ static bool has_cap(const char *caps, const char *word)
     return false;
 }
 
-int xkg_layout_pv(const xkg_image *img, struct xkg_layout *l, char *err, size_t errlen)
+int xkg__layout_pv(const xkg_image *img, struct xkg__layout *l, char *err, size_t errlen)
 {
     const struct xkg_image_info *in = &img->info;
     const struct xkg_xen_notes *x = &in->xen;
@@ -116,10 +117,10 @@ static int check_pv(const xkg_image *img, const char *caps, char *err, size_t er
         unsigned b = (unsigned)__builtin_ctz(bad);
         return refuse(EOPNOTSUPP, err, errlen, "%s: kernel requires feature \"%s\" "
                       "(XEN_ELFNOTE_FEATURES \"!%s\"), which a PV domU cannot have",
-                      img->name, xkg_feature_name(b), xkg_feature_name(b));
+                      img->name, xkg__feature_name(b), xkg__feature_name(b));
     }
-    struct xkg_layout l;
-    return xkg_layout_pv(img, &l, err, errlen);
+    struct xkg__layout l;
+    return xkg__layout_pv(img, &l, err, errlen);
 }
 
 static int check_pvh(const xkg_image *img, const char *caps, char *err, size_t errlen)

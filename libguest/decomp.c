@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Stream decompression of kernel payloads with a hard cap on the output.
  * The output goes into one anonymous MAP_NORESERVE mapping of the cap's
@@ -34,7 +35,7 @@ const char *xkg_compression_name(enum xkg_compression c)
     return "unknown";
 }
 
-enum xkg_compression xkg_detect_compression(const uint8_t *p, size_t n)
+enum xkg_compression xkg__detect_compression(const uint8_t *p, size_t n)
 {
     if (n >= 2 && p[0] == 0x1f && (p[1] == 0x8b || p[1] == 0x9e))
         return XKG_COMP_GZIP;
@@ -52,7 +53,7 @@ enum xkg_compression xkg_detect_compression(const uint8_t *p, size_t n)
     return XKG_COMP_NONE;
 }
 
-void xkg_buf_free(uint8_t *buf, size_t cap)
+void xkg__buf_free(uint8_t *buf, size_t cap)
 {
     if (buf)
         munmap(buf, cap);
@@ -98,9 +99,9 @@ static const struct codec_lib *codec_lib(enum xkg_compression c)
 }
 
 /* One decoder, fed from an in-memory input, producing output on demand:
- * used whole (xkg_decompress) or a chunk at a time straight into guest
- * memory (xkg_dstream_read). */
-struct xkg_dstream {
+ * used whole (xkg__decompress) or a chunk at a time straight into guest
+ * memory (xkg__dstream_read). */
+struct xkg__dstream {
     enum xkg_compression c;
     const uint8_t *in;
     size_t inlen, inpos;
@@ -150,21 +151,21 @@ struct xkg_dstream {
     unsigned blocks;
 };
 
-static const char *cname(const struct xkg_dstream *s)
+static const char *cname(const struct xkg__dstream *s)
 {
     return xkg_compression_name(s->c);
 }
 
-static int corrupt(const struct xkg_dstream *s, const char *why, char *err, size_t errlen)
+static int corrupt(const struct xkg__dstream *s, const char *why, char *err, size_t errlen)
 {
     errno = EINVAL;
-    xkg_err(err, errlen, "decompress %s (%s): corrupt or truncated stream: %s", s->name,
+    xkg__err(err, errlen, "decompress %s (%s): corrupt or truncated stream: %s", s->name,
             cname(s), why);
     return -1;
 }
 
 /* Load the codec's library into s->lib and its functions into s->f. */
-static int load_codec(struct xkg_dstream *s, char *err, size_t errlen)
+static int load_codec(struct xkg__dstream *s, char *err, size_t errlen)
 {
     const struct codec_lib *cl = codec_lib(s->c);
     if (!cl)
@@ -174,7 +175,7 @@ static int load_codec(struct xkg_dstream *s, char *err, size_t errlen)
     if (!s->lib) {
         const char *why = dlerror();
         errno = ELIBACC;
-        xkg_err(err, errlen, "decompress %s (%s): cannot load %s (Debian package %s): %s",
+        xkg__err(err, errlen, "decompress %s (%s): cannot load %s (Debian package %s): %s",
                 s->name, cname(s), cl->soname, cl->package, why ? why : "not found");
         return -1;
     }
@@ -184,7 +185,7 @@ static int load_codec(struct xkg_dstream *s, char *err, size_t errlen)
         if (!sym[i]) {
             const char *why = dlerror();
             errno = ELIBBAD;
-            xkg_err(err, errlen, "decompress %s (%s): %s has no %s: %s", s->name, cname(s),
+            xkg__err(err, errlen, "decompress %s (%s): %s has no %s: %s", s->name, cname(s),
                     cl->soname, cl->syms[i], why ? why : "missing");
             return -1;
         }
@@ -216,12 +217,12 @@ static int load_codec(struct xkg_dstream *s, char *err, size_t errlen)
     return 0;
 }
 
-struct xkg_dstream *xkg_dstream_open(enum xkg_compression c, const uint8_t *in, size_t inlen,
+struct xkg__dstream *xkg__dstream_open(enum xkg_compression c, const uint8_t *in, size_t inlen,
                                      const char *name, char *err, size_t errlen)
 {
-    struct xkg_dstream *s = calloc(1, sizeof(*s));
+    struct xkg__dstream *s = calloc(1, sizeof(*s));
     if (!s) {
-        xkg_err(err, errlen, "decompress %s: %s", name, strerror(errno));
+        xkg__err(err, errlen, "decompress %s: %s", name, strerror(errno));
         return NULL;
     }
     s->c = c;
@@ -230,7 +231,7 @@ struct xkg_dstream *xkg_dstream_open(enum xkg_compression c, const uint8_t *in, 
     s->name = name;
     if (load_codec(s, err, errlen) < 0) {
         int e = errno;
-        xkg_dstream_close(s);
+        xkg__dstream_close(s);
         errno = e;
         return NULL;
     }
@@ -272,16 +273,16 @@ struct xkg_dstream *xkg_dstream_open(enum xkg_compression c, const uint8_t *in, 
     }
     if (!ok) {
         int known = c != XKG_COMP_NONE && c <= XKG_COMP_LZ4;
-        xkg_dstream_close(s);
+        xkg__dstream_close(s);
         errno = known ? ENOMEM : EINVAL;
-        xkg_err(err, errlen, "decompress %s: %s", name,
+        xkg__err(err, errlen, "decompress %s: %s", name,
                 known ? "decoder initialisation failed" : "not a compressed stream");
         return NULL;
     }
     return s;
 }
 
-void xkg_dstream_close(struct xkg_dstream *s)
+void xkg__dstream_close(struct xkg__dstream *s)
 {
     if (!s)
         return;
@@ -309,7 +310,7 @@ static uint32_t le32(const uint8_t *p)
 /* lz4 legacy frames: magic, then blocks of (le32 size, data), each block
  * up to 8 MiB decompressed; a repeated magic starts a new frame; anything
  * that is not a plausible block (e.g. Linux's appended size) ends it. */
-static int lz4_next_block(struct xkg_dstream *s, char *err, size_t errlen)
+static int lz4_next_block(struct xkg__dstream *s, char *err, size_t errlen)
 {
     for (;;) {
         if (s->inlen - s->inpos < 4)
@@ -326,7 +327,7 @@ static int lz4_next_block(struct xkg_dstream *s, char *err, size_t errlen)
             return corrupt(s, "bad block size", err, errlen);
         }
         if (!s->blk && !(s->blk = malloc(LZ4_LEGACY_BLOCK))) {
-            xkg_err(err, errlen, "decompress %s (lz4): %s", s->name, strerror(errno));
+            xkg__err(err, errlen, "decompress %s (lz4): %s", s->name, strerror(errno));
             return -1;
         }
         int r = s->f.lz4.decompress_safe((const char *)s->in + s->inpos + 4, (char *)s->blk,
@@ -345,7 +346,7 @@ static int lz4_next_block(struct xkg_dstream *s, char *err, size_t errlen)
     return 0;
 }
 
-ssize_t xkg_dstream_read(struct xkg_dstream *s, uint8_t *buf, size_t len, char *err,
+ssize_t xkg__dstream_read(struct xkg__dstream *s, uint8_t *buf, size_t len, char *err,
                          size_t errlen)
 {
     size_t got = 0;
@@ -442,17 +443,17 @@ ssize_t xkg_dstream_read(struct xkg_dstream *s, uint8_t *buf, size_t len, char *
     return (ssize_t)got;
 }
 
-int xkg_dstream_skip(struct xkg_dstream *s, uint64_t n, char *err, size_t errlen)
+int xkg__dstream_skip(struct xkg__dstream *s, uint64_t n, char *err, size_t errlen)
 {
     uint8_t scratch[16384];
     while (n) {
         size_t want = n < sizeof(scratch) ? (size_t)n : sizeof(scratch);
-        ssize_t r = xkg_dstream_read(s, scratch, want, err, errlen);
+        ssize_t r = xkg__dstream_read(s, scratch, want, err, errlen);
         if (r < 0)
             return -1;
         if (r == 0) {
             errno = EINVAL;
-            xkg_err(err, errlen, "decompress %s (%s): stream ends early", s->name, cname(s));
+            xkg__err(err, errlen, "decompress %s (%s): stream ends early", s->name, cname(s));
             return -1;
         }
         n -= (uint64_t)r;
@@ -460,48 +461,48 @@ int xkg_dstream_skip(struct xkg_dstream *s, uint64_t n, char *err, size_t errlen
     return 0;
 }
 
-uint64_t xkg_dstream_pos(const struct xkg_dstream *s)
+uint64_t xkg__dstream_pos(const struct xkg__dstream *s)
 {
     return s->produced;
 }
 
-int xkg_decompress(enum xkg_compression c, const uint8_t *in, size_t inlen, size_t max_out,
+int xkg__decompress(enum xkg_compression c, const uint8_t *in, size_t inlen, size_t max_out,
                    uint8_t **out, size_t *outlen, size_t *outcap,
                    const char *name, char *err, size_t errlen)
 {
     size_t cap = (max_out + XKG_PAGE_SIZE - 1) & ~(size_t)(XKG_PAGE_SIZE - 1);
     if (cap == 0) {
         errno = EINVAL;
-        xkg_err(err, errlen, "decompress %s: zero output cap", name);
+        xkg__err(err, errlen, "decompress %s: zero output cap", name);
         return -1;
     }
-    struct xkg_dstream *s = xkg_dstream_open(c, in, inlen, name, err, errlen);
+    struct xkg__dstream *s = xkg__dstream_open(c, in, inlen, name, err, errlen);
     if (!s)
         return -1;
     void *m = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
                    -1, 0);
     if (m == MAP_FAILED) {
         int e = errno;
-        xkg_err(err, errlen, "decompress %s: mmap %zu MiB output buffer: %s", name, cap >> 20,
+        xkg__err(err, errlen, "decompress %s: mmap %zu MiB output buffer: %s", name, cap >> 20,
                 strerror(e));
-        xkg_dstream_close(s);
+        xkg__dstream_close(s);
         errno = e;
         return -1;
     }
-    ssize_t r = xkg_dstream_read(s, m, cap, err, errlen);
+    ssize_t r = xkg__dstream_read(s, m, cap, err, errlen);
     if (r >= 0 && (size_t)r == cap && !s->done) {
         /* full: is there more? */
         uint8_t probe;
-        ssize_t more = xkg_dstream_read(s, &probe, 1, err, errlen);
+        ssize_t more = xkg__dstream_read(s, &probe, 1, err, errlen);
         if (more != 0) {
             errno = EFBIG;
-            xkg_err(err, errlen, "decompress %s (%s): output exceeds the %zu MiB cap", name,
+            xkg__err(err, errlen, "decompress %s (%s): output exceeds the %zu MiB cap", name,
                     xkg_compression_name(c), cap >> 20);
             r = -1;
         }
     }
     int e = errno;
-    xkg_dstream_close(s);
+    xkg__dstream_close(s);
     if (r < 0) {
         munmap(m, cap);
         errno = e;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * ELF32/ELF64 little-endian x86 kernels: PT_LOAD segments, then Xen notes
  * from PT_NOTE segments, else from SHT_NOTE sections, else the legacy
@@ -39,7 +40,7 @@ static int bad(const char *name, char *err, size_t errlen, const char *fmt, ...)
     vsnprintf(what, sizeof(what), fmt, ap);
     va_end(ap);
     errno = ENOEXEC;
-    xkg_err(err, errlen, "%s: invalid ELF kernel: %s", name, what);
+    xkg__err(err, errlen, "%s: invalid ELF kernel: %s", name, what);
     return -1;
 }
 
@@ -102,15 +103,15 @@ static void section_notes(const uint8_t *p, size_t n, bool is64, const struct eh
         if (!span_ok(off, sz, n))
             continue;
         if (ty == SHT_NOTE)
-            xkg_notes_parse(p + off, (size_t)sz, x);
+            xkg__notes_parse(p + off, (size_t)sz, x);
         else if (strsz && nm < strsz && ty == SHT_PROGBITS &&
                  strsz - nm >= sizeof("__xen_guest") &&
                  !memcmp(p + stroff + nm, "__xen_guest", sizeof("__xen_guest")) && !x->found)
-            xkg_guest_string_parse((const char *)p + off, (size_t)sz, x);
+            xkg__guest_string_parse((const char *)p + off, (size_t)sz, x);
     }
 }
 
-int xkg_elf_need(const uint8_t *p, size_t avail, uint64_t *need)
+int xkg__elf_need(const uint8_t *p, size_t avail, uint64_t *need)
 {
     /* header first */
     if (avail < EI_NIDENT) {
@@ -146,8 +147,8 @@ int xkg_elf_need(const uint8_t *p, size_t avail, uint64_t *need)
     return 0;
 }
 
-int xkg_elf_parse(const uint8_t *p, size_t n, uint64_t total, struct xkg_image_info *info,
-                  struct xkg_elf *elf, const char *name, char *err, size_t errlen)
+int xkg__elf_parse(const uint8_t *p, size_t n, uint64_t total, struct xkg_image_info *info,
+                  struct xkg__elf *elf, const char *name, char *err, size_t errlen)
 {
     if (n < EI_NIDENT || memcmp(p, ELFMAG, SELFMAG) != 0)
         return bad(name, err, errlen, "no ELF magic (not a kernel image xkit knows)");
@@ -206,7 +207,7 @@ int xkg_elf_parse(const uint8_t *p, size_t n, uint64_t total, struct xkg_image_i
         phdr(p, is64, e.phoff + (uint64_t)i * e.phentsize, &type, &off, &va, &pa, &fsz, &msz);
         if (type == PT_NOTE) {
             if (span_ok(off, fsz, n))
-                xkg_notes_parse(p + off, (size_t)fsz, &info->xen);
+                xkg__notes_parse(p + off, (size_t)fsz, &info->xen);
             continue;
         }
         if (type != PT_LOAD || msz == 0)

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Error messages into the caller's buffer. */
 #include "private.h"
 #include <errno.h>
 #include <stdio.h>
 
-void xkg_err(char *err, size_t errlen, const char *fmt, ...)
+void xkg__err(char *err, size_t errlen, const char *fmt, ...)
 {
     int saved = errno;
     if (err && errlen) {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Kernel image objects: the file (mapped, or borrowed from the caller),
  * unwrapped from a bzImage and decompressed when needed, and the parsed
@@ -20,12 +21,12 @@
 static int lazy_prefix(xkg_image *img, enum xkg_compression comp, const uint8_t *p, size_t n,
                        size_t max_size, char *err, size_t errlen)
 {
-    struct xkg_lazy *lz = calloc(1, sizeof(*lz));
+    struct xkg__lazy *lz = calloc(1, sizeof(*lz));
     if (!lz) {
-        xkg_err(err, errlen, "load kernel %s: %s", img->name, strerror(errno));
+        xkg__err(err, errlen, "load kernel %s: %s", img->name, strerror(errno));
         return -1;
     }
-    lz->ds = xkg_dstream_open(comp, p, n, img->name, err, errlen);
+    lz->ds = xkg__dstream_open(comp, p, n, img->name, err, errlen);
     if (!lz->ds) {
         free(lz);
         return -1;
@@ -37,7 +38,7 @@ static int lazy_prefix(xkg_image *img, enum xkg_compression comp, const uint8_t 
     for (;;) {
         if (need > max_size) {
             errno = EFBIG;
-            xkg_err(err, errlen, "%s: ELF headers/notes lie beyond the %zu MiB cap", img->name,
+            xkg__err(err, errlen, "%s: ELF headers/notes lie beyond the %zu MiB cap", img->name,
                     max_size >> 20);
             return -1;
         }
@@ -45,14 +46,14 @@ static int lazy_prefix(xkg_image *img, enum xkg_compression comp, const uint8_t 
             size_t ncap = (size_t)((need + 4095) & ~4095ull);
             uint8_t *np = realloc(img->prefix, ncap);
             if (!np) {
-                xkg_err(err, errlen, "load kernel %s: %s", img->name, strerror(errno));
+                xkg__err(err, errlen, "load kernel %s: %s", img->name, strerror(errno));
                 return -1;
             }
             img->prefix = np;
             cap = ncap;
         }
         if (have < need) {
-            ssize_t r = xkg_dstream_read(lz->ds, img->prefix + have, cap - have, err, errlen);
+            ssize_t r = xkg__dstream_read(lz->ds, img->prefix + have, cap - have, err, errlen);
             if (r < 0)
                 return -1;
             have += (size_t)r;
@@ -62,7 +63,7 @@ static int lazy_prefix(xkg_image *img, enum xkg_compression comp, const uint8_t 
         if (ended || have < need)
             break;
         uint64_t more;
-        if (xkg_elf_need(img->prefix, have, &more) < 0)
+        if (xkg__elf_need(img->prefix, have, &more) < 0)
             break; /* let the full parser say what is wrong */
         if (more <= have)
             break;
@@ -71,7 +72,7 @@ static int lazy_prefix(xkg_image *img, enum xkg_compression comp, const uint8_t 
     img->prefix_len = have;
     if (ended)
         return 0; /* small enough to hold whole */
-    if (xkg_elf_parse(img->prefix, have, max_size, &img->info, &img->elf, img->name, err,
+    if (xkg__elf_parse(img->prefix, have, max_size, &img->info, &img->elf, img->name, err,
                       errlen) < 0)
         return -1;
     if (!img->info.xen.found)
@@ -90,7 +91,7 @@ static int lazy_prefix(xkg_image *img, enum xkg_compression comp, const uint8_t 
 static void drop_lazy(xkg_image *img)
 {
     if (img->stream) {
-        xkg_dstream_close(img->stream->ds);
+        xkg__dstream_close(img->stream->ds);
         free(img->stream);
         img->stream = NULL;
     }
@@ -111,7 +112,7 @@ static int image_parse(xkg_image *img, size_t max_size, bool lazy, char *err, si
 
     if (!(n >= 4 && !memcmp(p, "\177ELF", 4))) {
         size_t off, len;
-        int r = xkg_bzimage_payload(p, n, &off, &len, img->name, err, errlen);
+        int r = xkg__bzimage_payload(p, n, &off, &len, img->name, err, errlen);
         if (r < 0)
             return -1;
         if (r > 0) {
@@ -119,17 +120,17 @@ static int image_parse(xkg_image *img, size_t max_size, bool lazy, char *err, si
             p += off;
             n = len;
         }
-        comp = xkg_detect_compression(p, n);
+        comp = xkg__detect_compression(p, n);
         if (comp == XKG_COMP_NONE) {
             errno = ENOEXEC;
             if (bz)
-                xkg_err(err, errlen, "%s: bzImage payload is neither ELF nor a compression "
+                xkg__err(err, errlen, "%s: bzImage payload is neither ELF nor a compression "
                         "format xkit knows (gzip, xz, lzma, zstd, bzip2, lz4)", img->name);
             else if (n >= 4 && !memcmp(p, "\x89LZO", 4))
-                xkg_err(err, errlen, "%s: LZO-compressed kernels are not supported: rebuild "
+                xkg__err(err, errlen, "%s: LZO-compressed kernels are not supported: rebuild "
                         "with another compression or give the uncompressed vmlinux", img->name);
             else
-                xkg_err(err, errlen, "%s: not an ELF kernel, a bzImage or a compressed ELF",
+                xkg__err(err, errlen, "%s: not an ELF kernel, a bzImage or a compressed ELF",
                         img->name);
             return -1;
         }
@@ -154,13 +155,13 @@ static int image_parse(xkg_image *img, size_t max_size, bool lazy, char *err, si
             drop_lazy(img);
         }
         size_t dlen;
-        if (xkg_decompress(comp, p, n, max_size, &img->dbuf, &dlen, &img->dbuf_cap, img->name,
+        if (xkg__decompress(comp, p, n, max_size, &img->dbuf, &dlen, &img->dbuf_cap, img->name,
                            err, errlen) < 0)
             return -1;
         p = img->dbuf;
         n = dlen;
     }
-    if (xkg_elf_parse(p, n, n, &img->info, &img->elf, img->name, err, errlen) < 0)
+    if (xkg__elf_parse(p, n, n, &img->info, &img->elf, img->name, err, errlen) < 0)
         return -1;
     img->info.bzimage = bz;
     img->info.compression = comp;
@@ -182,17 +183,17 @@ int xkg_image_read_segments(const xkg_image *img, xkg_segment_dest_fn *dest, voi
             order[j] = order[j - 1];
             order[j - 1] = t;
         }
-    struct xkg_dstream *ds = NULL;
+    struct xkg__dstream *ds = NULL;
     if (img->lazy) {
         ds = img->stream->ds;
-        if (!ds || xkg_dstream_pos(ds) != img->prefix_len) {
+        if (!ds || xkg__dstream_pos(ds) != img->prefix_len) {
             /* used before: decode again from the start */
-            xkg_dstream_close(ds);
+            xkg__dstream_close(ds);
             img->stream->ds = NULL;
-            ds = xkg_dstream_open(img->info.compression, img->cin, img->cin_len, img->name, err,
+            ds = xkg__dstream_open(img->info.compression, img->cin, img->cin_len, img->name, err,
                                   errlen);
-            if (!ds || xkg_dstream_skip(ds, img->prefix_len, err, errlen) < 0) {
-                xkg_dstream_close(ds);
+            if (!ds || xkg__dstream_skip(ds, img->prefix_len, err, errlen) < 0) {
+                xkg__dstream_close(ds);
                 return -1;
             }
             img->stream->ds = ds;
@@ -202,7 +203,7 @@ int xkg_image_read_segments(const xkg_image *img, xkg_segment_dest_fn *dest, voi
         const struct xkg_segment *s = &img->elf.segs[order[k]];
         uint8_t *d = dest(arg, s);
         if (!d) {
-            xkg_err(err, errlen, "%s: no destination for the segment at physical address "
+            xkg__err(err, errlen, "%s: no destination for the segment at physical address "
                     "%#llx: %s", img->name, (unsigned long long)s->paddr, strerror(errno));
             return -1;
         }
@@ -216,21 +217,21 @@ int xkg_image_read_segments(const xkg_image *img, xkg_segment_dest_fn *dest, voi
             done = img->prefix_len - s->offset;
             memcpy(d, img->prefix + s->offset, (size_t)done);
         }
-        uint64_t pos = xkg_dstream_pos(ds), at = s->offset + done;
+        uint64_t pos = xkg__dstream_pos(ds), at = s->offset + done;
         if (at < pos) {
             errno = EINVAL;
-            xkg_err(err, errlen, "%s: segments share file bytes: cannot stream", img->name);
+            xkg__err(err, errlen, "%s: segments share file bytes: cannot stream", img->name);
             return -1;
         }
-        if (xkg_dstream_skip(ds, at - pos, err, errlen) < 0)
+        if (xkg__dstream_skip(ds, at - pos, err, errlen) < 0)
             return -1;
         while (done < s->filesz) {
-            ssize_t r = xkg_dstream_read(ds, d + done, (size_t)(s->filesz - done), err, errlen);
+            ssize_t r = xkg__dstream_read(ds, d + done, (size_t)(s->filesz - done), err, errlen);
             if (r < 0)
                 return -1;
             if (r == 0) {
                 errno = EINVAL;
-                xkg_err(err, errlen, "%s: decompressed kernel ends inside segment at offset "
+                xkg__err(err, errlen, "%s: decompressed kernel ends inside segment at offset "
                         "%#llx: truncated image", img->name, (unsigned long long)s->offset);
                 return -1;
             }
@@ -253,7 +254,7 @@ static xkg_image *load_mem(const void *buf, size_t len, size_t max_size, const c
 {
     xkg_image *img = calloc(1, sizeof(*img));
     if (!img) {
-        xkg_err(err, errlen, "load kernel %s: %s", name ? name : "(memory)", strerror(errno));
+        xkg__err(err, errlen, "load kernel %s: %s", name ? name : "(memory)", strerror(errno));
         return NULL;
     }
     snprintf(img->name, sizeof(img->name), "%s", name ? name : "(memory)");
@@ -285,13 +286,13 @@ static xkg_image *load_file(const char *path, size_t max_size, bool lazy, char *
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        xkg_err(err, errlen, "open kernel %s: %s", path, strerror(errno));
+        xkg__err(err, errlen, "open kernel %s: %s", path, strerror(errno));
         return NULL;
     }
     struct stat st;
     if (fstat(fd, &st) < 0) {
         int e = errno;
-        xkg_err(err, errlen, "stat kernel %s: %s", path, strerror(e));
+        xkg__err(err, errlen, "stat kernel %s: %s", path, strerror(e));
         close(fd);
         errno = e;
         return NULL;
@@ -299,7 +300,7 @@ static xkg_image *load_file(const char *path, size_t max_size, bool lazy, char *
     if (!S_ISREG(st.st_mode) || st.st_size == 0) {
         close(fd);
         errno = ENOEXEC;
-        xkg_err(err, errlen, "kernel %s: %s", path,
+        xkg__err(err, errlen, "kernel %s: %s", path,
                 S_ISREG(st.st_mode) ? "empty file" : "not a regular file");
         return NULL;
     }
@@ -307,7 +308,7 @@ static xkg_image *load_file(const char *path, size_t max_size, bool lazy, char *
     int e = errno;
     close(fd);
     if (m == MAP_FAILED) {
-        xkg_err(err, errlen, "mmap kernel %s: %s", path, strerror(e));
+        xkg__err(err, errlen, "mmap kernel %s: %s", path, strerror(e));
         errno = e;
         return NULL;
     }
@@ -315,7 +316,7 @@ static xkg_image *load_file(const char *path, size_t max_size, bool lazy, char *
     if (!img) {
         e = errno;
         munmap(m, (size_t)st.st_size);
-        xkg_err(err, errlen, "load kernel %s: %s", path, strerror(e));
+        xkg__err(err, errlen, "load kernel %s: %s", path, strerror(e));
         errno = e;
         return NULL;
     }
@@ -352,7 +353,7 @@ void xkg_image_free(xkg_image *img)
         return;
     drop_lazy(img);
     release_file(img);
-    xkg_buf_free(img->dbuf, img->dbuf_cap);
+    xkg__buf_free(img->dbuf, img->dbuf_cap);
     free(img);
 }
 

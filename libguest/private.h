@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* libxkguest internals: never included from outside libguest/. */
 #ifndef XKGUEST_PRIVATE_H
 #define XKGUEST_PRIVATE_H
@@ -11,64 +12,64 @@
 #define XKG_MAX_SEGMENTS 32
 
 /* Format a message into err (if any); keeps errno as it was on entry. */
-void xkg_err(char *err, size_t errlen, const char *fmt, ...)
+void xkg__err(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* ---- decompression (decomp.c) ---- */
-enum xkg_compression xkg_detect_compression(const uint8_t *p, size_t n);
+enum xkg_compression xkg__detect_compression(const uint8_t *p, size_t n);
 /* Decompress in[0..inlen) as one stream into a fresh anonymous mapping of
  * at most max_out bytes; out and outlen on success (release with
- * xkg_buf_free(out, outcap)). Trailing bytes after the stream end are
+ * xkg__buf_free(out, outcap)). Trailing bytes after the stream end are
  * ignored (Linux appends the size). */
-int xkg_decompress(enum xkg_compression c, const uint8_t *in, size_t inlen, size_t max_out,
+int xkg__decompress(enum xkg_compression c, const uint8_t *in, size_t inlen, size_t max_out,
                    uint8_t **out, size_t *outlen, size_t *outcap,
                    const char *name, char *err, size_t errlen);
-void xkg_buf_free(uint8_t *buf, size_t cap);
+void xkg__buf_free(uint8_t *buf, size_t cap);
 /* The same decoders as a stream: read returns bytes produced (0 at the end
  * of the stream, -1 on error); name must outlive the stream. */
-struct xkg_dstream;
-struct xkg_dstream *xkg_dstream_open(enum xkg_compression c, const uint8_t *in, size_t inlen,
+struct xkg__dstream;
+struct xkg__dstream *xkg__dstream_open(enum xkg_compression c, const uint8_t *in, size_t inlen,
                                      const char *name, char *err, size_t errlen);
-ssize_t xkg_dstream_read(struct xkg_dstream *s, uint8_t *buf, size_t len, char *err,
+ssize_t xkg__dstream_read(struct xkg__dstream *s, uint8_t *buf, size_t len, char *err,
                          size_t errlen);
-int xkg_dstream_skip(struct xkg_dstream *s, uint64_t n, char *err, size_t errlen);
-uint64_t xkg_dstream_pos(const struct xkg_dstream *s);
-void xkg_dstream_close(struct xkg_dstream *s);
+int xkg__dstream_skip(struct xkg__dstream *s, uint64_t n, char *err, size_t errlen);
+uint64_t xkg__dstream_pos(const struct xkg__dstream *s);
+void xkg__dstream_close(struct xkg__dstream *s);
 
 /* ---- bzImage (bzimage.c) ---- */
 /* If p looks like an x86 bzImage, set the payload span and return 1; 0 if
  * it is not one; -1 (with err) if it claims to be one but is broken. */
-int xkg_bzimage_payload(const uint8_t *p, size_t n, size_t *off, size_t *len,
+int xkg__bzimage_payload(const uint8_t *p, size_t n, size_t *off, size_t *len,
                         const char *name, char *err, size_t errlen);
 
 /* ---- ELF (elf.c) ---- */
-struct xkg_elf {
+struct xkg__elf {
     unsigned nr_segs;
     struct xkg_segment segs[XKG_MAX_SEGMENTS];
 };
 /* p[0..n) is what is at hand of an ELF of total bytes (n == total for a
  * whole file; a lazy image has only a prefix): offsets are checked against
  * total, segment data pointers are set only for data inside the prefix. */
-int xkg_elf_parse(const uint8_t *p, size_t n, uint64_t total, struct xkg_image_info *info,
-                  struct xkg_elf *elf, const char *name, char *err, size_t errlen);
+int xkg__elf_parse(const uint8_t *p, size_t n, uint64_t total, struct xkg_image_info *info,
+                  struct xkg__elf *elf, const char *name, char *err, size_t errlen);
 /* Bytes of prefix needed to see the header, program headers and PT_NOTE
  * data (may grow as more is known); -1 if the header is unusable. */
-int xkg_elf_need(const uint8_t *p, size_t avail, uint64_t *need);
+int xkg__elf_need(const uint8_t *p, size_t avail, uint64_t *need);
 
 /* ---- Xen notes (xen_notes.c) ---- */
 /* Parse the note records in p[0..n); records that are not Xen's are
  * skipped. Malformed records end the walk (returns -1, notes so far kept). */
-int xkg_notes_parse(const uint8_t *p, size_t n, struct xkg_xen_notes *x);
+int xkg__notes_parse(const uint8_t *p, size_t n, struct xkg_xen_notes *x);
 /* Parse a legacy __xen_guest string "KEY=VALUE,KEY=VALUE". */
-void xkg_guest_string_parse(const char *s, size_t n, struct xkg_xen_notes *x);
+void xkg__guest_string_parse(const char *s, size_t n, struct xkg_xen_notes *x);
 /* Feature name -> bit (XENFEAT_*), -1 if unknown. */
-int xkg_feature_bit(const char *name, size_t len);
-const char *xkg_feature_name(unsigned bit);
+int xkg__feature_bit(const char *name, size_t len);
+const char *xkg__feature_name(unsigned bit);
 
 /* ---- image (image.c) ---- */
 struct xkg_image {
     struct xkg_image_info info;
-    struct xkg_elf elf;
+    struct xkg__elf elf;
     const uint8_t *file;      /* the file as given (mapped or borrowed) */
     size_t file_len;
     bool file_mapped;         /* munmap file on free */
@@ -83,25 +84,25 @@ struct xkg_image {
     size_t cin_len;
     uint8_t *prefix;
     size_t prefix_len;
-    struct xkg_lazy *stream;  /* mutable decoder state (image is const to builders) */
+    struct xkg__lazy *stream;  /* mutable decoder state (image is const to builders) */
 };
-struct xkg_lazy {
-    struct xkg_dstream *ds;   /* NULL or positioned at xkg_dstream_pos() */
+struct xkg__lazy {
+    struct xkg__dstream *ds;   /* NULL or positioned at xkg__dstream_pos() */
 };
 
 /* Guest kernel addresses the builders use, resolved from notes + ELF. */
-struct xkg_layout {
+struct xkg__layout {
     uint64_t virt_base, virt_offset; /* vaddr = paddr + virt_offset (PV) */
     uint64_t kstart, kend;           /* PV: virtual; PVH: physical */
     uint64_t entry;
     uint64_t hypercall_page;         /* PV vaddr, 0 = none */
 };
-int xkg_layout_pv(const xkg_image *img, struct xkg_layout *l, char *err, size_t errlen);
+int xkg__layout_pv(const xkg_image *img, struct xkg__layout *l, char *err, size_t errlen);
 
 /* PV bootstrap region in guest page numbers (pv_layout.c, pure). */
 #define XKG_PV_SLACK (512ull << 10)
 #define XKG_PV_ALIGN (4ull << 20)
-struct xkg_pv_layout {
+struct xkg__pv_layout {
     uint64_t virt_base;
     uint64_t kern_pfn, kern_end_pfn;
     uint64_t rd_pfn, rd_pages;
@@ -112,14 +113,14 @@ struct xkg_pv_layout {
     uint64_t stack_pfn;
     uint64_t end_pfn;                /* first pfn past the mapped region */
 };
-int xkg_pv_layout(uint64_t virt_base, uint64_t kstart, uint64_t kend, uint64_t rd_size,
-                  uint64_t nr_pages, struct xkg_pv_layout *L, char *err, size_t errlen);
+int xkg__pv_layout(uint64_t virt_base, uint64_t kstart, uint64_t kend, uint64_t rd_size,
+                  uint64_t nr_pages, struct xkg__pv_layout *L, char *err, size_t errlen);
 
 /* ---- builders ---- */
-struct xkg_ctx;
-int xkg_build_pv(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cfg,
+struct xkg__ctx;
+int xkg__build_pv(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cfg,
                  struct xkg_build_result *out, char *err, size_t errlen);
-int xkg_build_pvh(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cfg,
+int xkg__build_pvh(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cfg,
                   struct xkg_build_result *out, char *err, size_t errlen);
 
 #endif

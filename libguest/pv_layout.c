@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The PV bootstrap region (pure arithmetic, unit-tested): per <xen/xen.h>'s
  * start-of-day contract, one virtual range from VIRT_BASE mapped onto the
@@ -20,13 +21,13 @@ static uint64_t pages(uint64_t bytes)
     return (bytes + XKG_PAGE_SIZE - 1) >> XKG_PAGE_SHIFT;
 }
 
-int xkg_pv_layout(uint64_t virt_base, uint64_t kstart, uint64_t kend, uint64_t rd_size,
-                  uint64_t nr_pages, struct xkg_pv_layout *L, char *err, size_t errlen)
+int xkg__pv_layout(uint64_t virt_base, uint64_t kstart, uint64_t kend, uint64_t rd_size,
+                  uint64_t nr_pages, struct xkg__pv_layout *L, char *err, size_t errlen)
 {
     memset(L, 0, sizeof(*L));
     if (kstart < virt_base || kend < kstart || (virt_base & (XKG_PAGE_SIZE - 1))) {
         errno = EINVAL;
-        xkg_err(err, errlen, "PV layout: kernel [%#llx, %#llx) is not above VIRT_BASE %#llx",
+        xkg__err(err, errlen, "PV layout: kernel [%#llx, %#llx) is not above VIRT_BASE %#llx",
                 (unsigned long long)kstart, (unsigned long long)kend,
                 (unsigned long long)virt_base);
         return -1;
@@ -54,7 +55,7 @@ int xkg_pv_layout(uint64_t virt_base, uint64_t kstart, uint64_t kend, uint64_t r
         if (vend < virt_base || used < virt_base || vend == 0 ||
             ((vend - virt_base) >> XKG_PAGE_SHIFT) > nr_pages) {
             errno = ENOMEM;
-            xkg_err(err, errlen, "kernel, ramdisk and bootstrap data need %llu MiB of the "
+            xkg__err(err, errlen, "kernel, ramdisk and bootstrap data need %llu MiB of the "
                     "guest's %llu MiB: give the guest more memory",
                     (unsigned long long)((vend - virt_base) >> 20),
                     (unsigned long long)(nr_pages >> 8));

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * x86_64 PV builder. Follows the start-of-day contract in <xen/xen.h>
  * (struct start_info): one contiguous virtual region from the kernel's
@@ -33,7 +34,7 @@ static int pv_populate(struct bctx *b, uint64_t *populated, uint64_t *supers)
 {
     xen_pfn_t *ext = malloc(POPULATE_BATCH * sizeof(*ext));
     if (!ext)
-        return xkg_sys_fail(b, "allocate populate batch");
+        return xkg__sys_fail(b, "allocate populate batch");
     uint64_t pfn = 0;
     bool super = !b->cfg->no_superpages;
     int rc = 0;
@@ -57,7 +58,7 @@ static int pv_populate(struct bctx *b, uint64_t *populated, uint64_t *supers)
         if (r < 0 && order && errno == ENOMEM) {
             super = false; /* fragmented: go on with 4 KiB pages */
         } else if (r < 0) {
-            rc = xkg_ctrl_fail(b, "populate physmap");
+            rc = xkg__ctrl_fail(b, "populate physmap");
         } else {
             done = nr;
         }
@@ -82,23 +83,23 @@ static void pv_depopulate(struct bctx *b, uint64_t populated)
     }
 }
 
-static int write_p2m(struct bctx *b, const struct xkg_pv_layout *L)
+static int write_p2m(struct bctx *b, const struct xkg__pv_layout *L)
 {
-    uint64_t *m = xkg_map_pfns(b, L->p2m_pfn, (size_t)L->p2m_pages, "p2m list");
+    uint64_t *m = xkg__map_pfns(b, L->p2m_pfn, (size_t)L->p2m_pages, "p2m list");
     if (!m)
         return -1;
     memset(m, 0, L->p2m_pages << XKG_PAGE_SHIFT);
     for (uint64_t i = 0; i < b->nr_pages; i++)
         m[i] = b->p2m[i];
-    xkg_unmap(b, m, (size_t)L->p2m_pages);
+    xkg__unmap(b, m, (size_t)L->p2m_pages);
     return 0;
 }
 
 /* Four-level tables for [virt_base, virt_base + end_pfn pages): page 0 is
  * the L4, then the L3s, L2s and L1s in address order. */
-static int write_pagetables(struct bctx *b, const struct xkg_pv_layout *L)
+static int write_pagetables(struct bctx *b, const struct xkg__pv_layout *L)
 {
-    uint64_t *pt = xkg_map_pfns(b, L->pt_pfn, (size_t)L->nr_pt, "page tables");
+    uint64_t *pt = xkg__map_pfns(b, L->pt_pfn, (size_t)L->nr_pt, "page tables");
     if (!pt)
         return -1;
     memset(pt, 0, L->nr_pt << XKG_PAGE_SHIFT);
@@ -117,14 +118,14 @@ static int write_pagetables(struct bctx *b, const struct xkg_pv_layout *L)
         l1[(va >> 12) & 511] = ((uint64_t)b->p2m[pfn] << XKG_PAGE_SHIFT) |
                                (is_pt ? L1_PROT_RO : L1_PROT);
     }
-    xkg_unmap(b, pt, (size_t)L->nr_pt);
+    xkg__unmap(b, pt, (size_t)L->nr_pt);
     return 0;
 }
 
-static int write_start_info(struct bctx *b, const struct xkg_pv_layout *L, uint64_t shinfo_mfn,
+static int write_start_info(struct bctx *b, const struct xkg__pv_layout *L, uint64_t shinfo_mfn,
                             const struct xkg_build_result *r)
 {
-    void *m = xkg_map_pfns(b, L->si_pfn, 3, "start info and ring pages");
+    void *m = xkg__map_pfns(b, L->si_pfn, 3, "start info and ring pages");
     if (!m)
         return -1;
     memset(m, 0, 3 * XKG_PAGE_SIZE);
@@ -146,7 +147,7 @@ static int write_start_info(struct bctx *b, const struct xkg_pv_layout *L, uint6
     }
     snprintf((char *)si->cmd_line, sizeof(si->cmd_line), "%s",
              b->cfg->cmdline ? b->cfg->cmdline : "");
-    xkg_unmap(b, m, 3);
+    xkg__unmap(b, m, 3);
     return 0;
 }
 
@@ -155,84 +156,84 @@ static int write_start_info(struct bctx *b, const struct xkg_pv_layout *L, uint6
 static int init_shared_info(struct bctx *b, uint64_t mfn)
 {
     xen_pfn_t f = (xen_pfn_t)mfn;
-    shared_info_t *s = xkg_map(b, &f, 1, "shared info");
+    shared_info_t *s = xkg__map(b, &f, 1, "shared info");
     if (!s)
         return -1;
     memset(s, 0, XKG_PAGE_SIZE);
     for (unsigned i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
         s->vcpu_info[i].evtchn_upcall_mask = 1;
-    xkg_unmap(b, s, 1);
+    xkg__unmap(b, s, 1);
     return 0;
 }
 
-int xkg_build_pv(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cfg,
+int xkg__build_pv(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cfg,
                  struct xkg_build_result *out, char *err, size_t errlen)
 {
     struct bctx b = { .h = h, .domid = domid, .cfg = cfg, .err = err, .errlen = errlen,
                       .rd_fd = -1 };
-    struct xkg_layout kl;
-    struct xkg_pv_layout L;
+    struct xkg__layout kl;
+    struct xkg__pv_layout L;
     uint64_t populated = 0, supers = 0;
     int rc = -1;
 
-    if (xkg_layout_pv(cfg->kernel, &kl, err, errlen) < 0)
+    if (xkg__layout_pv(cfg->kernel, &kl, err, errlen) < 0)
         return -1;
     b.nr_pages = cfg->mem_kb >> 2;
-    if (xkg_ramdisk_open(&b) < 0)
+    if (xkg__ramdisk_open(&b) < 0)
         goto out;
     char why[256];
-    if (xkg_pv_layout(kl.virt_base, kl.kstart, kl.kend, b.rd_size, b.nr_pages, &L, why,
+    if (xkg__pv_layout(kl.virt_base, kl.kstart, kl.kend, b.rd_size, b.nr_pages, &L, why,
                       sizeof(why)) < 0) {
-        xkg_build_fail(&b, errno, "%s", why);
+        xkg__build_fail(&b, errno, "%s", why);
         goto out;
     }
     struct xkc_dominfo di;
     if (xkc_domain_info(h, domid, &di) < 0) {
-        xkg_ctrl_fail(&b, "domain info");
+        xkg__ctrl_fail(&b, "domain info");
         goto out;
     }
     if (di.hvm) {
-        xkg_build_fail(&b, EINVAL, "domain is HVM/PVH, not PV");
+        xkg__build_fail(&b, EINVAL, "domain is HVM/PVH, not PV");
         goto out;
     }
     if (xkc_domain_set_address_size(h, domid, 64) < 0) {
-        xkg_ctrl_fail(&b, "set address size 64");
+        xkg__ctrl_fail(&b, "set address size 64");
         goto out;
     }
     b.p2m = calloc(b.nr_pages, sizeof(*b.p2m));
     if (!b.p2m) {
-        xkg_sys_fail(&b, "allocate p2m");
+        xkg__sys_fail(&b, "allocate p2m");
         goto out;
     }
     if (pv_populate(&b, &populated, &supers) < 0)
         goto out;
 
-    if (xkg_alloc_ring_ports(&b, out) < 0)
+    if (xkg__alloc_ring_ports(&b, out) < 0)
         goto out;
     out->console_gfn = b.p2m[L.cons_pfn];
     out->xenstore_gfn = b.p2m[L.store_pfn];
 
-    if (xkg_load_kernel(&b, L.kern_pfn, L.kern_end_pfn, kl.virt_offset - kl.virt_base) < 0 ||
-        xkg_load_ramdisk(&b, L.rd_pfn) < 0 || write_p2m(&b, &L) < 0 ||
+    if (xkg__load_kernel(&b, L.kern_pfn, L.kern_end_pfn, kl.virt_offset - kl.virt_base) < 0 ||
+        xkg__load_ramdisk(&b, L.rd_pfn) < 0 || write_p2m(&b, &L) < 0 ||
         write_start_info(&b, &L, di.shared_info_frame, out) < 0 ||
-        write_pagetables(&b, &L) < 0 || xkg_zero_pfns(&b, L.stack_pfn, 1, "boot stack") < 0 ||
+        write_pagetables(&b, &L) < 0 || xkg__zero_pfns(&b, L.stack_pfn, 1, "boot stack") < 0 ||
         init_shared_info(&b, di.shared_info_frame) < 0)
         goto out;
     if (kl.hypercall_page &&
         xkc_domain_hypercall_init(h, domid,
                                   b.p2m[(kl.hypercall_page - kl.virt_base) >> XKG_PAGE_SHIFT]) < 0) {
-        xkg_ctrl_fail(&b, "hypercall page init");
+        xkg__ctrl_fail(&b, "hypercall page init");
         goto out;
     }
     if (xkc_gnttab_seed(h, domid, out->console_gfn, cfg->console_domid, out->xenstore_gfn,
                         cfg->xenstore_domid) < 0) {
-        xkg_ctrl_fail(&b, "seed grant table");
+        xkg__ctrl_fail(&b, "seed grant table");
         goto out;
     }
     /* all our mappings are gone: Xen can now type the tables as page
      * tables (a writable mapping of any of them would make this fail) */
     if (xkc_mmuext_pin_table(h, domid, 4, b.p2m[L.pt_pfn]) < 0) {
-        xkg_ctrl_fail(&b, "pin L4 page table");
+        xkg__ctrl_fail(&b, "pin L4 page table");
         goto out;
     }
 
@@ -251,7 +252,7 @@ int xkg_build_pv(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cfg,
     ctx.flags = VGCF_in_kernel | VGCF_online;
     ctx.ctrlreg[3] = xen_pfn_to_cr3(b.p2m[L.pt_pfn]);
     if (xkc_vcpu_set_context(h, domid, 0, &ctx) < 0) {
-        xkg_ctrl_fail(&b, "set vcpu 0 context");
+        xkg__ctrl_fail(&b, "set vcpu 0 context");
         goto out;
     }
     out->nr_pages = b.nr_pages;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * PVH builder (docs/misc/pvh.pandoc): the ELF is loaded at its physical
  * addresses, followed by the ramdisk and one page holding hvm_start_info,
@@ -44,7 +45,7 @@ static int set_vcpu_state(struct bctx *b, uint64_t entry, uint64_t si_paddr)
     void *full = NULL;
     size_t len = 0;
     if (xkc_hvm_context_get(b->h, b->domid, &full, &len) < 0)
-        return xkg_ctrl_fail(b, "get HVM context");
+        return xkg__ctrl_fail(b, "get HVM context");
     const struct hvm_save_descriptor *hdr_d = NULL, *mtrr_d = NULL;
     size_t pos = 0;
     while (len - pos >= sizeof(struct hvm_save_descriptor)) {
@@ -61,7 +62,7 @@ static int set_vcpu_state(struct bctx *b, uint64_t entry, uint64_t si_paddr)
     }
     if (!hdr_d || hdr_d->length != HVM_SAVE_LENGTH(HEADER)) {
         free(full);
-        return xkg_build_fail(b, EPROTO, "HVM context has no valid header record");
+        return xkg__build_fail(b, EPROTO, "HVM context has no valid header record");
     }
     /* new context: header, CPU, MTRR (if Xen gave one), END; records are
      * packed back to back */
@@ -102,7 +103,7 @@ static int set_vcpu_state(struct bctx *b, uint64_t entry, uint64_t si_paddr)
     memcpy(blob + size, &e, sizeof(e));
     size += sizeof(e);
     if (xkc_hvm_context_set(b->h, b->domid, blob, size) < 0)
-        return xkg_ctrl_fail(b, "set HVM context (vcpu 0 start state)");
+        return xkg__ctrl_fail(b, "set HVM context (vcpu 0 start state)");
     return 0;
 }
 
@@ -111,7 +112,7 @@ static int populate_range(struct bctx *b, uint64_t first, uint64_t nr, uint64_t 
     *done = 0;
     if (!b->cfg->no_superpages) {
         if (xkc_populate_range(b->h, b->domid, first, nr, done) < 0)
-            return xkg_ctrl_fail(b, "populate guest RAM");
+            return xkg__ctrl_fail(b, "populate guest RAM");
         return 0;
     }
     xen_pfn_t batch[1024];
@@ -122,7 +123,7 @@ static int populate_range(struct bctx *b, uint64_t first, uint64_t nr, uint64_t 
         size_t d = 0;
         if (xkc_populate_physmap(b->h, b->domid, batch, n, 0, &d) < 0) {
             *done += d;
-            return xkg_ctrl_fail(b, "populate guest RAM");
+            return xkg__ctrl_fail(b, "populate guest RAM");
         }
         *done += n;
     }
@@ -146,7 +147,7 @@ static uint64_t count_supers(uint64_t first, uint64_t nr)
     return e > a ? (e - a) / 512 : 0;
 }
 
-int xkg_build_pvh(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cfg,
+int xkg__build_pvh(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cfg,
                   struct xkg_build_result *out, char *err, size_t errlen)
 {
     struct bctx b = { .h = h, .domid = domid, .cfg = cfg, .err = err, .errlen = errlen,
@@ -158,13 +159,13 @@ int xkg_build_pvh(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cfg
     b.nr_pages = cfg->mem_kb >> 2;
     uint64_t mem = b.nr_pages << XKG_PAGE_SHIFT;
     uint64_t low = mem < LOWMEM_MAX ? mem : LOWMEM_MAX, high = mem - low;
-    if (xkg_ramdisk_open(&b) < 0)
+    if (xkg__ramdisk_open(&b) < 0)
         goto out;
 
-    uint64_t kern_pfn = in->pstart >> XKG_PAGE_SHIFT, kern_end = xkg_pages(in->pend);
-    uint64_t rd_pfn = kern_end, si_pfn = rd_pfn + xkg_pages(b.rd_size);
+    uint64_t kern_pfn = in->pstart >> XKG_PAGE_SHIFT, kern_end = xkg__pages(in->pend);
+    uint64_t rd_pfn = kern_end, si_pfn = rd_pfn + xkg__pages(b.rd_size);
     if ((si_pfn + 1) << XKG_PAGE_SHIFT > low) {
-        xkg_build_fail(&b, ENOMEM, "kernel (up to %#llx) and ramdisk (%llu MiB) do not fit in "
+        xkg__build_fail(&b, ENOMEM, "kernel (up to %#llx) and ramdisk (%llu MiB) do not fit in "
                        "the guest's %llu MiB of low memory: give it more memory",
                        (unsigned long long)in->pend, (unsigned long long)(b.rd_size >> 20),
                        (unsigned long long)(low >> 20));
@@ -172,18 +173,18 @@ int xkg_build_pvh(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cfg
     }
     struct xkc_dominfo di;
     if (xkc_domain_info(h, domid, &di) < 0) {
-        xkg_ctrl_fail(&b, "domain info");
+        xkg__ctrl_fail(&b, "domain info");
         goto out;
     }
     if (!di.hvm) {
-        xkg_build_fail(&b, EINVAL, "domain is PV, not PVH");
+        xkg__build_fail(&b, EINVAL, "domain is PV, not PVH");
         goto out;
     }
     /* the HAP pool must exist before RAM is populated (p2m pages come
      * from it) */
     if (xkc_domain_paging_mempool_set(h, domid, xkg_paging_pool_bytes(cfg->mem_kb,
                                                                        cfg->nr_vcpus)) < 0) {
-        xkg_ctrl_fail(&b, "set paging mempool size");
+        xkg__ctrl_fail(&b, "set paging mempool size");
         goto out;
     }
     if (populate_range(&b, 0, low >> XKG_PAGE_SHIFT, &low_done) < 0 ||
@@ -194,20 +195,20 @@ int xkg_build_pvh(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cfg
     size_t sd = 0;
     if (xkc_populate_physmap(h, domid, special, 2, 0, &sd) < 0) {
         special_done = sd;
-        xkg_ctrl_fail(&b, "populate xenstore/console pages");
+        xkg__ctrl_fail(&b, "populate xenstore/console pages");
         goto out;
     }
     special_done = 2;
     out->xenstore_gfn = SPECIAL_PFN(SPECIAL_XENSTORE);
     out->console_gfn = SPECIAL_PFN(SPECIAL_CONSOLE);
-    if (xkg_zero_pfns(&b, out->xenstore_gfn, 1, "xenstore page") < 0 ||
-        xkg_zero_pfns(&b, out->console_gfn, 1, "console page") < 0)
+    if (xkg__zero_pfns(&b, out->xenstore_gfn, 1, "xenstore page") < 0 ||
+        xkg__zero_pfns(&b, out->console_gfn, 1, "console page") < 0)
         goto out;
 
-    if (xkg_alloc_ring_ports(&b, out) < 0)
+    if (xkg__alloc_ring_ports(&b, out) < 0)
         goto out;
 
-    if (xkg_load_kernel(&b, kern_pfn, kern_end, 0) < 0 || xkg_load_ramdisk(&b, rd_pfn) < 0)
+    if (xkg__load_kernel(&b, kern_pfn, kern_end, 0) < 0 || xkg__load_ramdisk(&b, rd_pfn) < 0)
         goto out;
 
     /* memory map: RAM, the special pages (reserved), RAM above 4 GiB */
@@ -219,11 +220,11 @@ int xkg_build_pvh(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cfg
     if (high)
         map[nmap++] = (struct xkc_e820){ GB4, high, XEN_HVM_MEMMAP_TYPE_RAM };
     if (xkc_set_memory_map(h, domid, map, nmap) < 0) {
-        xkg_ctrl_fail(&b, "set memory map");
+        xkg__ctrl_fail(&b, "set memory map");
         goto out;
     }
 
-    uint8_t *page = xkg_map_pfns(&b, si_pfn, 1, "start info");
+    uint8_t *page = xkg__map_pfns(&b, si_pfn, 1, "start info");
     if (!page)
         goto out;
     memset(page, 0, XKG_PAGE_SIZE);
@@ -247,7 +248,7 @@ int xkg_build_pvh(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cfg
         sp->map[i].size = map[i].size;
         sp->map[i].type = map[i].type;
     }
-    xkg_unmap(&b, page, 1);
+    xkg__unmap(&b, page, 1);
 
     static const struct { unsigned p; const char *name; } params[] = {
         { HVM_PARAM_STORE_PFN, "HVM_PARAM_STORE_PFN" },
@@ -260,12 +261,12 @@ int xkg_build_pvh(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cfg
         if (xkc_hvm_param_set(h, domid, params[i].p, values[i]) < 0) {
             char op[64];
             snprintf(op, sizeof(op), "set %s", params[i].name);
-            xkg_ctrl_fail(&b, op);
+            xkg__ctrl_fail(&b, op);
             goto out;
         }
     if (xkc_gnttab_seed(h, domid, out->console_gfn, cfg->console_domid, out->xenstore_gfn,
                         cfg->xenstore_domid) < 0) {
-        xkg_ctrl_fail(&b, "seed grant table");
+        xkg__ctrl_fail(&b, "seed grant table");
         goto out;
     }
     if (set_vcpu_state(&b, in->xen.phys32_entry, si_paddr) < 0)

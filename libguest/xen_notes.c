@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Xen ELF notes (name "Xen", types XEN_ELFNOTE_* from <xen/elfnote.h>) and
  * the legacy "__xen_guest" string. Every length is checked against the
@@ -17,7 +18,7 @@ static const char *const feat_names[] = {
 };
 #define NR_FEAT (sizeof(feat_names) / sizeof(feat_names[0]))
 
-int xkg_feature_bit(const char *name, size_t len)
+int xkg__feature_bit(const char *name, size_t len)
 {
     for (unsigned i = 0; i < NR_FEAT; i++)
         if (strlen(feat_names[i]) == len && !memcmp(feat_names[i], name, len))
@@ -25,7 +26,7 @@ int xkg_feature_bit(const char *name, size_t len)
     return -1;
 }
 
-const char *xkg_feature_name(unsigned bit)
+const char *xkg__feature_name(unsigned bit)
 {
     return bit < NR_FEAT ? feat_names[bit] : "unknown";
 }
@@ -40,7 +41,7 @@ static void parse_features(const char *s, size_t n, struct xkg_xen_notes *x)
         while (j < n && s[j] != '|')
             j++;
         bool req = j > i && s[i] == '!';
-        int bit = xkg_feature_bit(s + i + req, j - i - req);
+        int bit = xkg__feature_bit(s + i + req, j - i - req);
         if (bit >= 0 && bit < 32 * XKG_FEAT_WORDS) {
             x->feat_supported[bit / 32] |= 1u << (bit % 32);
             if (req)
@@ -126,7 +127,7 @@ static uint32_t rd32(const uint8_t *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-int xkg_notes_parse(const uint8_t *p, size_t n, struct xkg_xen_notes *x)
+int xkg__notes_parse(const uint8_t *p, size_t n, struct xkg_xen_notes *x)
 {
     size_t pos = 0;
     while (n - pos >= 12) {
@@ -148,7 +149,7 @@ int xkg_notes_parse(const uint8_t *p, size_t n, struct xkg_xen_notes *x)
 
 /* Legacy "__xen_guest" string, e.g.
  * "GUEST_OS=linux,XEN_VER=xen-3.0,VIRT_BASE=0xC0000000,HYPERCALL_PAGE=0x2". */
-void xkg_guest_string_parse(const char *s, size_t n, struct xkg_xen_notes *x)
+void xkg__guest_string_parse(const char *s, size_t n, struct xkg_xen_notes *x)
 {
     char buf[1024];
     size_t len = strnlen(s, n);

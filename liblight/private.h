@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libxklight internals: the one private header of liblight, never included
  * from outside liblight/ (unit tests aside). Each area keeps its internal

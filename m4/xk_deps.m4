@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # XK_PKG(VAR, MODULES, DEBIAN-PACKAGE)
 # Find MODULES with pkg-config into VAR_CFLAGS/VAR_LIBS or stop, naming the
 # Debian package that provides them.

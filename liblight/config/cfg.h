@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* xl.cfg parser internals (liblight/config/). */
 #ifndef XKLIGHT_CFG_PRIVATE_H
 #define XKLIGHT_CFG_PRIVATE_H

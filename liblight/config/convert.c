@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * From parsed xl.cfg settings to the typed domain configuration: the
  * checks xl's create does before it talks to the hypervisor (name, guest

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Located diagnostics for the configuration parsers: a growable list the
  * caller owns, so one run can report several errors and warnings. */
 #include "private.h"

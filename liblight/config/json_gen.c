@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Domain configuration -> JSON, shaped like libxl's (what Debian's
  * "xl create -n" prints): one object per struct, fields at their default

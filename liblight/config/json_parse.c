@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * JSON -> domain configuration, the inverse of json_gen.c, generated from
  * the same types.def. Unknown keys and wrong types are errors naming the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * xl.cfg lexer. Tokens: names, numbers (decimal, 0x hex, 0 octal), strings in
  * '...' or "..." (both decode backslash escapes), = += [ ] , ; and newlines.

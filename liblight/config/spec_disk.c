@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The disk spec mini-language of xl-disk-configuration(5):
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The vif spec of xl-network-configuration(5): comma-separated key=value
  * pairs (mac, bridge, ip, type, model, vifname, script, backend, rate, mtu,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * What create can act on. A setting that would change what the guest gets
  * and that xkit does not implement yet makes create fail naming its xl.cfg

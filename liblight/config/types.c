@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Defaults, release and enum names of the domain configuration types, all
  * generated from types.def so a new field needs one line there. */
 #include "private.h"

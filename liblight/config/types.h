@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The domain configuration types, generated from types.def. Private to
  * liblight: the public API hands out xkl_domain_config as an opaque type. */
 #ifndef XKLIGHT_TYPES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The generic half of every split-driver device: where its frontend and
  * backend live, the nodes and permissions libxl gives them, waiting for the

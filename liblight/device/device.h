@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Split-driver devices (liblight/device/). A device is a frontend in the
  * guest and a backend in a backend domain, which meet through xenstore:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The device kinds: one row per kind (see device.h). A new kind is a row
  * here and a file of its own beside this one. */
 #include "private.h"

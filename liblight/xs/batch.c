@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Batches of requests (xkl_xs_batch): every request is sent before any
  * reply is read. xenstored answers in order, so a batch of N requests costs

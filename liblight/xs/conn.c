@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * xenstore connection: open/close, sending requests and matching replies by
  * req_id, queueing watch events, timeouts. Several requests may be in

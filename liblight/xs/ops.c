@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * xenstore operations: one function per request type, each building its
  * payload, sending it through xkl__xs_request() and parsing the reply with the

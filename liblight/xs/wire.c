@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * xenstore wire codec: builds request messages and checks/parses replies.
  * Pure (no I/O, no handle) so that every malformed input can be unit-tested

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Internals of the xenstore client (liblight/xs/). Never included from
  * outside liblight/. The codec half (xkl__wire_*) is pure: it only turns bytes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * xk_count.so: an LD_PRELOAD counter for the xl benchmark (tests/lab/
  * scenarios/bench-xl.sh). It counts, per process, what dominates a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * xs_bench: xenstore request rate through libxklight on one connection.
  * Prints "operation ops_per_second" lines; tests/lab/scenarios/bench-xs.sh

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * xs_bench_ref: the same loops as xs_bench through Debian's libxenstore, as
  * a reference for the benchmark only (never linked into xkit). libxenstore

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Replay driver for the fuzz targets: feeds every file named on the command
  * line, or every file of $XK_FUZZ_CORPUS/<target>/ when none is, to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Fuzz the JSON reader of the domain configuration. Oracle: whatever it
  * accepts, written out and read again, must give the same JSON.

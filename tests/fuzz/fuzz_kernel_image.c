@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Fuzz target: libguest's kernel image parser (ELF32/64, Xen notes,
  * bzImage, every decompressor) and the PV/PVH compatibility checks. */
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Fuzz the xl.cfg path end to end: lexer, parser, += merging, disk/vif
  * specs, conversion and JSON. Oracle beyond "no crash": a config that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Fuzz target: a stream of bytes from "xenstored" through the reply codec
  * (liblight/xs/wire.c). Every header is decoded and every payload is given

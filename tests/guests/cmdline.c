@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Command line of the xk test kernels: xk.mode=MODE and xk.msg=WORD. */
 #include "xk.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Host-side unit test of the xk test kernels' pure logic: the command line
  * parser and the bounded line buffer (cmdline.c, string.c).

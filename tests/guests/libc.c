@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The libc functions the xk test kernels need: gcc may emit calls to them
  * even with -ffreestanding (struct copies and zeroing).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Common flow of the xk test kernels: marker line, then the chosen mode. */
 #include "xk.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* xk-pv: the 64-bit PV flavour (hypercalls by `syscall`, M2P lookup). */
 #include "xk.h"
 

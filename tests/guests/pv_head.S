@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Entry of xk-pv, the 64-bit PV kernel.
  *

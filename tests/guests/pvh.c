@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* xk-pvh: the PVH flavour (hypercall page via CPUID/MSR, port 0xe9). */
 #include "xk.h"
 

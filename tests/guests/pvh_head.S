@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Entry of xk-pvh (PVH boot ABI, docs/misc/pvh.pandoc in Xen).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* String helpers of the xk test kernels (also built on the host for tests). */
 #include "xk.h"
 

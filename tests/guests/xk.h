@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Shared declarations of the xk test kernels (xk-pv, xk-pvh).
  *

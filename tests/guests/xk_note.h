@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * XK_NOTE(type, directive...): one Xen ELF note (name "Xen", see
  * xen/elfnote.h) whose descriptor is the given assembler directive(s).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Lab test of libxkctrl against a real Xen: an empty PV domain from birth to
  * death (memory, pause, foreign mapping, event channel, grant seeding), then

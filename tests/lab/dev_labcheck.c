@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dev_labcheck DOMID: the device layer against the real xenstored, with
  * this program playing the backend (a forked child writing the backend's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Lab test of libxkguest against a real Xen: create a PV or PVH domain with
  * libxkctrl, build it with libxkguest from a kernel (+ ramdisk, command

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Helpers for lab scenarios (sourced from /xk/lib.sh in dom0).
 
 fail() { echo "FAIL: $*" >&2; exit 1; }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * xs_labcheck: drives libxklight's xenstore client against the real
  * xenstored in the lab (tests/lab/scenarios/xs-*.sh).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 #define _GNU_SOURCE
 /* libguest compatibility checks (actionable refusals) and the builder's
  * argument validation, which needs no hypervisor. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libguest kernel images: ELF parsing, Xen notes, bzImage, decompression,
  * hostile input. Fixtures come from guest_mkimage (see guest.am). */
 #include <check.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libguest's PV bootstrap layout (pure arithmetic): ordering, page-table
  * coverage, 512 KiB slack, 4 MiB end alignment, memory limits. */
 #include <check.h>
@@ -13,7 +14,7 @@ static uint64_t span(uint64_t from, uint64_t to, unsigned shift)
     return ((to - 1) >> shift) - (from >> shift) + 1;
 }
 
-static void invariants(const struct xkg_pv_layout *L, uint64_t rd_size, uint64_t nr_pages)
+static void invariants(const struct xkg__pv_layout *L, uint64_t rd_size, uint64_t nr_pages)
 {
     uint64_t vend = L->virt_base + (L->end_pfn << 12);
     /* order and packing */
@@ -40,10 +41,10 @@ static void invariants(const struct xkg_pv_layout *L, uint64_t rd_size, uint64_t
 
 START_TEST(linux_like)
 {
-    struct xkg_pv_layout L;
+    struct xkg__pv_layout L;
     uint64_t vb = 0xffffffff80000000ull;
     /* Debian's 6.1 kernel: loads at 16 MiB, ~58 MiB of image */
-    ck_assert_int_eq(xkg_pv_layout(vb, vb + 0x1000000, vb + 0x4a00000, 1162697, 65536, &L,
+    ck_assert_int_eq(xkg__pv_layout(vb, vb + 0x1000000, vb + 0x4a00000, 1162697, 65536, &L,
                                    err, sizeof(err)), 0);
     invariants(&L, 1162697, 65536);
     ck_assert_uint_eq(L.kern_pfn, 0x1000);
@@ -54,14 +55,14 @@ END_TEST
 
 START_TEST(sweep)
 {
-    struct xkg_pv_layout L;
+    struct xkg__pv_layout L;
     const uint64_t bases[] = { 0xffffffff80000000ull, 0xffff800000000000ull + (1ull << 39) - (2ull << 20),
                                0x400000, 0 };
     for (unsigned b = 0; b < 4; b++)
         for (uint64_t rd = 0; rd < (600ull << 20); rd += (37ull << 20) + 4095)
             for (uint64_t mem = 64; mem <= 2048; mem *= 2) {
                 uint64_t vb = bases[b], nr = mem << 8;
-                int r = xkg_pv_layout(vb, vb + 0x200000, vb + 0x5a3210, rd, nr, &L, err,
+                int r = xkg__pv_layout(vb, vb + 0x200000, vb + 0x5a3210, rd, nr, &L, err,
                                       sizeof(err));
                 if (r == 0)
                     invariants(&L, rd, nr);
@@ -78,9 +79,9 @@ END_TEST
 /* a region crossing a 1 GiB and a 512 GiB boundary needs 2 L2 + 2 L3 */
 START_TEST(crossing)
 {
-    struct xkg_pv_layout L;
+    struct xkg__pv_layout L;
     uint64_t vb = (1ull << 39) - (8ull << 20);
-    ck_assert_int_eq(xkg_pv_layout(vb, vb, vb + (20ull << 20), 0, 32768, &L, err, sizeof(err)), 0);
+    ck_assert_int_eq(xkg__pv_layout(vb, vb, vb + (20ull << 20), 0, 32768, &L, err, sizeof(err)), 0);
     invariants(&L, 0, 32768);
     ck_assert_uint_eq(L.nr_l3, 2);
     ck_assert_uint_eq(L.nr_l2, 2);
@@ -89,18 +90,18 @@ END_TEST
 
 START_TEST(refusals)
 {
-    struct xkg_pv_layout L;
+    struct xkg__pv_layout L;
     uint64_t vb = 0xffffffff80000000ull;
     errno = 0;
-    ck_assert_int_eq(xkg_pv_layout(vb, vb + 0x200000, vb + 0x400000, 20u << 20, 4096, &L, err,
+    ck_assert_int_eq(xkg__pv_layout(vb, vb + 0x200000, vb + 0x400000, 20u << 20, 4096, &L, err,
                                    sizeof(err)), -1);
     ck_assert_int_eq(errno, ENOMEM);
     ck_assert_msg(strstr(err, "of the guest's 16 MiB"), "%s", err);
-    ck_assert_int_eq(xkg_pv_layout(vb, vb - 4096, vb + 0x400000, 0, 4096, &L, err, sizeof(err)),
+    ck_assert_int_eq(xkg__pv_layout(vb, vb - 4096, vb + 0x400000, 0, 4096, &L, err, sizeof(err)),
                      -1);
     ck_assert_int_eq(errno, EINVAL);
     /* a region that would wrap past the top of the address space */
-    ck_assert_int_eq(xkg_pv_layout(vb, vb, vb + 0x7fe00000, 0, 1u << 20, &L, err, sizeof(err)),
+    ck_assert_int_eq(xkg__pv_layout(vb, vb, vb + 0x7fe00000, 0, 1u << 20, &L, err, sizeof(err)),
                      -1);
 }
 END_TEST

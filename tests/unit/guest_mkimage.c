@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Test fixture generator for libguest's unit tests (build-time only):
  *   guest_mkimage elf KIND OUT      small kernel ELF files with Xen notes

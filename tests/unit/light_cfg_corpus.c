@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The shared real-world corpus (../shared/xlcfg-corpus, read in place):
  * every file must get the verdict EXPECT.tsv records for Xen's own xl, with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Domain configuration <-> JSON: shape, defaults omitted, round trip and
  * the errors of the reader. */
 #include "private.h"

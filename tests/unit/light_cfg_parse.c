@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* xl.cfg grammar: values, escapes, lists, +=, errors with their place, and
  * the project's own corpus of good and bad configs (tests/unit/cfg/). */
 #include "private.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Disk (xl-disk-configuration) and vif (xl-network-configuration) specs. */
 #include "private.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of the device layer that need no hypervisor: where a device's
  * ends live and the nodes and permissions they get (what libxl writes),
  * the primary console's special frontend, and the table of kinds. */

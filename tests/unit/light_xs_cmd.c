@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of the xenstore command's pure parts (xl/xenstore_fmt.c). The
  * expected strings are what Debian's xenstore-* 4.17 tools print for the
  * same input, as seen in the lab (tests/lab/scenarios/xs-tools.sh compares

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit tests of the xenstore connection logic (liblight/xs/conn.c,
  * xs/ops.c) against a scripted peer on a unix socket: req_id matching with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of the xenstore wire codec (liblight/xs/wire.c): every message
  * type encodes as the protocol says, every reply parser rejects malformed
  * payloads. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of xl's argument parsers and formatters (xl/life_util.c):
  * memory sizes, cpu lists, cpu maps, uptimes, numbers. */
 #include "life.h"

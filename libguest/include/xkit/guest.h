@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libxkguest: the xkit guest image builder. The only public header of
  * libxkguest.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libxklight: the xkit liblight layer. Its public header: one header per
  * area under <xkit/light/>, each of which may be included on its own.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # xl command latency: our xl against Debian's xl (the reference) on the same
 # boot, same guests, same daemons. Each operation is timed N times (median,
 # in ms, ratio = ours / reference, < 1 means we are faster), then run once

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # xenstore request rate on one connection: libxklight (ours) against
 # Debian's libxenstore (reference), same loops, same daemon.
 # lab-timeout: 240

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # libxkctrl against real Xen: an empty PV and an empty PVH domain from
 # creation to destruction (memory, pause, foreign map, event channel, grant
 # seeding, HVM params); Xen's free memory must come back.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # xl info on libxkctrl prints what Debian's xl prints for every shared field;
 # xl dmesg shows the hypervisor's console ring.
 # lab-timeout: 60

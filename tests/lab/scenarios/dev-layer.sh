@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lab-timeout: 120
 # The device layer against the real xenstored (tests/lab/dev_labcheck.c):
 # a device's nodes and permissions, waiting for a backend state by watch,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # libxkguest refusals and failure clean-up against real Xen: a kernel that
 # cannot boot as the asked type is refused with an actionable message, and a
 # build that fails half-way gives back the memory it populated.

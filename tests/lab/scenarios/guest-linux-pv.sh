@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Debian's real kernel (bzImage + xz) with a tiny initramfs, built as a PV
 # guest by libxkguest, must reach its userspace marker on hvc0.
 # lab-timeout: 240

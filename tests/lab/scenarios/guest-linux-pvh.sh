@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Debian's real kernel as a PVH guest built by libxkguest. No ACPI tables
 # are built (rsdp 0): Linux finds none and runs with one vcpu, no ACPI.
 # lab-timeout: 300

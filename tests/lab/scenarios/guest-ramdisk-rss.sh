@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A 200 MiB ramdisk is streamed into guest memory in chunks: the builder's
 # peak RSS must stay far below the ramdisk's size. The xk-pv guest then
 # boots with it (proving the layout), and the same for PVH.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # libxkguest PV builder against real Xen: our xk-pv test kernel, built by
 # guest_boot (libxkctrl + libxkguest only), must print its marker on the
 # console ring; the domain must be gone afterwards.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # libxkguest PVH builder against real Xen: our xk-pvh test kernel must print
 # its marker on the console ring (start info, HVM params, vcpu state).
 # lab-timeout: 120

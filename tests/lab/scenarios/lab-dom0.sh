@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The ground: dom0 is the Xen control domain with the devices and daemons
 # every layer needs.
 . /xk/lib.sh

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lab-timeout: 150
 # A real Linux guest (Debian's kernel + busybox initramfs) boots as PV under
 # Debian's xl, the reference toolstack, and prints its marker.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lab-timeout: 300
 # Our test kernels (tests/guests: xk-pv, xk-pvh) under Debian's xl, the
 # reference toolstack: each boots to its marker on the PV console (as logged

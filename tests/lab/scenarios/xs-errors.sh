@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The real daemon's errors surface as messages naming the operation and the
 # path with the errno name; requests the 4.17 daemon lacks (GET_FEATURE,
 # GET_QUOTA) are reported cleanly; many reads in flight on one connection

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The daemon's permission errors through our client from an unprivileged
 # connection: a real Linux domU (the lab's guest kernel) runs our xenstore
 # tool and xs_labcheck over its /dev/xen/xenbus. dom0 prepares nodes whose

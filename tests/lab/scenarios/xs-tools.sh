@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Our xenstore-* tools against Debian's (the reference) on the same tree:
 # stdout, stderr and exit code must be identical, for reads, listings (the
 # xenstore-ls column layout and value escaping), error cases, and for

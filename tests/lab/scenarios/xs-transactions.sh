@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Two (then four) writers increment one node in conflicting transactions
 # through libxklight; xenstored answers some commits with EAGAIN and the
 # retry helper must redo them so that no increment is lost.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Watches through libxklight against the real xenstored: an event for a
 # write, events through /dev/xen/xenbus, and @releaseDomain when a real
 # domain (created with Debian's xl) is destroyed.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libxklight, configuration area: xl.cfg parser, typed domain configuration, JSON.
  * Included by <xkit/light.h>; may be included alone.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libxklight, xenstore area: the client (xkl_xs_*).
  * Included by <xkit/light.h>; may be included alone.
