@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Pure marshalling of domain structures (tested without a hypervisor). */
 #include "private.h"
 
 #include <string.h>
 
-int xkci_pack_createdomain(struct xen_domctl *d, const struct xkc_domain_config *cfg,
+int xkc__pack_createdomain(struct xen_domctl *d, const struct xkc_domain_config *cfg,
                            uint32_t domid, const char **why)
 {
     memset(d, 0, sizeof *d);
@@ -13,10 +14,10 @@ int xkci_pack_createdomain(struct xen_domctl *d, const struct xkc_domain_config 
     else if (cfg->type != XKC_DOMAIN_PV && cfg->type != XKC_DOMAIN_PVH &&
              cfg->type != XKC_DOMAIN_HVM)
         *why = "unknown domain type";
-    else if (cfg->max_grant_version < 1 || cfg->max_grant_version > 2)
-        *why = "max_grant_version must be 1 or 2";
     else if (cfg->type == XKC_DOMAIN_PV && (cfg->hap || cfg->nested_virt))
         *why = "hap and nested_virt need a PVH or HVM domain";
+    else if (cfg->max_grant_version < 1 || cfg->max_grant_version > 2)
+        *why = "max_grant_version must be 1 or 2 (0 is resolved by xkc_domain_create)";
     else if (domid >= DOMID_FIRST_RESERVED)
         *why = "invalid domain id";
     if (*why)
@@ -61,7 +62,7 @@ int xkci_pack_createdomain(struct xen_domctl *d, const struct xkc_domain_config 
     return 0;
 }
 
-void xkci_decode_dominfo(const struct xen_domctl_getdomaininfo *in, struct xkc_dominfo *out)
+void xkc__decode_dominfo(const struct xen_domctl_getdomaininfo *in, struct xkc_dominfo *out)
 {
     memset(out, 0, sizeof *out);
     uint32_t f = in->flags;
@@ -92,6 +93,15 @@ void xkci_decode_dominfo(const struct xen_domctl_getdomaininfo *in, struct xkc_d
     out->emulation_flags = in->arch_config.emulation_flags;
 }
 
+unsigned xkc__gnttab_version_max(const struct xkc_physinfo *pi)
+{
+    return pi->cap_gnttab_v2 ? 2 : pi->cap_gnttab_v1 ? 1 : 0;
+}
+
+/* libxl's defaults (Xen 4.17, xl.conf unset): the hypervisor's own grant
+ * and maptrack frame limits (-1: gnttab_max_frames=, default 64, and
+ * gnttab_max_maptrack_frames=, default 1024) and the highest grant table
+ * version it reports in physinfo (0 here, resolved at create). */
 void xkc_domain_config_init(struct xkc_domain_config *cfg, enum xkc_domain_type type)
 {
     memset(cfg, 0, sizeof *cfg);
@@ -99,7 +109,7 @@ void xkc_domain_config_init(struct xkc_domain_config *cfg, enum xkc_domain_type 
     cfg->hap = type != XKC_DOMAIN_PV;
     cfg->max_vcpus = 1;
     cfg->max_evtchn_port = 1023;
-    cfg->max_grant_frames = 64;
-    cfg->max_maptrack_frames = 1024;
-    cfg->max_grant_version = 1;
+    cfg->max_grant_frames = -1;
+    cfg->max_maptrack_frames = -1;
+    cfg->max_grant_version = 0;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * xl console: attach to a guest's console. xenconsoled owns the console
  * ring and gives each guest a pty (its path in /local/domain/N/console/tty);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * xl create: for now only the dry run, "xl create -n CFG [key=value...]",
  * which checks the configuration and prints it as JSON like Debian's xl

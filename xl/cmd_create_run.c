@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * xl create (without -n): build the domain from the checked config, then
  * leave a monitor behind (a process of its own, like libxl's xl) that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* xl commands acting on one running domain: pause, unpause, destroy,
  * rename, shutdown, reboot, mem-set, mem-max, vcpu-pin, vcpu-set,
  * sched-credit2. */

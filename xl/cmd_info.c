@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* xl info, xl dmesg: what the host and the hypervisor say about themselves. */
 #include "xl.h"
 

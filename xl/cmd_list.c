@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* xl list, domid, domname, uptime, vcpu-list: reading domains, printed in
  * the same columns as Debian's xl. */
 #include "life.h"
@@ -13,13 +14,6 @@ XL_CMD(domid);
 XL_CMD(domname);
 XL_CMD(uptime);
 XL_CMD(vcpu_list);
-
-static void uuid_text(const uint8_t u[16], char out[37])
-{
-    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-             u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12],
-             u[13], u[14], u[15]);
-}
 
 /* The domains named on the command line (or all): *out malloc'd. */
 static int select_domains(xkl_ctx *ctx, int argc, char **argv, struct xkl_dominfo **out, size_t *n)
@@ -124,7 +118,7 @@ int cmd_list(int argc, char **argv)
                (double)v[i].cpu_time_ns / 1e9);
         if (verbose) {
             char u[37];
-            uuid_text(v[i].uuid, u);
+            xkl_uuid_format(v[i].uuid, u);
             printf(" %s", u);
             if (v[i].shutdown)
                 printf(" %8x", v[i].shutdown_reason);
@@ -162,7 +156,7 @@ int cmd_domname(int argc, char **argv)
     unsigned long id;
     if (argc != 2)
         return xl_usage("domname");
-    if (xl_parse_uint(argv[1], 0, 0x7fef, &id) < 0) {
+    if (xl_parse_uint(argv[1], 0, DOMID_FIRST_RESERVED - 1, &id) < 0) {
         xl_err("domname: '%s' is not a domain id", argv[1]);
         return XL_FAIL;
     }

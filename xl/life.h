@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* xl life-cycle commands: shared helpers (life_util.c). */
 #ifndef XL_LIFE_H
 #define XL_LIFE_H

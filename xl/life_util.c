@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Helpers of the xl life-cycle commands: context, domain arguments and the
  * small parsers (memory sizes, cpu lists, uptime). */
 #include "life.h"
@@ -20,7 +21,9 @@ xkl_ctx *xl_ctx_open(void)
     struct xkl_ctx_opts o = { .log = log_line };
     char err[512];
     const char *dir = getenv("XKIT_STATEDIR");
+    /* TEST ONLY knobs (the lab's fault scenarios): see xkl_ctx_opts */
     const char *fault = getenv("XKIT_FAULT_STEP");
+    const char *point = getenv("XKIT_FAULT_POINT");
     unsigned long n;
     if (dir && *dir)
         o.state_dir = dir;
@@ -30,6 +33,13 @@ xkl_ctx *xl_ctx_open(void)
             return NULL;
         }
         o.fault_step = (unsigned)n;
+    }
+    if (point && *point) {
+        if (xl_parse_uint(point, 0, 100000, &n) < 0) {
+            xl_err("XKIT_FAULT_POINT=%s: expected a fault point number", point);
+            return NULL;
+        }
+        o.fault_point = (unsigned)n;
     }
     xkl_ctx *ctx = xkl_ctx_open(&o, err, sizeof err);
     if (!ctx)

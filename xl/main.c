@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * xl: one table of subcommands; usage text is printed from the table so help
  * never drifts from the code.

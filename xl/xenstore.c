@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * xenstore: read, write, ls, rm, exists, list, chmod, watch on xenstore,
  * with the options, output and exit codes of Xen's xenstore-* tools. Runs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The xenstore command (xenstore-read, -write, -ls, ...): pure helpers
  * shared by xenstore.c and its unit tests. They reproduce the output

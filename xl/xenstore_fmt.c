@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Pure parts of the xenstore command: mode and option parsing, value
  * escaping and the xenstore-ls line layout. Kept apart from the I/O so the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* xl: the command-line front end. Shared declarations of the subcommands. */
 #ifndef XL_H
 #define XL_H

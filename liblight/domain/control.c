@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Operations on a running domain: pause, shutdown and reboot, rename,
  * memory, vcpus and the credit2 scheduler. */
 #include "private.h"
@@ -6,9 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* libxl gives the hypervisor's max 1 MiB above the guest's RAM */
-#define MAXMEM_SLACK_KB 1024
 
 /* The xc call under the lock, its failure named "<what> domain N". */
 #define XC_OP(ctx, what, domid, call)                                              \
@@ -21,7 +19,7 @@
         else {                                                                \
             r_ = (call);                                                          \
             if (r_ < 0)                                                           \
-                xkl__err(ctx, errno, "%s domain %u: %s", what, domid, xkc_error(xc_)); \
+                xkl__err(ctx, errno ? errno : EIO, "%s domain %u: %s", what, domid, xkc_error(xc_)); \
         }                                                                         \
         XKL__UNLOCK(ctx);                                                         \
         r_;                                                                       \
@@ -97,59 +95,77 @@ static bool name_ok(const char *n)
 }
 
 /* Rewrite the persisted config with the new name (best effort: a domain
- * without a persisted config keeps working). */
+ * without a persisted config keeps working; a failure is logged). */
 static void rename_state(xkl_ctx *ctx, const struct xkl_dominfo *di, const char *uuid,
                          const char *new_name)
 {
-    char *j = xkl__state_load(ctx, uuid, di->domid);
-    if (!j)
+    struct xkl_domain_config *dc = xkl__config_load(ctx, di->domid, di->uuid);
+    if (!dc) {
+        if (errno != ENOENT)
+            xkl__log(ctx, "rename domain %u: persisted config not updated: %s", di->domid, ctx->err);
         return;
-    xkl_diags d;
-    xkl_diags_init(&d);
-    struct xkl_domain_config *dc = xkl_domain_config_from_json(j, strlen(j), &d);
-    xkl_diags_dispose(&d);
-    free(j);
-    if (!dc)
-        return;
+    }
     char *n = strdup(new_name);
+    char *out = NULL;
     if (n) {
         free(dc->c_info.name);
         dc->c_info.name = n;
-        char *out = xkl_domain_config_to_json(dc);
-        if (out)
-            xkl__state_save(ctx, uuid, out);
-        free(out);
+        out = xkl_domain_config_to_json(dc);
     }
+    if (!out || xkl__state_save(ctx, uuid, out) < 0)
+        xkl__log(ctx, "rename domain %u: persisted config not updated: %s", di->domid,
+                 out ? ctx->err : strerror(ENOMEM));
+    free(out);
     xkl_domain_config_free(dc);
+}
+
+/* Lock held (the context's; the name lock taken here). */
+int xkl__rename(xkl_ctx *ctx, uint32_t domid, const char *new_name)
+{
+    if (!name_ok(new_name))
+        return xkl__err(ctx, EINVAL, "rename domain %u: invalid name '%s'", domid, new_name);
+    char what[64];
+    snprintf(what, sizeof what, "rename domain %u", domid);
+    struct xkl_dominfo di;
+    if (xkl__info(ctx, domid, &di) < 0)   /* its error names the domain */
+        return -1;
+    /* check and write under the name lock: a create cannot take the
+     * name between the two */
+    int lock = xkl__name_lock(ctx, what, NULL);
+    if (lock < 0)
+        return -1;
+    uint32_t other;
+    int r = 0;
+    if (xkl__find_name(ctx, new_name, &other) == 0) {
+        if (other != domid)
+            r = xkl__err(ctx, EEXIST, "%s: domain %u is already called '%s'", what, other, new_name);
+    } else if (errno != ESRCH)
+        r = xkl__err_wrap(ctx, "%s", what);
+    char *vm = NULL;
+    if (r == 0 && !(vm = xkl__vm_path(ctx, domid)) && errno != ENOENT)
+        r = xkl__err_wrap(ctx, "%s", what);
+    if (r == 0) {
+        char path[160];
+        snprintf(path, sizeof path, "/local/domain/%u/name", domid);
+        if (xkl_xs_write(ctx->xs, XKL_XS_TX_NONE, path, new_name, strlen(new_name)) < 0)
+            r = xkl__err(ctx, errno, "%s: %s", what, xkl_xs_error(ctx->xs));
+        if (r == 0 && vm && !strncmp(vm, "/vm/", 4)) {
+            snprintf(path, sizeof path, "%s/name", vm);
+            if (xkl_xs_write(ctx->xs, XKL_XS_TX_NONE, path, new_name, strlen(new_name)) < 0)
+                xkl__log(ctx, "%s: %s not updated: %s", what, path, xkl_xs_error(ctx->xs));
+            rename_state(ctx, &di, vm + 4, new_name);
+        }
+    }
+    free(vm);
+    xkl__name_unlock(lock);
+    return r;
 }
 
 int xkl_domain_rename(xkl_ctx *ctx, uint32_t domid, const char *new_name)
 {
     XKL__LOCK(ctx);
-    if (!name_ok(new_name)) {
-        xkl__err(ctx, EINVAL, "rename domain %u: invalid name '%s'", domid, new_name);
-        XKL__UNLOCK(ctx);
-        return -1;
-    }
-    struct xkl_dominfo di;
-    uint32_t other;
-    int r = xkl__info(ctx, domid, &di);
-    if (r == 0 && xkl__find_name(ctx, new_name, &other) == 0 && other != domid)
-        r = xkl__err(ctx, EEXIST, "rename domain %u: domain %u is already called '%s'", domid,
-                     other, new_name);
-    char *vm = r == 0 ? xkl__vm_path(ctx, domid) : NULL;
-    if (r == 0) {
-        char path[160];
-        snprintf(path, sizeof path, "/local/domain/%u/name", domid);
-        if (xkl_xs_write(ctx->xs, XKL_XS_TX_NONE, path, new_name, strlen(new_name)) < 0)
-            r = xkl__err(ctx, errno, "rename domain %u: %s", domid, xkl_xs_error(ctx->xs));
-        if (r == 0 && vm && !strncmp(vm, "/vm/", 4)) {
-            snprintf(path, sizeof path, "%s/name", vm);
-            xkl_xs_write(ctx->xs, XKL_XS_TX_NONE, path, new_name, strlen(new_name));
-            rename_state(ctx, &di, vm + 4, new_name);
-        }
-    }
-    free(vm);
+    int r = new_name ? xkl__rename(ctx, domid, new_name)
+                     : xkl__err(ctx, EINVAL, "rename domain %u: no name", domid);
     XKL__UNLOCK(ctx);
     return r;
 }
@@ -173,14 +189,14 @@ int xkl_domain_set_target_kb(xkl_ctx *ctx, uint32_t domid, uint64_t kb)
     struct xkl_dominfo di;
     int r = xkl__info(ctx, domid, &di);
     if (r == 0 && read_kb(ctx, domid, "static-max", &smax) < 0)
-        r = xkl__err(ctx, errno, "set memory of domain %u: no memory/static-max: %s", domid, ctx->err);
+        r = xkl__err_wrap(ctx, "set memory of domain %u: no memory/static-max", domid);
     if (r == 0 && read_kb(ctx, domid, "videoram", &video) < 0)
         video = 0;
     if (r == 0 && kb > smax)
         r = xkl__err(ctx, EINVAL, "set memory of domain %u: %llu KiB is above its maximum %llu KiB (xl mem-max first)",
                      domid, (unsigned long long)kb, (unsigned long long)smax);
     if (r == 0 && domid != 0 &&
-        xkc_domain_set_maxmem(ctx->xc, domid, kb + video + MAXMEM_SLACK_KB) < 0)
+        xkc_domain_set_maxmem(ctx->xc, domid, kb + video + XKL__MAXMEM_SLACK_KB) < 0)
         r = xkl__err(ctx, errno, "set memory of domain %u: %s", domid, xkc_error(ctx->xc));
     if (r == 0) {
         char path[80];
@@ -200,7 +216,7 @@ int xkl_domain_set_max_kb(xkl_ctx *ctx, uint32_t domid, uint64_t kb)
     if (r == 0 && read_kb(ctx, domid, "target", &target) == 0 && kb < target)
         r = xkl__err(ctx, EINVAL, "set maximum memory of domain %u: %llu KiB is below its target %llu KiB (xl mem-set first)",
                      domid, (unsigned long long)kb, (unsigned long long)target);
-    if (r == 0 && xkc_domain_set_maxmem(ctx->xc, domid, kb + MAXMEM_SLACK_KB) < 0)
+    if (r == 0 && xkc_domain_set_maxmem(ctx->xc, domid, kb + XKL__MAXMEM_SLACK_KB) < 0)
         r = xkl__err(ctx, errno, "set maximum memory of domain %u: %s", domid, xkc_error(ctx->xc));
     if (r == 0) {
         char path[80];

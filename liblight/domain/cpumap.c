@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* CPU lists as xl.cfg's cpus= and xl vcpu-pin write them. */
 #include "private.h"
 
@@ -44,4 +45,11 @@ int xkl_cpumap_parse(const char *s, uint8_t *map)
         p = end;
     }
     return 0;
+}
+
+const char *xkl__vcpu_cpulist(const char *all, char *const *per_vcpu, size_t nper, unsigned v)
+{
+    if (nper)
+        return v < nper ? per_vcpu[v] : NULL;
+    return all;
 }

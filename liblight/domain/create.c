@@ -1,27 +1,33 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Creating a domain: a plain list of steps, each with its undo. The steps
  * run forward; when one fails the steps done so far are undone backwards,
  * so a failed create leaves nothing behind (domain, xenstore nodes, state
- * file, memory). The test knob ctx->fault_step makes step N fail after it
- * ran (its own undo runs too), which is how the lab proves every undo.
+ * file, memory).
+ *
+ * The contract: a failing step releases its own partial work; the caller
+ * undoes the steps before it. A step's undo only ever runs after its run
+ * succeeded, so everything a step takes before its last fallible call is
+ * released on that call's failure path, inside the step.
+ *
+ * Two TEST ONLY knobs (xkl_ctx_opts, XKIT_FAULT_STEP / XKIT_FAULT_POINT in
+ * xl) prove it in the lab: fault_step N fails step N after it ran (so its
+ * own undo runs too); fault_point N fails the Nth fault point (counted
+ * across the whole create) inside a step, through the same path a real
+ * failure of the call there takes, so every partial release is run.
  */
 #include "private.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
 #include <xen/domctl.h>
 #include <sys/time.h>
-#include <unistd.h>
 #include <uuid/uuid.h>
 #include <xkit/guest.h>
 
 #define DEFAULT_MEM_KB (32 * 1024)   /* libxl's default: 32 MiB */
-#define MAXMEM_SLACK_KB 1024         /* libxl's LIBXL_MAXMEM_CONSTANT */
 
 struct cstate {
     xkl_ctx *ctx;
@@ -36,57 +42,37 @@ struct cstate {
     struct xkg_build_result br;
     double start_time;
     char xen_caps[1024];   /* XENVER_capabilities, read once by run_kernel */
+    struct xkl__fault fault;   /* TEST ONLY knobs */
 };
+
+/* A fault point of this create (see the top of the file). */
+#define FAULT(s) xkl__fault_here(&(s)->fault)
 
 static bool is_pvh(const struct cstate *s)
 {
     return s->dc->c_info.type == XKL_DOMAIN_TYPE_PVH;
 }
 
-/* 1: serialise creates so that "is the name free" and "take the name" are
- * one step for every xkit create on this host */
-static int run_lock(struct cstate *s)
+/* 1: serialise creates (and renames) so that "is the name free" and
+ * "take the name" are one step for every xkit create on this host */
+static int run_lock(void *arg)
 {
-    xkl_ctx *ctx = s->ctx;
-    char *path = xkl__state_path(ctx, "create.lock");
-    if (!path)
-        return -1;
-    /* the state dir may not exist yet */
-    char *slash = strrchr(path, '/');
-    *slash = 0;
-    char *cmd = path;
-    for (char *p = cmd + 1; *p; p++)
-        if (*p == '/') {
-            *p = 0;
-            mkdir(cmd, 0755);
-            *p = '/';
-        }
-    mkdir(cmd, 0700);
-    *slash = '/';
-    s->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (s->lock_fd < 0 || flock(s->lock_fd, LOCK_EX) < 0) {
-        int e = errno;
-        xkl__err(ctx, e, "create: lock %s: %s", path, strerror(e));
-        if (s->lock_fd >= 0)
-            close(s->lock_fd);
-        s->lock_fd = -1;
-        free(path);
-        return -1;
-    }
-    free(path);
-    return 0;
+    struct cstate *s = arg;
+    s->lock_fd = xkl__name_lock(s->ctx, "create", &s->fault);
+    return s->lock_fd < 0 ? -1 : 0;
 }
 
-static void undo_lock(struct cstate *s)
+static void undo_lock(void *arg)
 {
-    if (s->lock_fd >= 0)
-        close(s->lock_fd);
+    struct cstate *s = arg;
+    xkl__name_unlock(s->lock_fd);
     s->lock_fd = -1;
 }
 
 /* 2: the name is free (in xenstore, whoever created the domain) */
-static int run_check(struct cstate *s)
+static int run_check(void *arg)
 {
+    struct cstate *s = arg;
     struct xkl_domain_config *dc = s->dc;
     const char *name = dc->c_info.name;
     if (!name || !*name)
@@ -95,6 +81,11 @@ static int run_check(struct cstate *s)
         return xkl__err(s->ctx, EOPNOTSUPP, "create %s: only type pv and pvh guests are supported", name);
     if (!dc->b_info.kernel)
         return xkl__err(s->ctx, EINVAL, "create %s: no kernel in the config (bootloaders are not supported)", name);
+    const char *key = xkl__config_unsupported(dc);
+    if (key)
+        return xkl__err(s->ctx, EOPNOTSUPP,
+                        "create %s: '%s' is not supported yet: xkit cannot give the guest what it asks for (remove it to create the domain without it)",
+                        name, key);
     uint32_t other;
     if (xkl__find_name(s->ctx, name, &other) == 0)
         return xkl__err(s->ctx, EEXIST, "create %s: domain %u already has that name", name, other);
@@ -104,78 +95,137 @@ static int run_check(struct cstate *s)
 }
 
 /* 3: the kernel loads and can boot as this type on this hypervisor */
-static int run_kernel(struct cstate *s)
+static void undo_kernel(void *arg)
 {
-    char err[512];
-    xkc_handle *xc = xkl__xc(s->ctx);
-    if (!xc)
-        return -1;
-    s->img = xkg_image_load(s->dc->b_info.kernel, 0, err, sizeof err);
-    if (!s->img)
-        return xkl__err(s->ctx, errno, "create %s: %s", s->dc->c_info.name, err);
-    if (xkc_xen_capabilities(xc, s->xen_caps, sizeof s->xen_caps) < 0)
-        return xkl__err_xc(s->ctx, "create: xen version");
-    if (xkg_image_check(s->img, is_pvh(s) ? XKG_TYPE_PVH : XKG_TYPE_PV, s->xen_caps, err,
-                        sizeof err) < 0)
-        return xkl__err(s->ctx, errno, "create %s: %s", s->dc->c_info.name, err);
-    return 0;
-}
-
-static void undo_kernel(struct cstate *s)
-{
+    struct cstate *s = arg;
     xkg_image_free(s->img);
     s->img = NULL;
 }
 
-/* 4: the hypervisor's domain */
-static int run_domain(struct cstate *s)
+static int run_kernel(void *arg)
 {
-    struct xkl_domain_config *dc = s->dc;
-    struct xkc_domain_config cc;
-    xkc_domain_config_init(&cc, is_pvh(s) ? XKC_DOMAIN_PVH : XKC_DOMAIN_PV);
-    cc.max_vcpus = s->max_vcpus;
-    if (dc->c_info.hap >= 0 && is_pvh(s))
-        cc.hap = dc->c_info.hap;
-    memcpy(cc.handle, dc->c_info.uuid, 16);
-    s->domid = 0;
-    if (xkc_domain_create(s->ctx->xc, &cc, &s->domid) < 0)
-        return xkl__err(s->ctx, errno, "create %s: %s", dc->c_info.name, xkc_error(s->ctx->xc));
+    struct cstate *s = arg;
+    char err[512];
+    xkc_handle *xc = s->ctx->xc;
+    s->img = xkg_image_load(s->dc->b_info.kernel, 0, err, sizeof err);
+    if (!s->img)
+        return xkl__err(s->ctx, errno, "create %s: %s", s->dc->c_info.name, err);
+    /* from here on the image is ours: every failure frees it */
+    if (FAULT(s) || xkc_xen_capabilities(xc, s->xen_caps, sizeof s->xen_caps) < 0) {
+        xkl__err(s->ctx, errno ? errno : EIO, "create %s: xen version: %s", s->dc->c_info.name,
+                 xkc_error(xc));
+        goto fail;
+    }
+    if (FAULT(s) || xkg_image_check(s->img, is_pvh(s) ? XKG_TYPE_PVH : XKG_TYPE_PV, s->xen_caps,
+                                    err, sizeof err) < 0) {
+        xkl__err(s->ctx, errno ? errno : EIO, "create %s: %s", s->dc->c_info.name, err);
+        goto fail;
+    }
+    return 0;
+fail:
+    undo_kernel(s);
+    return -1;
+}
+
+/* 4: the hypervisor's domain */
+int xkl__domctl_config(xkl_ctx *ctx, const struct xkl_domain_config *dc, unsigned max_vcpus,
+                       struct xkc_domain_config *cc)
+{
+    const struct xkl_b_info *bi = &dc->b_info;
+    bool pvh = dc->c_info.type == XKL_DOMAIN_TYPE_PVH;
+    xkc_domain_config_init(cc, pvh ? XKC_DOMAIN_PVH : XKC_DOMAIN_PV);
+    cc->max_vcpus = max_vcpus;
+    if (dc->c_info.hap >= 0 && pvh)
+        cc->hap = dc->c_info.hap;
+    /* nestedhvm=1: the guest sees the virtualisation extensions (PVH is
+     * an HVM container; for PV the key is a located warning already) */
+    if (pvh && bi->nested_hvm == 1)
+        cc->nested_virt = true;
+    /* grant tables: -1 keeps libxl's defaults (the hypervisor's frame
+     * limits, the highest grant version it offers) */
+    if (bi->max_grant_frames > INT32_MAX || bi->max_maptrack_frames > INT32_MAX)
+        return xkl__err(ctx, EINVAL, "create %s: max_grant_frames / max_maptrack_frames above %d",
+                        dc->c_info.name, INT32_MAX);
+    if (bi->max_grant_frames >= 0)
+        cc->max_grant_frames = (int32_t)bi->max_grant_frames;
+    if (bi->max_maptrack_frames >= 0)
+        cc->max_maptrack_frames = (int32_t)bi->max_maptrack_frames;
+    if (bi->max_grant_version >= 0) {
+        if (bi->max_grant_version < 1 || bi->max_grant_version > 2)
+            return xkl__err(ctx, EINVAL, "create %s: max_grant_version=%lld: expected 1 or 2",
+                            dc->c_info.name, (long long)bi->max_grant_version);
+        cc->max_grant_version = (unsigned)bi->max_grant_version;
+    }
+    memcpy(cc->handle, dc->c_info.uuid, 16);
     return 0;
 }
 
-static void undo_xs(struct cstate *s);
-
-static void undo_domain(struct cstate *s)
+static int run_domain(void *arg)
 {
+    struct cstate *s = arg;
+    struct xkc_domain_config cc;
+    if (xkl__domctl_config(s->ctx, s->dc, s->max_vcpus, &cc) < 0)
+        return -1;
+    s->domid = 0;
+    if (xkc_domain_create(s->ctx->xc, &cc, &s->domid) < 0)
+        return xkl__err(s->ctx, errno, "create %s: %s", s->dc->c_info.name, xkc_error(s->ctx->xc));
+    return 0;
+}
+
+static void undo_xs(void *arg);
+
+static void undo_domain(void *arg)
+{
+    struct cstate *s = arg;
     xkc_domain_destroy(s->ctx->xc, s->domid);
     /* xenconsoled may have written console/tty after the xenstore undo
      * ran; with the domain gone it writes nothing more */
     undo_xs(s);
 }
 
-/* 5: vcpus, memory limit, TSC, scheduler weight and cap */
-static int run_limits(struct cstate *s)
+static int limits_fail(struct cstate *s)
 {
+    return xkl__err(s->ctx, errno ? errno : EIO, "create %s (domain %u): %s", s->dc->c_info.name,
+                    s->domid, xkc_error(s->ctx->xc));
+}
+
+/* cpus / cpus_soft of vcpu v into map; false when it gets none. */
+static int vcpu_map(struct cstate *s, const char *key, const char *all, char *const *per,
+                    size_t nper, unsigned v, uint8_t *map, bool *set)
+{
+    const char *list = xkl__vcpu_cpulist(all, per, nper, v);
+    *set = list != NULL;
+    if (list && xkl_cpumap_parse(list, map) < 0)
+        return xkl__err(s->ctx, EINVAL, "create %s: %s=\"%s\" (vcpu %u): expected all, N, N-M or a comma list",
+                        s->dc->c_info.name, key, list, v);
+    return 0;
+}
+
+/* 5: vcpus, memory limit, TSC, affinity, scheduler weight and cap (all
+ * kept by the domain: step 4's undo releases them) */
+static int run_limits(void *arg)
+{
+    struct cstate *s = arg;
     xkc_handle *xc = s->ctx->xc;
     struct xkl_b_info *bi = &s->dc->b_info;
-    const char *name = s->dc->c_info.name;
-    if (xkc_domain_max_vcpus(xc, s->domid, s->max_vcpus) < 0 ||
-        xkc_domain_set_maxmem(xc, s->domid, s->max_kb + MAXMEM_SLACK_KB) < 0)
-        return xkl__err(s->ctx, errno, "create %s (domain %u): %s", name, s->domid, xkc_error(xc));
+    if (xkc_domain_max_vcpus(xc, s->domid, s->max_vcpus) < 0 || FAULT(s) ||
+        xkc_domain_set_maxmem(xc, s->domid, s->max_kb + XKL__MAXMEM_SLACK_KB) < 0)
+        return limits_fail(s);
     if (bi->tsc_mode != XKL_TSC_MODE_DEFAULT &&
         xkc_domain_set_tsc(xc, s->domid, (uint32_t)bi->tsc_mode, 0, 0, 0) < 0)
-        return xkl__err(s->ctx, errno, "create %s (domain %u): %s", name, s->domid, xkc_error(xc));
-    if (bi->cpus || bi->cpus_soft) {
-        /* cpus= / cpus_soft=: every vcpu gets the same affinity */
+        return limits_fail(s);
+    /* cpus= / cpus_soft=: a string pins every vcpu the same, a list pins
+     * vcpu N to entry N (vcpus past its end: no pinning, as xl) */
+    for (unsigned v = 0; v < s->max_vcpus; v++) {
         uint8_t hard[XKL_CPUMAP_BYTES], soft[XKL_CPUMAP_BYTES];
-        if ((bi->cpus && xkl_cpumap_parse(bi->cpus, hard) < 0) ||
-            (bi->cpus_soft && xkl_cpumap_parse(bi->cpus_soft, soft) < 0))
-            return xkl__err(s->ctx, EINVAL, "create %s: cpus=\"%s\": expected all, N, N-M or a comma list",
-                            name, bi->cpus && xkl_cpumap_parse(bi->cpus, hard) < 0 ? bi->cpus : bi->cpus_soft);
-        for (unsigned v = 0; v < s->max_vcpus; v++)
-            if (xkc_vcpu_set_affinity(xc, s->domid, v, bi->cpus ? hard : NULL,
-                                      bi->cpus_soft ? soft : NULL, XKL_CPUMAP_BYTES) < 0)
-                return xkl__err(s->ctx, errno, "create %s (domain %u): %s", name, s->domid, xkc_error(xc));
+        bool h, sf;
+        if (vcpu_map(s, "cpus", bi->cpus, bi->cpus_per_vcpu, bi->num_cpus_per_vcpu, v, hard, &h) < 0 ||
+            vcpu_map(s, "cpus_soft", bi->cpus_soft, bi->cpus_soft_per_vcpu, bi->num_cpus_soft_per_vcpu,
+                     v, soft, &sf) < 0)
+            return -1;
+        if ((h || sf) && (FAULT(s) || xkc_vcpu_set_affinity(xc, s->domid, v, h ? hard : NULL,
+                                                            sf ? soft : NULL, XKL_CPUMAP_BYTES) < 0))
+            return limits_fail(s);
     }
     long long w = bi->sched_params.weight, cap = bi->sched_params.cap;
     if (w >= 0 || cap >= 0) {
@@ -192,7 +242,7 @@ static int run_limits(struct cstate *s)
                         : xkc_sched_credit2_set(xc, s->domid, cw, cc);
         }
         if (r < 0)
-            return xkl__err(s->ctx, errno, "create %s (domain %u): %s", name, s->domid, xkc_error(xc));
+            return limits_fail(s);
     }
     return 0;
 }
@@ -219,6 +269,8 @@ static void layout_in(const struct cstate *s, struct xkl__layout_in *in)
     in->start_time = s->start_time;
 }
 
+/* One transaction: it writes all of l or nothing, and l is released on
+ * every path. */
 static int write_layout(struct cstate *s, bool built)
 {
     struct xkl__layout l;
@@ -228,6 +280,8 @@ static int write_layout(struct cstate *s, bool built)
     int r = built ? xkl__layout_built(&l, &in) : xkl__layout_make(&l, &in);
     if (r < 0)
         xkl__err(s->ctx, ENOMEM, "create %s: xenstore layout: %s", in.name, strerror(ENOMEM));
+    else if (FAULT(s))
+        r = xkl__err(s->ctx, EIO, "create %s (domain %u): writing xenstore", in.name, s->domid);
     else if ((r = xkl__layout_write(s->ctx, &l)) < 0)
         xkl__err_wrap(s->ctx, "create %s (domain %u): writing xenstore", in.name, s->domid);
     xkl__layout_dispose(&l);
@@ -235,13 +289,14 @@ static int write_layout(struct cstate *s, bool built)
 }
 
 /* 6: /local/domain/N, /vm/UUID, /libxl/N: the name is taken from here on */
-static int run_xs_make(struct cstate *s)
+static int run_xs_make(void *arg)
 {
-    return write_layout(s, false);
+    return write_layout(arg, false);
 }
 
-static void undo_xs(struct cstate *s)
+static void undo_xs(void *arg)
 {
+    struct cstate *s = arg;
     struct xkl__layout l;
     char vm[64];
     snprintf(vm, sizeof vm, "/vm/%s", s->uuid);
@@ -252,8 +307,9 @@ static void undo_xs(struct cstate *s)
 }
 
 /* 7: memory, kernel, start info, console and xenstore pages, vcpu 0 */
-static int run_build(struct cstate *s)
+static int run_build(void *arg)
 {
+    struct cstate *s = arg;
     struct xkg_build_cfg bc;
     char err[512];
     xkg_build_cfg_init(&bc, is_pvh(s) ? XKG_TYPE_PVH : XKG_TYPE_PV);
@@ -272,14 +328,15 @@ static int run_build(struct cstate *s)
 }
 
 /* 8: what the guest and the backends read: memory, cpus, store, console */
-static int run_xs_built(struct cstate *s)
+static int run_xs_built(void *arg)
 {
-    return write_layout(s, true);
+    return write_layout(arg, true);
 }
 
 /* 9: xenstored starts serving the guest's ring */
-static int run_introduce(struct cstate *s)
+static int run_introduce(void *arg)
 {
+    struct cstate *s = arg;
     if (xkl_xs_introduce(s->ctx->xs, s->domid, (unsigned long)s->br.xenstore_gfn,
                          s->br.xenstore_port) < 0)
         return xkl__err(s->ctx, errno, "create %s (domain %u): %s", s->dc->c_info.name, s->domid,
@@ -287,49 +344,49 @@ static int run_introduce(struct cstate *s)
     return 0;
 }
 
-static void undo_introduce(struct cstate *s)
+static void undo_introduce(void *arg)
 {
+    struct cstate *s = arg;
     xkl_xs_release(s->ctx->xs, s->domid);
 }
 
 /* 10: the config, for xl list -l, the monitor and restarts */
-static int run_save(struct cstate *s)
+static int run_save(void *arg)
 {
+    struct cstate *s = arg;
     char *json = xkl_domain_config_to_json(s->dc);
     if (!json)
         return xkl__err(s->ctx, errno ? errno : ENOMEM, "create %s: config to JSON: %s",
                         s->dc->c_info.name, strerror(errno ? errno : ENOMEM));
-    int r = xkl__state_save(s->ctx, s->uuid, json);
+    int r = FAULT(s) ? xkl__err(s->ctx, EIO, "create %s: save config", s->dc->c_info.name)
+                     : xkl__state_save(s->ctx, s->uuid, json);
     free(json);
     return r;
 }
 
-static void undo_save(struct cstate *s)
+static void undo_save(void *arg)
 {
+    struct cstate *s = arg;
     xkl__state_remove(s->ctx, s->uuid, s->domid);
 }
 
 /* 11: run (unless asked to stay paused) */
-static int run_unpause(struct cstate *s)
+static int run_unpause(void *arg)
 {
+    struct cstate *s = arg;
     if ((s->flags & XKL_CREATE_PAUSED) || xkc_domain_unpause(s->ctx->xc, s->domid) == 0)
         return 0;
     return xkl__err(s->ctx, errno, "create %s (domain %u): %s", s->dc->c_info.name, s->domid,
                     xkc_error(s->ctx->xc));
 }
 
-static void undo_unpause(struct cstate *s)
+static void undo_unpause(void *arg)
 {
+    struct cstate *s = arg;
     xkc_domain_pause(s->ctx->xc, s->domid);
 }
 
-struct step {
-    const char *name;
-    int (*run)(struct cstate *s);
-    void (*undo)(struct cstate *s);
-};
-
-static const struct step steps[] = {
+static const struct xkl__step steps[] = {
     { "lock", run_lock, undo_lock },
     { "check", run_check, NULL },
     { "kernel", run_kernel, undo_kernel },
@@ -354,6 +411,61 @@ const char *xkl_create_step_name(unsigned step)
     return step >= 1 && step <= NSTEPS ? steps[step - 1].name : NULL;
 }
 
+bool xkl__fault_here(struct xkl__fault *f)
+{
+    if (!f)
+        return false;
+    f->seen++;
+    if (!f->point || f->fired || f->seen != f->point)
+        return false;
+    f->fired = true;
+    errno = EIO;
+    return true;
+}
+
+int xkl__steps_run(xkl_ctx *ctx, const struct xkl__step *v, size_t n, void *arg,
+                   struct xkl__fault *f, const char *what)
+{
+    size_t done = 0;
+    int rc = 0;
+    for (; done < n; done++) {
+        if (f)
+            f->step = (unsigned)done + 1;
+        int r = v[done].run(arg);
+        if (f && f->fired) {
+            /* the step took the failure path of the fault point: it
+             * released its own work (its undo must not run) */
+            if (r == 0)
+                done++;   /* a step ignored its fault point: undo it, fail loudly */
+            rc = xkl__err(ctx, EIO, "%s: step %u (%s): injected fault at fault point %u (XKIT_FAULT_POINT)%s",
+                          what, f->step, v[f->step - 1].name, f->point,
+                          r == 0 ? ", but the step did not fail" : "");
+            break;
+        }
+        if (r < 0) {
+            rc = -1;
+            break;
+        }
+        if (f && f->after_step == done + 1) {
+            done++;   /* it ran: undo it too */
+            rc = xkl__err(ctx, EIO, "%s: step %zu (%s): injected fault (XKIT_FAULT_STEP)", what, done,
+                          v[done - 1].name);
+            break;
+        }
+    }
+    if (rc == 0)
+        return 0;
+    int e = errno;
+    char keep[sizeof ctx->err];
+    memcpy(keep, ctx->err, sizeof keep);   /* undos may overwrite it */
+    while (done-- > 0)
+        if (v[done].undo)
+            v[done].undo(arg);
+    memcpy(ctx->err, keep, sizeof keep);
+    errno = e;
+    return -1;
+}
+
 int xkl__create(xkl_ctx *ctx, struct xkl_domain_config *dc, unsigned flags, uint32_t *domid)
 {
     struct cstate s = { .ctx = ctx, .dc = dc, .flags = flags, .lock_fd = -1 };
@@ -361,7 +473,7 @@ int xkl__create(xkl_ctx *ctx, struct xkl_domain_config *dc, unsigned flags, uint
     static const uint8_t zero[16];
     if (!memcmp(dc->c_info.uuid, zero, 16))
         uuid_generate(dc->c_info.uuid);
-    uuid_unparse_lower(dc->c_info.uuid, s.uuid);
+    xkl__uuid_format(dc->c_info.uuid, s.uuid);
     s.max_kb = bi->max_memkb > 0 ? (uint64_t)bi->max_memkb : DEFAULT_MEM_KB;
     s.target_kb = bi->target_memkb > 0 ? (uint64_t)bi->target_memkb : s.max_kb;
     s.video_kb = bi->video_memkb > 0 ? (uint64_t)bi->video_memkb : 0;
@@ -369,34 +481,16 @@ int xkl__create(xkl_ctx *ctx, struct xkl_domain_config *dc, unsigned flags, uint
         s.max_kb = s.target_kb;
     s.max_vcpus = bi->max_vcpus > 0 ? (unsigned)bi->max_vcpus : 1;
     s.avail_vcpus = bi->avail_vcpus > 0 ? (unsigned)bi->avail_vcpus : s.max_vcpus;
+    s.fault.after_step = ctx->fault_step;
+    s.fault.point = ctx->fault_point;
+    const char *name = dc->c_info.name ? dc->c_info.name : "?";
     if (!xkl__xs(ctx) || !xkl__xc(ctx))
-        return xkl__err_wrap(ctx, "create %s", dc->c_info.name ? dc->c_info.name : "?");
+        return xkl__err_wrap(ctx, "create %s", name);
 
-    size_t done = 0;
-    int rc = 0;
-    for (; done < NSTEPS; done++) {
-        if (steps[done].run(&s) < 0) {
-            rc = -1;
-            break;
-        }
-        if (ctx->fault_step == done + 1) {
-            done++;   /* it ran: undo it too */
-            rc = xkl__err(ctx, EIO, "create %s: step %zu (%s): injected fault (XKIT_FAULT_STEP)",
-                          dc->c_info.name ? dc->c_info.name : "?", done, steps[done - 1].name);
-            break;
-        }
-    }
-    int e = errno;
-    if (rc < 0) {
-        char keep[sizeof ctx->err];
-        memcpy(keep, ctx->err, sizeof keep);   /* undos may overwrite it */
-        while (done-- > 0)
-            if (steps[done].undo)
-                steps[done].undo(&s);
-        memcpy(ctx->err, keep, sizeof keep);
-        errno = e;
+    char what[200];
+    snprintf(what, sizeof what, "create %s", name);
+    if (xkl__steps_run(ctx, steps, NSTEPS, &s, &s.fault, what) < 0)
         return -1;
-    }
     undo_kernel(&s);
     undo_lock(&s);
     *domid = s.domid;

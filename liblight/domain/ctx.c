@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The library context: owns the hypervisor handle and the xenstore
  * connection (both opened on first use), the error line and the options. */
 #include "private.h"
@@ -6,6 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* xkl__vfmt for a line that may be cut; errno kept. */
+static void fmt(char *buf, size_t len, const char *f, ...) __attribute__((format(printf, 3, 4)));
 
 xkl_ctx *xkl_ctx_open(const struct xkl_ctx_opts *opts, char *err, size_t errlen)
 {
@@ -20,6 +24,7 @@ xkl_ctx *xkl_ctx_open(const struct xkl_ctx_opts *opts, char *err, size_t errlen)
         return NULL;
     }
     ctx->fault_step = opts ? opts->fault_step : 0;
+    ctx->fault_point = opts ? opts->fault_point : 0;
     ctx->log = opts ? opts->log : NULL;
     ctx->log_arg = opts ? opts->log_arg : NULL;
     pthread_mutex_init(&ctx->lock, NULL);
@@ -49,16 +54,39 @@ void xkl_ctx_error_copy(xkl_ctx *ctx, char *buf, size_t len)
     if (!len)
         return;
     XKL__LOCK(ctx);
-    snprintf(buf, len, "%s", ctx->err);
+    fmt(buf, len, "%s", ctx->err);
     XKL__UNLOCK(ctx);
 }
 
-int xkl__err(xkl_ctx *ctx, int errnum, const char *fmt, ...)
+int xkl__vfmt(char *buf, size_t len, const char *f, va_list ap)
 {
+    int n = vsnprintf(buf, len, f, ap);
+    if (n < 0 || (size_t)n >= len) {
+        errno = n < 0 ? EINVAL : ENAMETOOLONG;
+        return -1;
+    }
+    return 0;
+}
+
+static void fmt(char *buf, size_t len, const char *f, ...)
+{
+    int e = errno;
     va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(ctx->err, sizeof(ctx->err), fmt, ap);
+    va_start(ap, f);
+    xkl__vfmt(buf, len, f, ap);   /* a long line is cut, that is all */
     va_end(ap);
+    errno = e;
+}
+
+int xkl__err(xkl_ctx *ctx, int errnum, const char *f, ...)
+{
+    /* into a copy first: an argument may be ctx->err itself */
+    char line[sizeof ctx->err];
+    va_list ap;
+    va_start(ap, f);
+    xkl__vfmt(line, sizeof line, f, ap);
+    va_end(ap);
+    memcpy(ctx->err, line, sizeof line);
     errno = errnum;
     return -1;
 }
@@ -81,7 +109,7 @@ xkc_handle *xkl__xc(xkl_ctx *ctx)
         char e[512];
         ctx->xc = xkc_open(e, sizeof e);
         if (!ctx->xc) {
-            xkl__err(ctx, errno, "%s", e);
+            xkl__err(ctx, errno ? errno : EIO, "%s", e);
             return NULL;
         }
     }
@@ -100,13 +128,17 @@ xkl_xs *xkl__xs(xkl_ctx *ctx)
     return ctx->xs;
 }
 
-char *xkl__xs_readf(xkl_ctx *ctx, const char *fmt, ...)
+char *xkl__xs_readf(xkl_ctx *ctx, const char *f, ...)
 {
     char path[256];
     va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(path, sizeof path, fmt, ap);
+    va_start(ap, f);
+    int r = xkl__vfmt(path, sizeof path, f, ap);
     va_end(ap);
+    if (r < 0) {
+        xkl__err(ctx, ENAMETOOLONG, "read %s...: path too long", path);
+        return NULL;
+    }
     xkl_xs *xs = xkl__xs(ctx);
     if (!xs)
         return NULL;
@@ -116,13 +148,15 @@ char *xkl__xs_readf(xkl_ctx *ctx, const char *fmt, ...)
     return v;
 }
 
-int xkl__xs_writef(xkl_ctx *ctx, xkl_xs_tx tx, const char *path, const char *fmt, ...)
+int xkl__xs_writef(xkl_ctx *ctx, xkl_xs_tx tx, const char *path, const char *f, ...)
 {
     char val[256];
     va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(val, sizeof val, fmt, ap);
+    va_start(ap, f);
+    int r = xkl__vfmt(val, sizeof val, f, ap);
     va_end(ap);
+    if (r < 0)
+        return xkl__err(ctx, ENAMETOOLONG, "write %s: value too long", path);
     xkl_xs *xs = xkl__xs(ctx);
     if (!xs)
         return -1;
@@ -136,28 +170,30 @@ char *xkl__vm_path(xkl_ctx *ctx, uint32_t domid)
     return xkl__xs_readf(ctx, "/local/domain/%u/vm", domid);
 }
 
-int xkl__err_wrap(xkl_ctx *ctx, const char *fmt, ...)
+int xkl__err_wrap(xkl_ctx *ctx, const char *f, ...)
 {
     int e = errno;
     char old[sizeof ctx->err], pre[256];
     memcpy(old, ctx->err, sizeof old);
     va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(pre, sizeof pre, fmt, ap);
+    va_start(ap, f);
+    xkl__vfmt(pre, sizeof pre, f, ap);
     va_end(ap);
-    snprintf(ctx->err, sizeof ctx->err, "%s: %s", pre, old);
+    fmt(ctx->err, sizeof ctx->err, "%s: %s", pre, old);
     errno = e;
     return -1;
 }
 
-void xkl__log(xkl_ctx *ctx, const char *fmt, ...)
+void xkl__log(xkl_ctx *ctx, const char *f, ...)
 {
     if (!ctx->log)
         return;
+    int e = errno;
     char line[512];
     va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
+    va_start(ap, f);
+    xkl__vfmt(line, sizeof line, f, ap);
     va_end(ap);
     ctx->log(ctx->log_arg, line);
+    errno = e;
 }

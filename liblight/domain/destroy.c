@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Destroying a domain: the hypervisor's domain, then everything the
  * toolstack (ours or libxl) kept for it in xenstore and on disk. */
 #include "private.h"
@@ -7,13 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void uuid_text(const uint8_t u[16], char out[37])
-{
-    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-             u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12],
-             u[13], u[14], u[15]);
-}
-
 int xkl__destroy(xkl_ctx *ctx, uint32_t domid)
 {
     if (domid == 0)
@@ -22,16 +16,20 @@ int xkl__destroy(xkl_ctx *ctx, uint32_t domid)
      * whole xkl__info() (which also reads the name from xenstore). */
     xkc_handle *xc = xkl__xc(ctx);
     struct xkc_dominfo ci;
-    if (!xc || xkc_domain_info(xc, domid, &ci) < 0)
-        return xkl__err(ctx, errno, "destroy domain %u: %s", domid, strerror(errno));
+    if (!xc)
+        return xkl__err_wrap(ctx, "destroy domain %u", domid);
+    if (xkc_domain_info(xc, domid, &ci) < 0)
+        return errno == ESRCH ? xkl__err(ctx, ESRCH, "destroy domain %u: no such domain", domid)
+                              : xkl__err(ctx, errno ? errno : EIO, "destroy domain %u: %s", domid,
+                                         xkc_error(xc));
     xkl_xs *xs = xkl__xs(ctx);
     if (!xs)
-        return -1;
+        return xkl__err_wrap(ctx, "destroy domain %u", domid);
     char path[64];
     snprintf(path, sizeof path, "/local/domain/%u/vm", domid);
     char *vm = xkl_xs_read(xs, XKL_XS_TX_NONE, path, NULL);
     char uuid[37];
-    uuid_text(ci.handle, uuid);
+    xkl__uuid_format(ci.handle, uuid);
     if (xkc_domain_destroy(ctx->xc, domid) < 0 && errno != ESRCH) {
         int e = errno;
         xkl__err(ctx, e, "destroy domain %u: %s", domid, xkc_error(ctx->xc));
@@ -48,7 +46,7 @@ int xkl__destroy(xkl_ctx *ctx, uint32_t domid)
     xkl__layout_dispose(&l);
     free(vm);
     if (xkl__state_remove(ctx, uuid, domid) < 0)
-        r = -1;
+        r = xkl__err_wrap(ctx, "destroy domain %u", domid);
     return r;
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* liblight domain internals (liblight/domain/): the context and the helpers
  * its files share (create, destroy, layout, state, events, monitor). */
 #ifndef XKLIGHT_DOM_PRIVATE_H
@@ -19,7 +20,8 @@ struct xkl_ctx {
     xkl_xs *xs;                /* requests; opened on first use */
     xkl_xs *ev_xs;             /* watch events only (xkl_event_fd) */
     char *state_dir;
-    unsigned fault_step;
+    unsigned fault_step;       /* TEST ONLY (xkl_ctx_opts) */
+    unsigned fault_point;      /* TEST ONLY (xkl_ctx_opts) */
     void (*log)(void *arg, const char *line);
     void *log_arg;
     char err[1024];
@@ -31,7 +33,12 @@ struct xkl_ctx {
 #define XKL__LOCK(c) pthread_mutex_lock(&(c)->lock)
 #define XKL__UNLOCK(c) pthread_mutex_unlock(&(c)->lock)
 
-/* Set the context's error line and errno = errnum; returns -1. */
+/* The one formatter of the context's lines (errors, log, xenstore paths
+ * and values): vsnprintf into buf[len]; 0 when it fitted, -1 with errno
+ * ENAMETOOLONG when truncated (buf still holds the truncated text). */
+int xkl__vfmt(char *buf, size_t len, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
+/* Set the context's error line and errno = errnum; returns -1. The
+ * arguments may point into ctx->err (formatted first, then copied). */
 int xkl__err(xkl_ctx *ctx, int errnum, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Put "<prefix>: " before the current error line; errno kept; -1. */
 int xkl__err_wrap(xkl_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -55,6 +62,65 @@ int xkl__find_name(xkl_ctx *ctx, const char *name, uint32_t *domid);
 int xkl__info(xkl_ctx *ctx, uint32_t domid, struct xkl_dominfo *out);
 int xkl__destroy(xkl_ctx *ctx, uint32_t domid);
 int xkl__create(xkl_ctx *ctx, struct xkl_domain_config *dc, unsigned flags, uint32_t *domid);
+
+/* libxl's LIBXL_MAXMEM_CONSTANT: the hypervisor's max for a domain is
+ * 1 MiB above what the guest is given (create, mem-set, mem-max). */
+#define XKL__MAXMEM_SLACK_KB 1024
+
+/* Every domain, in domid order, fetched in batches of at most `batch` by
+ * fetch (xkc_domain_list's contract: up to max domains from domid first
+ * on, their count, or -1 with errno). *out malloc'd. Pure: tests pass a
+ * fake fetch. -1 with errno on failure (nothing allocated). */
+typedef int (*xkl__list_fetch)(void *arg, uint32_t first, struct xkc_dominfo *out, unsigned max);
+int xkl__list_pages(xkl__list_fetch fetch, void *arg, unsigned batch, struct xkc_dominfo **out,
+                    size_t *n);
+/* xkl__list_pages over the hypervisor (error set: "<what>: ..."). */
+int xkl__domains(xkl_ctx *ctx, const char *what, struct xkc_dominfo **out, size_t *n);
+
+/* The CPU list pinning vcpu v (hard or soft alike): entry v of the
+ * per-vcpu list when there is one (vcpus past its end: none), else the
+ * one list for every vcpu, else NULL (pure). */
+const char *xkl__vcpu_cpulist(const char *all, char *const *per_vcpu, size_t nper, unsigned v);
+
+/* ---- create: steps, undos and the test-only fault knobs (create.c) ----
+ * Contract of a step: run() either succeeds, and then undo() (if any)
+ * releases what it took, or fails having released its own partial work;
+ * the runner undoes the steps before it, backwards. */
+struct xkl__fault {            /* TEST ONLY: one create's injected faults */
+    unsigned after_step;       /* fail once step N (1-based) has run; 0 off */
+    unsigned point;            /* fail at the Nth fault point; 0 off */
+    unsigned seen;             /* fault points passed so far */
+    unsigned step;             /* the step running (1-based) */
+    bool fired;                /* the point-th fault point was reached */
+};
+/* A fault point: true (errno EIO) when it is the one to fail; the caller
+ * then takes the path a real failure at that place takes. f may be NULL. */
+bool xkl__fault_here(struct xkl__fault *f);
+struct xkl__step {
+    const char *name;
+    int (*run)(void *arg);
+    void (*undo)(void *arg);   /* NULL: run() keeps nothing of its own */
+};
+/* Run v[0..n) in order on arg; on a failure undo the done ones backwards,
+ * keeping the failure's error line (injected faults get their own line:
+ * "<what>: step N (NAME): injected fault ..."). 0 or -1 with errno. */
+int xkl__steps_run(xkl_ctx *ctx, const struct xkl__step *v, size_t n, void *arg,
+                   struct xkl__fault *f, const char *what);
+
+/* What create asks the hypervisor for (pure): type, vcpus, hap, nested
+ * virtualisation (PVH with nestedhvm=1), grant table limits and version
+ * (-1 in dc: libxl's defaults), the UUID. -1 (EINVAL) on a bad value. */
+int xkl__domctl_config(xkl_ctx *ctx, const struct xkl_domain_config *dc, unsigned max_vcpus,
+                       struct xkc_domain_config *cc);
+
+/* ---- the name lock (state.c): creates and renames on this host are
+ * serialised by flock(<state_dir>/create.lock), so "is the name free" and
+ * "take the name" are one step. Returns the fd (>= 0) or -1 with the error
+ * "<what>: ...". f: fault points for create (NULL otherwise). */
+int xkl__name_lock(xkl_ctx *ctx, const char *what, struct xkl__fault *f);
+void xkl__name_unlock(int fd);
+/* Rename under the name lock: EEXIST when another live domain has it. */
+int xkl__rename(xkl_ctx *ctx, uint32_t domid, const char *new_name);
 
 /* ---- xenstore layout of a domain (layout.c) ---- */
 struct xkl__node {
@@ -116,4 +182,11 @@ int xkl__state_remove(xkl_ctx *ctx, const char *uuid, uint32_t domid);
 char *xkl__state_load(xkl_ctx *ctx, const char *uuid, uint32_t domid);
 /* "<state_dir>/<file>" */
 char *xkl__state_path(xkl_ctx *ctx, const char *file);
+/* mkdir -p of the state directory, or of <state_dir>/<sub> when sub is
+ * not NULL, mode 0700; errors checked ("state directory X: ..."). */
+int xkl__state_dir_ensure(xkl_ctx *ctx, const char *sub);
+/* The persisted config of domid as JSON (malloc'd) / parsed. uuid: the
+ * domain's (NULL: looked up). Error "config of domain N: ...". */
+char *xkl__config_json(xkl_ctx *ctx, uint32_t domid, const uint8_t *uuid);
+struct xkl_domain_config *xkl__config_load(xkl_ctx *ctx, uint32_t domid, const uint8_t *uuid);
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Reading domains: the list, one domain, name <-> id, start time, the
  * persisted config and the console pty. */
 #include "private.h"
@@ -68,37 +69,84 @@ int xkl_domain_info(xkl_ctx *ctx, uint32_t domid, struct xkl_dominfo *out)
     return r;
 }
 
-static int list_locked(xkl_ctx *ctx, struct xkl_dominfo **out, size_t *n)
+int xkl__list_pages(xkl__list_fetch fetch, void *arg, unsigned batch, struct xkc_dominfo **out,
+                    size_t *n)
 {
-    xkc_handle *xc = xkl__xc(ctx);
-    if (!xc)
-        return xkl__err_wrap(ctx, "list domains");
-    struct xkc_dominfo batch[64];
-    struct xkl_dominfo *v = NULL;
-    size_t nv = 0;
+    struct xkc_dominfo *v = NULL;
+    size_t nv = 0, cap = 0;
     uint32_t next = 0;
-    for (;;) {
-        int got = xkc_domain_list(xc, next, batch, 64);
-        if (got < 0) {
+    if (!batch) {
+        errno = EINVAL;
+        return -1;
+    }
+    /* until a batch comes back empty: a short batch does not prove the
+     * end (the list may change between two calls) */
+    while (next < DOMID_FIRST_RESERVED) {
+        if (cap - nv < batch) {
+            struct xkc_dominfo *nvv = realloc(v, (cap + batch) * sizeof(*v));
+            if (!nvv) {
+                free(v);
+                errno = ENOMEM;
+                return -1;
+            }
+            v = nvv;
+            cap += batch;
+        }
+        int got = fetch(arg, next, v + nv, batch);
+        if (got < 0 || (unsigned)got > batch) {
+            int e = got < 0 ? errno : EIO;
             free(v);
-            return xkl__err_xc(ctx, "list domains");
+            errno = e;
+            return -1;
         }
         if (got == 0)
             break;
-        struct xkl_dominfo *nvv = realloc(v, (nv + (size_t)got) * sizeof(*v));
-        if (!nvv) {
+        uint32_t last = v[nv + (size_t)got - 1].domid;
+        if (last < next) {   /* would loop for ever */
             free(v);
-            return xkl__err(ctx, ENOMEM, "list domains: %s", strerror(ENOMEM));
+            errno = EIO;
+            return -1;
         }
-        v = nvv;
-        for (int i = 0; i < got; i++)
-            fill(ctx, &batch[i], &v[nv++]);
-        next = batch[got - 1].domid + 1;
-        if (got < 64)
-            break;
+        nv += (size_t)got;
+        next = last + 1;
     }
     *out = v;
     *n = nv;
+    return 0;
+}
+
+static int fetch_xc(void *arg, uint32_t first, struct xkc_dominfo *out, unsigned max)
+{
+    return xkc_domain_list(arg, first, out, max);
+}
+
+int xkl__domains(xkl_ctx *ctx, const char *what, struct xkc_dominfo **out, size_t *n)
+{
+    xkc_handle *xc = xkl__xc(ctx);
+    if (!xc)
+        return xkl__err_wrap(ctx, "%s", what);
+    if (xkl__list_pages(fetch_xc, xc, 64, out, n) < 0)
+        return errno == ENOMEM ? xkl__err(ctx, ENOMEM, "%s: %s", what, strerror(ENOMEM))
+                               : xkl__err_xc(ctx, what);
+    return 0;
+}
+
+static int list_locked(xkl_ctx *ctx, struct xkl_dominfo **out, size_t *n)
+{
+    struct xkc_dominfo *ci;
+    size_t nc;
+    if (xkl__domains(ctx, "list domains", &ci, &nc) < 0)
+        return -1;
+    struct xkl_dominfo *v = nc ? calloc(nc, sizeof(*v)) : NULL;
+    if (nc && !v) {
+        free(ci);
+        return xkl__err(ctx, ENOMEM, "list domains: %s", strerror(ENOMEM));
+    }
+    for (size_t i = 0; i < nc; i++)
+        fill(ctx, &ci[i], &v[i]);
+    free(ci);
+    *out = v;
+    *n = nc;
     return 0;
 }
 
@@ -123,7 +171,7 @@ int xkl__find_name(xkl_ctx *ctx, const char *name, uint32_t *domid)
     for (unsigned i = 0; i < num && found < 0; i++) {
         char path[64], *end;
         unsigned long id = strtoul(ents[i], &end, 10);
-        if (*end || id > 0x7fef)
+        if (*end || id >= DOMID_FIRST_RESERVED)
             continue;
         snprintf(path, sizeof path, "/local/domain/%lu/name", id);
         char *n = xkl_xs_read(xs, XKL_XS_TX_NONE, path, NULL);
@@ -152,7 +200,7 @@ int xkl_domain_lookup(xkl_ctx *ctx, const char *s, uint32_t *domid)
     unsigned long id = strtoul(s, &end, 10);
     XKL__LOCK(ctx);
     int r;
-    if (*s >= '0' && *s <= '9' && !*end && !errno && id < 0x7ff0) {
+    if (*s >= '0' && *s <= '9' && !*end && !errno && id < DOMID_FIRST_RESERVED) {
         struct xkl_dominfo di;
         r = xkl__info(ctx, (uint32_t)id, &di);
         if (r == 0)
@@ -175,7 +223,7 @@ int xkl_domain_start_time(xkl_ctx *ctx, uint32_t domid, double *when)
         *when = strtod(st, &end);
         r = end == st ? xkl__err(ctx, EINVAL, "start time of domain %u: bad value '%s'", domid, st) : 0;
     } else {
-        xkl__err(ctx, errno, "start time of domain %u: %s", domid, strerror(errno));
+        xkl__err_wrap(ctx, "start time of domain %u", domid);
     }
     free(vm);
     free(st);
@@ -183,27 +231,15 @@ int xkl_domain_start_time(xkl_ctx *ctx, uint32_t domid, double *when)
     return r;
 }
 
-static void uuid_text(const uint8_t u[16], char out[37])
+void xkl_uuid_format(const uint8_t uuid[16], char out[37])
 {
-    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-             u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12],
-             u[13], u[14], u[15]);
-}
-
-static char *config_json_locked(xkl_ctx *ctx, uint32_t domid)
-{
-    struct xkl_dominfo di;
-    if (xkl__info(ctx, domid, &di) < 0)
-        return NULL;
-    char u[37];
-    uuid_text(di.uuid, u);
-    return xkl__state_load(ctx, u, domid);
+    xkl__uuid_format(uuid, out);
 }
 
 char *xkl_domain_config_json(xkl_ctx *ctx, uint32_t domid)
 {
     XKL__LOCK(ctx);
-    char *j = config_json_locked(ctx, domid);
+    char *j = xkl__config_json(ctx, domid, NULL);
     XKL__UNLOCK(ctx);
     return j;
 }
@@ -211,18 +247,7 @@ char *xkl_domain_config_json(xkl_ctx *ctx, uint32_t domid)
 xkl_domain_config *xkl_domain_config_load(xkl_ctx *ctx, uint32_t domid)
 {
     XKL__LOCK(ctx);
-    xkl_domain_config *dc = NULL;
-    char *j = config_json_locked(ctx, domid);
-    if (j) {
-        xkl_diags d;
-        xkl_diags_init(&d);
-        dc = xkl_domain_config_from_json(j, strlen(j), &d);
-        if (!dc)
-            xkl__err(ctx, EINVAL, "config of domain %u: %s", domid,
-                     d.n ? d.v[0].text : "invalid JSON");
-        xkl_diags_dispose(&d);
-        free(j);
-    }
+    xkl_domain_config *dc = xkl__config_load(ctx, domid, NULL);
     XKL__UNLOCK(ctx);
     return dc;
 }
@@ -232,8 +257,7 @@ char *xkl_console_tty(xkl_ctx *ctx, uint32_t domid)
     XKL__LOCK(ctx);
     char *t = xkl__xs_readf(ctx, "/local/domain/%u/console/tty", domid);
     if (!t)
-        xkl__err(ctx, errno, "console of domain %u: no tty in xenstore (is xenconsoled running?): %s",
-                 domid, strerror(errno));
+        xkl__err_wrap(ctx, "console of domain %u: no tty in xenstore (is xenconsoled running?)", domid);
     else if (!*t) {
         free(t);
         t = NULL;

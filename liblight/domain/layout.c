@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The xenstore layout of a domain, the same nodes and permissions as libxl
  * writes, so that Debian's xl and ours manage each other's domains:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Domain events and the per-domain monitor. Both sleep on xenstored's
  * @releaseDomain watch (fired when any domain shuts down or dies) on a
@@ -50,28 +51,33 @@ int xkl_event_fd(xkl_ctx *ctx)
  * difference. 1 found, 0 none, -1 error. Lock held. */
 static int scan(xkl_ctx *ctx, struct xkl_event *ev)
 {
-    xkc_handle *xc = xkl__xc(ctx);
-    if (!xc)
+    struct xkc_dominfo *batch;
+    size_t got;
+    /* every domain, however many (not dom0: it never dies) */
+    if (xkl__domains(ctx, "domain events: list domains", &batch, &got) < 0)
         return -1;
-    struct xkc_dominfo batch[128];
-    int got = xkc_domain_list(xc, 1, batch, 128);
-    if (got < 0)
-        return xkl__err_xc(ctx, "domain events: list domains");
-    /* deaths: known but gone or dying */
-    for (size_t k = 0; k < ctx->nknown; k++) {
-        bool alive = false;
-        for (int i = 0; i < got && !alive; i++)
-            alive = batch[i].domid == ctx->known[k].domid && !batch[i].dying;
+    int r = 0;
+    /* deaths: known but gone or dying (batch is in domid order) */
+    for (size_t k = 0; k < ctx->nknown && !r; k++) {
+        size_t lo = 0, hi = got;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (batch[mid].domid < ctx->known[k].domid)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        bool alive = lo < got && batch[lo].domid == ctx->known[k].domid && !batch[lo].dying;
         if (!alive) {
             ev->kind = XKL_EVENT_DEATH;
             ev->domid = ctx->known[k].domid;
             ev->reason = 0;
             ctx->known[k] = ctx->known[--ctx->nknown];
-            return 1;
+            r = 1;
         }
     }
-    for (int i = 0; i < got; i++) {
-        if (batch[i].dying)
+    for (size_t i = 0; i < got && !r; i++) {
+        if (batch[i].dying || batch[i].domid == 0)
             continue;
         struct xkl__known *kn = NULL;
         for (size_t k = 0; k < ctx->nknown && !kn; k++)
@@ -79,8 +85,10 @@ static int scan(xkl_ctx *ctx, struct xkl_event *ev)
                 kn = &ctx->known[k];
         if (!kn) {
             struct xkl__known *nk = realloc(ctx->known, (ctx->nknown + 1) * sizeof(*nk));
-            if (!nk)
-                return xkl__err(ctx, ENOMEM, "domain events: %s", strerror(ENOMEM));
+            if (!nk) {
+                r = xkl__err(ctx, ENOMEM, "domain events: %s", strerror(ENOMEM));
+                break;
+            }
             ctx->known = nk;
             kn = &ctx->known[ctx->nknown++];
             kn->domid = batch[i].domid;
@@ -91,12 +99,13 @@ static int scan(xkl_ctx *ctx, struct xkl_event *ev)
             ev->kind = XKL_EVENT_SHUTDOWN;
             ev->domid = batch[i].domid;
             ev->reason = batch[i].shutdown_reason;
-            return 1;
-        }
-        if (!batch[i].shutdown)
+            r = 1;
+        } else if (!batch[i].shutdown) {
             kn->shutdown_reported = false;   /* e.g. resumed after suspend */
+        }
     }
-    return 0;
+    free(batch);
+    return r;
 }
 
 static long long now_ms(void)
@@ -160,29 +169,6 @@ static enum xkl_action_on_shutdown action_for(const struct xkl_domain_config *dc
     }
 }
 
-static struct xkl_domain_config *load_config(xkl_ctx *ctx, uint32_t domid)
-{
-    struct xkl_dominfo di;
-    if (xkl__info(ctx, domid, &di) < 0)
-        return NULL;
-    char u[37];
-    snprintf(u, sizeof u, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-             di.uuid[0], di.uuid[1], di.uuid[2], di.uuid[3], di.uuid[4], di.uuid[5], di.uuid[6],
-             di.uuid[7], di.uuid[8], di.uuid[9], di.uuid[10], di.uuid[11], di.uuid[12],
-             di.uuid[13], di.uuid[14], di.uuid[15]);
-    char *j = xkl__state_load(ctx, u, domid);
-    if (!j)
-        return NULL;
-    xkl_diags d;
-    xkl_diags_init(&d);
-    struct xkl_domain_config *dc = xkl_domain_config_from_json(j, strlen(j), &d);
-    if (!dc)
-        xkl__err(ctx, EINVAL, "monitor domain %u: config: %s", domid, d.n ? d.v[0].text : "bad JSON");
-    xkl_diags_dispose(&d);
-    free(j);
-    return dc;
-}
-
 /* Copy the populated pages of [first, last] of a PVH guest into fd at
  * their gfn offsets (holes stay sparse). Stops early at the first chunk
  * with nothing populated past stop_after. Returns pages written. */
@@ -222,10 +208,11 @@ static uint64_t dump_range(xkc_handle *xc, uint32_t domid, int fd, uint64_t firs
  * image was written. */
 static void coredump(xkl_ctx *ctx, uint32_t domid, const struct xkl_dominfo *di)
 {
-    char *dir = xkl__state_path(ctx, "dump");
-    if (!dir)
+    char *dir = NULL;
+    if (xkl__state_dir_ensure(ctx, "dump") < 0 || !(dir = xkl__state_path(ctx, "dump"))) {
+        xkl__log(ctx, "domain %u: no core dump: %s", domid, ctx->err);
         return;
-    mkdir(dir, 0700);
+    }
     char base[512], path[600];
     snprintf(base, sizeof base, "%s/%s.%u.%lld", dir, di->name, domid, (long long)time(NULL));
     free(dir);
@@ -248,8 +235,10 @@ static void coredump(xkl_ctx *ctx, uint32_t domid, const struct xkl_dominfo *di)
     }
     snprintf(path, sizeof path, "%s.txt", base);
     FILE *f = fopen(path, "we");
-    if (!f)
+    if (!f) {
+        xkl__log(ctx, "domain %u: core dump record %s: %s", domid, path, strerror(errno));
         return;
+    }
     fprintf(f, "domain %u (%s) shut down with reason %u; %llu KiB, %u vcpus online\n", domid,
             di->name, di->shutdown_reason, (unsigned long long)di->mem_kb, di->vcpus_online);
     if (image)
@@ -265,7 +254,9 @@ static void coredump(xkl_ctx *ctx, uint32_t domid, const struct xkl_dominfo *di)
  * 0: done, -1: error. Lock held. */
 static int act(xkl_ctx *ctx, uint32_t *domid, const struct xkl_dominfo *di)
 {
-    struct xkl_domain_config *dc = load_config(ctx, *domid);
+    struct xkl_domain_config *dc = xkl__config_load(ctx, *domid, di->uuid);
+    if (!dc)
+        xkl__log(ctx, "monitor domain %u: %s", *domid, ctx->err);
     enum xkl_action_on_shutdown a = XKL_ACTION_DESTROY;
     if (dc)
         a = action_for(dc, di->shutdown_reason);
@@ -303,9 +294,7 @@ static int act(xkl_ctx *ctx, uint32_t *domid, const struct xkl_dominfo *di)
         snprintf(old, sizeof old, "%s-old-%u", di->name, *domid);
         /* the old domain stays (preserved) under a new name; the new one
          * needs its own UUID since /vm/UUID still belongs to the old */
-        char path[64];
-        snprintf(path, sizeof path, "/local/domain/%u/name", *domid);
-        if (xkl__xs_writef(ctx, XKL_XS_TX_NONE, path, "%s", old) < 0) {
+        if (xkl__rename(ctx, *domid, old) < 0) {
             r = -1;
             break;
         }
@@ -344,14 +333,6 @@ static int act(xkl_ctx *ctx, uint32_t *domid, const struct xkl_dominfo *di)
     return r;
 }
 
-static void uuid_of(const struct xkl_dominfo *di, char u[37])
-{
-    snprintf(u, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-             di->uuid[0], di->uuid[1], di->uuid[2], di->uuid[3], di->uuid[4], di->uuid[5],
-             di->uuid[6], di->uuid[7], di->uuid[8], di->uuid[9], di->uuid[10], di->uuid[11],
-             di->uuid[12], di->uuid[13], di->uuid[14], di->uuid[15]);
-}
-
 int xkl_domain_monitor(xkl_ctx *ctx, uint32_t *domid)
 {
     XKL__LOCK(ctx);
@@ -360,7 +341,7 @@ int xkl_domain_monitor(xkl_ctx *ctx, uint32_t *domid)
     struct xkl_dominfo di;
     char uuid[37] = "";
     if (r == 0 && xkl__info(ctx, *domid, &di) == 0)
-        uuid_of(&di, uuid);
+        xkl__uuid_format(di.uuid, uuid);
     XKL__UNLOCK(ctx);
     if (r < 0)
         return -1;
@@ -376,7 +357,7 @@ int xkl_domain_monitor(xkl_ctx *ctx, uint32_t *domid)
             return 0;
         }
         if (r == 0)
-            uuid_of(&di, uuid);   /* follows restarts */
+            xkl__uuid_format(di.uuid, uuid);   /* follows restarts */
         if (r == 0 && di.dying) {
             if (uuid[0])
                 xkl__state_remove(ctx, uuid, *domid);

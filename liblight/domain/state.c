@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Persisted domain configurations: <state_dir>/<uuid>.json, written when a
  * domain is created, read by xl list -l and by the monitor (restart needs
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,19 +31,23 @@ char *xkl__state_path(xkl_ctx *ctx, const char *file)
     return p;
 }
 
-/* mkdir -p of the state directory */
-static int ensure_dir(xkl_ctx *ctx)
+/* The state directory's (and its parents') mode when we make them. */
+#define STATE_DIR_MODE 0700
+
+int xkl__state_dir_ensure(xkl_ctx *ctx, const char *sub)
 {
-    char *p = strdup(ctx->state_dir);
-    if (!p)
-        return xkl__err(ctx, ENOMEM, "state dir: %s", strerror(ENOMEM));
+    char *p;
+    if ((sub ? asprintf(&p, "%s/%s", ctx->state_dir, sub) : asprintf(&p, "%s", ctx->state_dir)) < 0)
+        return xkl__err(ctx, ENOMEM, "state directory %s: %s", ctx->state_dir, strerror(ENOMEM));
     for (char *s = p + 1;; s++) {
         if (*s == '/' || !*s) {
             char c = *s;
             *s = 0;
-            if (mkdir(p, 0700) < 0 && errno != EEXIST) {
-                int e = errno;
-                xkl__err(ctx, e, "create state directory %s: %s", p, strerror(e));
+            struct stat st;
+            if (mkdir(p, STATE_DIR_MODE) < 0 &&
+                (errno != EEXIST || stat(p, &st) < 0 || !S_ISDIR(st.st_mode))) {
+                int e = errno == EEXIST ? ENOTDIR : errno;
+                xkl__err(ctx, e, "state directory %s: %s", p, strerror(e));
                 free(p);
                 return -1;
             }
@@ -54,9 +60,36 @@ static int ensure_dir(xkl_ctx *ctx)
     return 0;
 }
 
+int xkl__name_lock(xkl_ctx *ctx, const char *what, struct xkl__fault *f)
+{
+    if (xkl__state_dir_ensure(ctx, NULL) < 0)
+        return xkl__err_wrap(ctx, "%s: lock", what);
+    char *path = xkl__state_path(ctx, "create.lock");
+    if (!path)
+        return xkl__err_wrap(ctx, "%s: lock", what);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0 || xkl__fault_here(f) || flock(fd, LOCK_EX) < 0) {
+        int e = errno;
+        xkl__err(ctx, e, "%s: lock %s: %s", what, path, strerror(e));
+        if (fd >= 0)
+            close(fd);
+        free(path);
+        errno = e;
+        return -1;
+    }
+    free(path);
+    return fd;
+}
+
+void xkl__name_unlock(int fd)
+{
+    if (fd >= 0)
+        close(fd);   /* drops the flock */
+}
+
 int xkl__state_save(xkl_ctx *ctx, const char *uuid, const char *json)
 {
-    if (ensure_dir(ctx) < 0)
+    if (xkl__state_dir_ensure(ctx, NULL) < 0)
         return -1;
     char name[64], tmpname[80];
     snprintf(name, sizeof name, "%s.json", uuid);
@@ -185,4 +218,33 @@ char *xkl__state_load(xkl_ctx *ctx, const char *uuid, uint32_t domid)
         xkl__err(ctx, errno, "config of domain %u: %s: %s", domid, path, strerror(errno));
     free(path);
     return json;
+}
+
+char *xkl__config_json(xkl_ctx *ctx, uint32_t domid, const uint8_t *uuid)
+{
+    struct xkl_dominfo di;
+    if (!uuid) {
+        if (xkl__info(ctx, domid, &di) < 0)
+            return NULL;
+        uuid = di.uuid;
+    }
+    char u[37];
+    xkl__uuid_format(uuid, u);
+    return xkl__state_load(ctx, u, domid);
+}
+
+struct xkl_domain_config *xkl__config_load(xkl_ctx *ctx, uint32_t domid, const uint8_t *uuid)
+{
+    char *j = xkl__config_json(ctx, domid, uuid);
+    if (!j)
+        return NULL;
+    xkl_diags d;
+    xkl_diags_init(&d);
+    struct xkl_domain_config *dc = xkl_domain_config_from_json(j, strlen(j), &d);
+    if (!dc)
+        xkl__err(ctx, errno == ENOMEM ? ENOMEM : EINVAL, "config of domain %u: %s", domid,
+                 d.n ? d.v[0].text : "invalid JSON");
+    xkl_diags_dispose(&d);
+    free(j);
+    return dc;
 }

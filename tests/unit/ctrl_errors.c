@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libxkctrl error paths without a hypervisor: every public call, given a
  * handle whose devices are not open (or invalid arguments), must fail with
@@ -19,7 +20,7 @@ static xkc_handle *h;
 
 static void setup(void)
 {
-    h = xkci_handle_new();
+    h = xkc__handle_new();
     ck_assert_ptr_nonnull(h);
 }
 

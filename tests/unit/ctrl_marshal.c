@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libxkctrl: the pure marshalling of hypercall structures, no hypervisor. */
 #include "private.h"
 
@@ -8,6 +9,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* What Xen 4.17 on x86 reports: both grant table versions. */
+static unsigned x86_gnttab_max(void)
+{
+    struct xen_sysctl_physinfo in;
+    struct xkc_physinfo pi;
+    memset(&in, 0, sizeof in);
+    in.capabilities = XEN_SYSCTL_PHYSCAP_pv | XEN_SYSCTL_PHYSCAP_gnttab_v1 | XEN_SYSCTL_PHYSCAP_gnttab_v2;
+    xkc__decode_physinfo(&in, &pi);
+    return xkc__gnttab_version_max(&pi);
+}
+
 static struct xen_domctl pack_ok(enum xkc_domain_type t)
 {
     struct xkc_domain_config cfg;
@@ -15,7 +27,8 @@ static struct xen_domctl pack_ok(enum xkc_domain_type t)
     const char *why;
     xkc_domain_config_init(&cfg, t);
     cfg.max_vcpus = 4;
-    ck_assert_int_eq(xkci_pack_createdomain(&d, &cfg, 0, &why), 0);
+    cfg.max_grant_version = x86_gnttab_max();   /* as xkc_domain_create resolves 0 */
+    ck_assert_int_eq(xkc__pack_createdomain(&d, &cfg, 0, &why), 0);
     ck_assert_ptr_null(why);
     return d;
 }
@@ -29,8 +42,43 @@ START_TEST(create_pv)
     ck_assert_uint_eq(d.u.createdomain.arch.emulation_flags, 0);
     ck_assert_uint_eq(d.u.createdomain.max_vcpus, 4);
     ck_assert_uint_eq(d.u.createdomain.max_evtchn_port, 1023);
-    ck_assert_int_eq(d.u.createdomain.max_grant_frames, 64);
-    ck_assert_int_eq(d.u.createdomain.max_maptrack_frames, 1024);
+    /* libxl's defaults: the hypervisor's frame limits, grant v2 allowed */
+    ck_assert_int_eq(d.u.createdomain.max_grant_frames, -1);
+    ck_assert_int_eq(d.u.createdomain.max_maptrack_frames, -1);
+    ck_assert_uint_eq(d.u.createdomain.grant_opts, XEN_DOMCTL_GRANT_version(2));
+}
+END_TEST
+
+START_TEST(gnttab_defaults)
+{
+    struct xkc_domain_config cfg;
+    struct xen_domctl d;
+    const char *why;
+    xkc_domain_config_init(&cfg, XKC_DOMAIN_PVH);
+    ck_assert_int_eq(cfg.max_grant_frames, -1);
+    ck_assert_int_eq(cfg.max_maptrack_frames, -1);
+    ck_assert_uint_eq(cfg.max_grant_version, 0);   /* resolved at create */
+    /* unresolved is refused by the packer (never sent as version 0) */
+    ck_assert_int_eq(xkc__pack_createdomain(&d, &cfg, 0, &why), -1);
+    ck_assert_ptr_nonnull(strstr(why, "max_grant_version"));
+    /* the highest version the hypervisor offers */
+    struct xkc_physinfo pi;
+    memset(&pi, 0, sizeof pi);
+    ck_assert_uint_eq(xkc__gnttab_version_max(&pi), 0);
+    pi.cap_gnttab_v1 = true;
+    ck_assert_uint_eq(xkc__gnttab_version_max(&pi), 1);
+    pi.cap_gnttab_v2 = true;
+    ck_assert_uint_eq(xkc__gnttab_version_max(&pi), 2);
+    pi.cap_gnttab_v1 = false;
+    ck_assert_uint_eq(xkc__gnttab_version_max(&pi), 2);
+    ck_assert_uint_eq(x86_gnttab_max(), 2);
+    /* explicit limits (xl.cfg max_grant_frames= etc.) are packed as given */
+    cfg.max_grant_version = 1;
+    cfg.max_grant_frames = 32;
+    cfg.max_maptrack_frames = 0;
+    ck_assert_int_eq(xkc__pack_createdomain(&d, &cfg, 0, &why), 0);
+    ck_assert_int_eq(d.u.createdomain.max_grant_frames, 32);
+    ck_assert_int_eq(d.u.createdomain.max_maptrack_frames, 0);
     ck_assert_uint_eq(d.u.createdomain.grant_opts, XEN_DOMCTL_GRANT_version(1));
 }
 END_TEST
@@ -60,7 +108,7 @@ START_TEST(create_options)
     cfg.cpupool_id = 3;
     cfg.vmtrace_size = 65536;
     memset(cfg.handle, 0xab, 16);
-    ck_assert_int_eq(xkci_pack_createdomain(&d, &cfg, 42, &why), 0);
+    ck_assert_int_eq(xkc__pack_createdomain(&d, &cfg, 42, &why), 0);
     ck_assert_uint_eq(d.domain, 42);
     ck_assert_uint_eq(d.u.createdomain.flags,
                       XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_oos_off | XEN_DOMCTL_CDF_iommu |
@@ -82,20 +130,21 @@ START_TEST(create_rejects)
     const char *why;
     xkc_domain_config_init(&cfg, XKC_DOMAIN_PV);
     cfg.max_vcpus = 0;
-    ck_assert_int_eq(xkci_pack_createdomain(&d, &cfg, 0, &why), -1);
+    ck_assert_int_eq(xkc__pack_createdomain(&d, &cfg, 0, &why), -1);
     ck_assert_str_eq(why, "max_vcpus must be at least 1");
     xkc_domain_config_init(&cfg, XKC_DOMAIN_PV);
     cfg.hap = true;
-    ck_assert_int_eq(xkci_pack_createdomain(&d, &cfg, 0, &why), -1);
+    ck_assert_int_eq(xkc__pack_createdomain(&d, &cfg, 0, &why), -1);
     ck_assert_ptr_nonnull(strstr(why, "PVH or HVM"));
     xkc_domain_config_init(&cfg, XKC_DOMAIN_PVH);
     cfg.max_grant_version = 3;
-    ck_assert_int_eq(xkci_pack_createdomain(&d, &cfg, 0, &why), -1);
+    ck_assert_int_eq(xkc__pack_createdomain(&d, &cfg, 0, &why), -1);
     xkc_domain_config_init(&cfg, XKC_DOMAIN_PVH);
-    ck_assert_int_eq(xkci_pack_createdomain(&d, &cfg, DOMID_FIRST_RESERVED, &why), -1);
+    cfg.max_grant_version = 1;
+    ck_assert_int_eq(xkc__pack_createdomain(&d, &cfg, DOMID_FIRST_RESERVED, &why), -1);
     ck_assert_str_eq(why, "invalid domain id");
     cfg.type = (enum xkc_domain_type)9;
-    ck_assert_int_eq(xkci_pack_createdomain(&d, &cfg, 1, &why), -1);
+    ck_assert_int_eq(xkc__pack_createdomain(&d, &cfg, 1, &why), -1);
 }
 END_TEST
 
@@ -117,7 +166,7 @@ START_TEST(dominfo_decode)
     in.gpaddr_bits = 48;
     in.handle[0] = 0x11;
     in.arch_config.emulation_flags = XEN_X86_EMU_LAPIC;
-    xkci_decode_dominfo(&in, &out);
+    xkc__decode_dominfo(&in, &out);
     ck_assert_uint_eq(out.domid, 12);
     ck_assert(out.hvm && out.shutdown && out.paused && out.hap);
     ck_assert(!out.dying && !out.running && !out.blocked && !out.xs_domain);
@@ -148,7 +197,7 @@ START_TEST(physinfo_decode)
     in.hw_cap[7] = 0xdeadbeef;
     in.capabilities = XEN_SYSCTL_PHYSCAP_pv | XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_shadow |
                       XEN_SYSCTL_PHYSCAP_gnttab_v1 | XEN_SYSCTL_PHYSCAP_gnttab_v2;
-    xkci_decode_physinfo(&in, &out);
+    xkc__decode_physinfo(&in, &out);
     ck_assert(out.cap_pv && out.cap_hvm && out.cap_shadow && out.cap_gnttab_v1 &&
               out.cap_gnttab_v2);
     ck_assert(!out.cap_hap && !out.cap_directio && !out.cap_vmtrace && !out.cap_vpmu &&
@@ -164,25 +213,25 @@ END_TEST
 
 START_TEST(range_plan)
 {
-    struct xkci_run r;
+    struct xkc__run r;
     /* Aligned 16 MiB: one run of eight 2 MiB extents. */
-    ck_assert_int_eq(xkci_range_next_run(0, 4096, &r), 1);
+    ck_assert_int_eq(xkc__range_next_run(0, 4096, &r), 1);
     ck_assert_uint_eq(r.order, 9);
     ck_assert_uint_eq(r.count, 8);
     ck_assert_uint_eq(r.start, 0);
     /* Unaligned start: 4 KiB pages up to the next 2 MiB boundary. */
-    ck_assert_int_eq(xkci_range_next_run(0x100, 4096, &r), 1);
+    ck_assert_int_eq(xkc__range_next_run(0x100, 4096, &r), 1);
     ck_assert_uint_eq(r.order, 0);
     ck_assert_uint_eq(r.count, 0x100);
     /* Aligned but short: pages. */
-    ck_assert_int_eq(xkci_range_next_run(512, 100, &r), 1);
+    ck_assert_int_eq(xkc__range_next_run(512, 100, &r), 1);
     ck_assert_uint_eq(r.order, 0);
     ck_assert_uint_eq(r.count, 100);
-    ck_assert_int_eq(xkci_range_next_run(7, 0, &r), 0);
+    ck_assert_int_eq(xkc__range_next_run(7, 0, &r), 0);
     /* Walking a whole ragged range covers every page exactly once. */
     xen_pfn_t first = 3, pos = first;
     uint64_t nr = 5000, left = nr, covered = 0;
-    while (xkci_range_next_run(pos, left, &r)) {
+    while (xkc__range_next_run(pos, left, &r)) {
         ck_assert_uint_eq(r.start, pos);
         if (r.order)
             ck_assert_uint_eq(r.start % 512, 0);
@@ -199,8 +248,8 @@ START_TEST(gnttab_entries)
 {
     grant_entry_v1_t t[8];
     memset(t, 0xff, sizeof t);
-    xkci_gnttab_set_entry(t, GNTTAB_RESERVED_CONSOLE, 0x1234, 0);
-    xkci_gnttab_set_entry(t, GNTTAB_RESERVED_XENSTORE, 0x1235, 7);
+    xkc__gnttab_set_entry(t, GNTTAB_RESERVED_CONSOLE, 0x1234, 0);
+    xkc__gnttab_set_entry(t, GNTTAB_RESERVED_XENSTORE, 0x1235, 7);
     ck_assert_uint_eq(t[0].frame, 0x1234);
     ck_assert_uint_eq(t[0].domid, 0);
     ck_assert_uint_eq(t[0].flags, GTF_permit_access);
@@ -215,13 +264,13 @@ START_TEST(hex_and_bits)
 {
     const unsigned char id[] = { 0x00, 0x9f, 0xa0, 0xff };
     char out[16];
-    xkci_hex(id, sizeof id, out, sizeof out);
+    xkc__hex(id, sizeof id, out, sizeof out);
     ck_assert_str_eq(out, "009fa0ff");
-    xkci_hex(id, sizeof id, out, 5);   /* truncates on whole bytes */
+    xkc__hex(id, sizeof id, out, 5);   /* truncates on whole bytes */
     ck_assert_str_eq(out, "009f");
     const uint8_t map[] = { 0x03, 0x80, 0x00, 0xff };
-    ck_assert_uint_eq(xkci_bitmap_weight(map, sizeof map), 11);
-    ck_assert_uint_eq(xkci_bitmap_weight(map, 0), 0);
+    ck_assert_uint_eq(xkc__bitmap_weight(map, sizeof map), 11);
+    ck_assert_uint_eq(xkc__bitmap_weight(map, 0), 0);
 }
 END_TEST
 
@@ -242,10 +291,10 @@ START_TEST(abi_table)
     ck_assert_uint_eq(dv, XEN_DOMCTL_INTERFACE_VERSION);
     ck_assert_uint_eq(sv, XEN_SYSCTL_INTERFACE_VERSION);
     ck_assert_str_eq(rel, "4.17");
-    ck_assert_ptr_eq(xkci_abi_for_release(4, 17), xkci_abi_built());
-    ck_assert_ptr_null(xkci_abi_for_release(4, 99));
+    ck_assert_ptr_eq(xkc__abi_for_release(4, 17), xkc__abi_built());
+    ck_assert_ptr_null(xkc__abi_for_release(4, 99));
     char msg[256];
-    xkci_abi_mismatch_message(msg, sizeof msg, "sysctl", 4, 99);
+    xkc__abi_mismatch_message(msg, sizeof msg, "sysctl", 4, 99);
     /* Names the hypervisor, the interface and our version. */
     ck_assert_ptr_nonnull(strstr(msg, "Xen 4.99"));
     ck_assert_ptr_nonnull(strstr(msg, "sysctl"));
@@ -262,7 +311,7 @@ static void fmt(char *buf, size_t len, int err, const char *f, ...)
 {
     va_list ap;
     va_start(ap, f);
-    xkci_format_error(buf, len, err, f, ap);
+    xkc__format_error(buf, len, err, f, ap);
     va_end(ap);
 }
 
@@ -284,6 +333,7 @@ int main(void)
     TCase *tc = tcase_create("pure");
     tcase_add_test(tc, create_pv);
     tcase_add_test(tc, create_pvh_hvm);
+    tcase_add_test(tc, gnttab_defaults);
     tcase_add_test(tc, create_options);
     tcase_add_test(tc, create_rejects);
     tcase_add_test(tc, dominfo_decode);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of the life-cycle logic that needs no hypervisor: the xenstore
  * layout of a domain (what libxl writes, node by node), the persisted
  * config files, the state letters, the create step table, and the error

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libxkctrl: the xkit hypervisor interface (privcmd, evtchn, gntdev).
  * The only public header of libxkctrl.
@@ -206,12 +207,13 @@ struct xkc_domain_config {
     uint32_t max_evtchn_port;
     int32_t max_grant_frames;     /* < 0: hypervisor default */
     int32_t max_maptrack_frames;  /* < 0: hypervisor default */
-    unsigned max_grant_version;   /* 1 or 2 */
+    unsigned max_grant_version;   /* 1 or 2; 0: the highest the hypervisor offers */
     uint32_t vmtrace_size;
     uint32_t cpupool_id;
 };
-/* Defaults like xl's: 1 vcpu, 1023 event channels, 64 grant frames, 1024
- * maptrack frames, grant v1, hap on for PVH/HVM. */
+/* Defaults like xl's: 1 vcpu, 1023 event channels, the hypervisor's grant
+ * and maptrack frame limits (-1), the highest grant table version it
+ * offers (0: v2 on x86 Xen 4.17), hap on for PVH/HVM. */
 XKC_API void xkc_domain_config_init(struct xkc_domain_config *cfg, enum xkc_domain_type type);
 /* Create a domain. *domid in: wanted id (0 = let Xen choose), out: the id. */
 XKC_API int xkc_domain_create(xkc_handle *h, const struct xkc_domain_config *cfg, uint32_t *domid);

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lab-timeout: 300
 # The monitor our xl create leaves behind carries out each on_* action end
 # to end on the xk test kernels: destroy (after poweroff and watchdog), preserve, restart,

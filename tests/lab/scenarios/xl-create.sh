@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lab-timeout: 240
 # xl create's options on the xk test kernels: -c shows the guest's first
 # words and returns when it is gone, -p leaves it paused, -e leaves no

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lab-timeout: 240
 # Our xl and Debian's manage each other's domains: ours lists, consoles,
 # shuts down and destroys what Debian's created; Debian's lists, pauses,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lab-timeout: 240
 # Our xl's basic life cycle on the xk test kernels: create (PV and PVH),
 # the xenstore layout compared node by node with what Debian's xl writes

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lab-timeout: 300
 # A real Linux PV guest under our xl: it boots to its marker, announces its
 # PV drivers (control/feature-poweroff), so xl shutdown asks it through

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lab-timeout: 180
 # examples/manager.c: a manager on the public API creates two guests
 # (PV powering off, PVH crashing), sees both shut down on its event fd,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libxklight, domain area: context, life cycle, events, monitor.
  * Included by <xkit/light.h>; may be included alone.
@@ -34,11 +35,19 @@ typedef struct xkl_ctx xkl_ctx;
 
 struct xkl_ctx_opts {
     const char *state_dir;  /* persisted configs; NULL: XK_STATEDIR */
-    unsigned fault_step;    /* tests only: xkl_domain_create fails at step N (1-based) */
+    /* TEST ONLY (fault injection; 0: off; never set in production):
+     * xkl_domain_create fails once step N (1-based) has run, its undo
+     * running too (xl: XKIT_FAULT_STEP=N). */
+    unsigned fault_step;
     /* Optional: one line per thing the monitor did ("domain 5 (web) shut
      * down (reboot): restarted as domain 6"); called with the lock held. */
     void (*log)(void *arg, const char *line);
     void *log_arg;
+    /* TEST ONLY (fault injection; 0: off; never set in production):
+     * xkl_domain_create fails at its Nth fault point, counted across the
+     * whole create, inside a step, taking the path a real failure there
+     * takes (xl: XKIT_FAULT_POINT=N). N past the last point: no fault. */
+    unsigned fault_point;
 };
 /* opts may be NULL. On failure err (errlen bytes) says why. */
 XKL_API xkl_ctx *xkl_ctx_open(const struct xkl_ctx_opts *opts, char *err, size_t errlen);
@@ -59,6 +68,8 @@ struct xkl_dominfo {
     unsigned shutdown_reason;  /* SHUTDOWN_*, valid when shutdown */
     uint64_t cpu_time_ns;
 };
+/* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (lower case), NUL-terminated. */
+XKL_API void xkl_uuid_format(const uint8_t uuid[16], char out[37]);
 /* "rbpscd" letters or '-' (xl list's State column), NUL-terminated. */
 XKL_API void xkl_dominfo_state(const struct xkl_dominfo *di, char out[7]);
 /* All domains, in domid order; *out is malloc'd (free() it). */
@@ -82,7 +93,8 @@ enum xkl_shutdown_kind { XKL_SHUTDOWN_POWEROFF, XKL_SHUTDOWN_REBOOT };
  * outside with SCHEDOP_remote_shutdown. */
 XKL_API int xkl_domain_shutdown(xkl_ctx *ctx, uint32_t domid, enum xkl_shutdown_kind kind,
                                 unsigned flags);
-/* EEXIST when another domain has the name. */
+/* EEXIST when another domain has the name. Takes the create lock, so a
+ * create and a rename never give two domains one name. */
 XKL_API int xkl_domain_rename(xkl_ctx *ctx, uint32_t domid, const char *new_name);
 /* Balloon target (memory/target) and the hypervisor's maximum, in KiB. */
 XKL_API int xkl_domain_set_target_kb(xkl_ctx *ctx, uint32_t domid, uint64_t kb);

@@ -1,0 +1,107 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# lab-timeout: 900
+# Domain events with more domains than one batch of the domain list: 200
+# tiny paused guests first, then examples/manager.c (xk_manager, the
+# public event API) creates two more, so its own guests are the 201st and
+# 202nd domains (the event scan used to read only the first 128 from
+# domid 1: these never got an event). While it waits, we destroy guest #5
+# and #190 of the 200 (the manager must not lose its own guests' events
+# because of them), destroy the manager's first guest from outside (a
+# death with no shutdown) and force its second to shut down (a shutdown,
+# reason 0, then its death once the manager destroyed it). Then all 200
+# are destroyed and nothing is left.
+. /xk/lib.sh
+# inspect with Debian's tools (the reference), not ours
+PATH=$REF_BIN:$PATH
+
+[ -x "$XK_BIN/xk_manager" ] || fail "no xk_manager in $XK_BIN"
+N=200
+free0=$(free_kb)
+dom0=$(dom_count)
+
+# the smallest memory the test kernel builds in (paused: it never runs)
+mem=
+for m in 4 8 16; do
+    printf '%s\n' 'name = "evm-probe"' 'type = "pv"' "kernel = \"$XK_GUESTS/xk-pv\"" \
+        "memory = $m" 'extra = "xk.mode=sleep"' > probe.cfg
+    if $XL create -p -e -q probe.cfg 2> probe.err; then
+        $XL destroy evm-probe || fail "destroy the probe"
+        mem=$m
+        break
+    fi
+done
+[ -n "$mem" ] || fail "no memory size works for a paused xk-pv: $(cat probe.err)"
+echo "tiny guests: memory = $mem"
+printf '%s\n' 'type = "pv"' "kernel = \"$XK_GUESTS/xk-pv\"" "memory = $mem" \
+    'extra = "xk.mode=sleep"' > tiny.cfg
+
+cleanup() {
+    for i in $(seq 1 $N); do $REF_XL destroy "evm-$i" 2>/dev/null; done
+    $REF_XL destroy evm-a 2>/dev/null; $REF_XL destroy evm-b 2>/dev/null
+}
+trap cleanup EXIT
+
+t=$(now)
+declare -a ids
+for i in $(seq 1 $N); do
+    $XL create -p -e -q tiny.cfg "name=\"evm-$i\"" 2> err || fail "create evm-$i: $(cat err)"
+    ids[$i]=$(domid_of "evm-$i") || fail "no domid for evm-$i"
+done
+echo "TIME $N paused guests created in $(elapsed "$t") s"
+[ "$(dom_count)" = $((dom0 + N)) ] || fail "expected $((dom0 + N)) domains, $(dom_count)"
+
+# the manager's two guests: both sleep until we act on them
+for g in a b; do
+    printf '%s\n' "name = \"evm-$g\"" 'type = "pv"' "kernel = \"$XK_GUESTS/xk-pv\"" 'memory = 32' \
+        'extra = "xk.mode=sleep"' > $g.cfg
+done
+timeout 300 "$XK_BIN/xk_manager" a.cfg b.cfg > out 2> mgr.err &
+mgr=$!
+wait_for 60 sh -c "[ \$(grep -c '^created ' out) = 2 ]" || { cat out mgr.err; fail "manager did not create its guests"; }
+a=$(awk '$2 == "evm-a" { print $4 }' out)
+b=$(awk '$2 == "evm-b" { print $4 }' out)
+[ -n "$a" ] && [ -n "$b" ] || { cat out; fail "manager's domids"; }
+# their place in the domain list: past the first 128 domains
+pos_a=$($REF_XL list | awk -v d="$a" 'NR > 1 && $2 != 0 { n++ } $2 == d { print n }')
+echo "manager's guests: domain $a (position $pos_a without dom0), domain $b"
+[ "$pos_a" -gt 128 ] || fail "the manager's guest is not past the 128th domain"
+
+# others dying does not disturb the manager (#5 below it, #190 too)
+$REF_XL destroy "evm-5" || fail "destroy evm-5"
+$REF_XL destroy "evm-190" || fail "destroy evm-190"
+sleep 1
+# a death without a shutdown
+$REF_XL destroy "$a" || fail "destroy the manager's guest $a"
+wait_for 30 grep -q "^death domain $a\$" out || { cat out mgr.err; fail "no death event for domain $a"; }
+# a shutdown (reason 0: poweroff), which the manager answers by destroying it
+$XL shutdown -F "$b" || fail "shutdown -F $b"
+wait_for 30 grep -q "^death domain $b\$" out || { cat out mgr.err; fail "no death event for domain $b"; }
+wait $mgr; rc=$?
+cat out
+[ -s mgr.err ] && cat mgr.err
+[ $rc = 0 ] || fail "manager rc $rc"
+grep -q "^shutdown domain $a " out && fail "a shutdown event for domain $a, which was destroyed"
+grep -q "^shutdown domain $b reason 0\$" out || fail "no poweroff event for domain $b"
+[ "$(grep -c "^death domain $a\$" out)" = 1 ] || fail "domain $a's death not reported exactly once"
+[ "$(grep -c "^death domain $b\$" out)" = 1 ] || fail "domain $b's death not reported exactly once"
+[ "$(grep -c '^shutdown ' out)" = 1 ] || fail "shutdown events for other domains"
+[ "$(grep -c '^death ' out)" = 2 ] || fail "death events for other domains"
+
+# #5 and #190 are gone, the other 198 still there
+domid_of evm-5 >/dev/null && fail "evm-5 still there"
+domid_of evm-190 >/dev/null && fail "evm-190 still there"
+[ "$(dom_count)" = $((dom0 + N - 2)) ] || fail "expected $((dom0 + N - 2)) domains, $(dom_count)"
+
+t=$(now)
+for i in $(seq 1 $N); do
+    [ $i = 5 ] || [ $i = 190 ] && continue
+    $XL destroy "evm-$i" || fail "destroy evm-$i"
+done
+echo "TIME $((N - 2)) guests destroyed in $(elapsed "$t") s"
+trap - EXIT
+[ "$(dom_count)" = "$dom0" ] || { $REF_XL list; fail "domains left"; }
+[ -z "$(ls /var/lib/xkit 2>/dev/null | grep '\.json$')" ] || fail "state files left"
+wait_for 30 sh -c "[ \$($REF_XL info | awk '/^free_memory/ {print \$3 * 1024}') -ge $free0 ]" ||
+    fail "free memory $(free_kb) KiB, was $free0 KiB"
+echo "xl-events-many: events past the 128th domain, all $N cleaned up"
