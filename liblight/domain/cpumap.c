@@ -13,38 +13,66 @@ static int bad(void)
     return -1;
 }
 
+/*
+ * A comma list of items, each "all", "N" or "N-M", and each may start with
+ * '^' to take those CPUs out again (xl's "0-7,^3"). Items apply in order
+ * from an empty map. "node:N"/"nodes:N-M" need the host's NUMA topology,
+ * which liblight does not read yet: refused with ENOTSUP, not taken as
+ * something else.
+ */
 int xkl_cpumap_parse(const char *s, uint8_t *map)
 {
-    const unsigned max = XKL_CPUMAP_BYTES * 8;
+    const unsigned long max = XKL_CPUMAP_BYTES * 8;
     memset(map, 0, XKL_CPUMAP_BYTES);
     if (!s || !*s)
         return bad();
-    if (!strcmp(s, "all")) {
-        memset(map, 0xff, XKL_CPUMAP_BYTES);
-        return 0;
-    }
     const char *p = s;
+    bool any = false;
     while (*p) {
+        bool exclude = *p == '^';
+        if (exclude)
+            p++;
         char *end;
-        if (!isdigit((unsigned char)*p))
-            return bad();
-        unsigned long a = strtoul(p, &end, 10), b = a;
-        if (*end == '-') {
-            if (!isdigit((unsigned char)end[1]))
+        unsigned long a, b;
+        if (!strncmp(p, "all", 3) && (p[3] == ',' || !p[3])) {
+            a = 0;
+            b = max - 1;
+            end = (char *)p + 3;
+        } else if (!strncmp(p, "node:", 5) || !strncmp(p, "nodes:", 6)) {
+            errno = ENOTSUP;
+            return -1;
+        } else {
+            if (!isdigit((unsigned char)*p))
                 return bad();
-            b = strtoul(end + 1, &end, 10);
+            errno = 0;
+            a = strtoul(p, &end, 10);
+            b = a;
+            if (*end == '-') {
+                if (!isdigit((unsigned char)end[1]))
+                    return bad();
+                b = strtoul(end + 1, &end, 10);
+            }
+            if (errno || a > b || b >= max)
+                return bad();
         }
-        if (a > b || b >= max)
-            return bad();
-        for (unsigned long c = a; c <= b; c++)
-            map[c / 8] |= (uint8_t)(1u << (c % 8));
+        for (unsigned long c = a; c <= b; c++) {
+            if (exclude)
+                map[c / 8] &= (uint8_t)~(1u << (c % 8));
+            else
+                map[c / 8] |= (uint8_t)(1u << (c % 8));
+        }
+        any |= !exclude;
         if (*end == ',' && end[1])
             end++;
         else if (*end)
             return bad();
         p = end;
     }
-    return 0;
+    /* only exclusions, or everything excluded again: no CPU to run on */
+    bool empty = true;
+    for (unsigned i = 0; i < XKL_CPUMAP_BYTES; i++)
+        empty &= map[i] == 0;
+    return any && !empty ? 0 : bad();
 }
 
 const char *xkl__vcpu_cpulist(const char *all, char *const *per_vcpu, size_t nper, unsigned v)

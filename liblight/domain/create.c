@@ -195,9 +195,13 @@ static int vcpu_map(struct cstate *s, const char *key, const char *all, char *co
 {
     const char *list = xkl__vcpu_cpulist(all, per, nper, v);
     *set = list != NULL;
-    if (list && xkl_cpumap_parse(list, map) < 0)
-        return xkl__err(s->ctx, EINVAL, "create %s: %s=\"%s\" (vcpu %u): expected all, N, N-M or a comma list",
+    if (list && xkl_cpumap_parse(list, map) < 0) {
+        if (errno == ENOTSUP)
+            return xkl__err(s->ctx, ENOTSUP, "create %s: %s=\"%s\" (vcpu %u): NUMA node lists are not supported yet",
+                            s->dc->c_info.name, key, list, v);
+        return xkl__err(s->ctx, EINVAL, "create %s: %s=\"%s\" (vcpu %u): expected all, N, N-M, ^N or a comma list of them",
                         s->dc->c_info.name, key, list, v);
+    }
     return 0;
 }
 

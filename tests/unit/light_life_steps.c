@@ -310,6 +310,36 @@ static struct xkl_domain_config *cfg_of(const char *text)
     return dc;
 }
 
+static bool cpu_set(const uint8_t *m, unsigned c)
+{
+    return m[c / 8] & (1u << (c % 8));
+}
+
+START_TEST(cpumap_syntax)
+{
+    uint8_t m[XKL_CPUMAP_BYTES];
+    ck_assert_int_eq(xkl_cpumap_parse("0-3,^1", m), 0);
+    ck_assert(cpu_set(m, 0) && !cpu_set(m, 1) && cpu_set(m, 2) && cpu_set(m, 3) && !cpu_set(m, 4));
+    ck_assert_int_eq(xkl_cpumap_parse("all,^0-1", m), 0);
+    ck_assert(!cpu_set(m, 0) && !cpu_set(m, 1) && cpu_set(m, 2) && cpu_set(m, XKL_CPUMAP_BYTES * 8 - 1));
+    ck_assert_int_eq(xkl_cpumap_parse("5", m), 0);
+    ck_assert(cpu_set(m, 5) && !cpu_set(m, 4));
+    /* exclusions only, or all excluded again: nothing to run on */
+    ck_assert_int_eq(xkl_cpumap_parse("^1", m), -1);
+    ck_assert_int_eq(errno, EINVAL);
+    ck_assert_int_eq(xkl_cpumap_parse("1,^1", m), -1);
+    const char *bad[] = { "", "1-", "3-1", "a", "1,,2", "1,", "^", "all2", "99999999999999999999" };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        ck_assert_msg(xkl_cpumap_parse(bad[i], m) == -1 && errno == EINVAL, "'%s' accepted", bad[i]);
+    }
+    /* NUMA node lists are refused as such, not misread */
+    ck_assert_int_eq(xkl_cpumap_parse("node:0", m), -1);
+    ck_assert_int_eq(errno, ENOTSUP);
+    ck_assert_int_eq(xkl_cpumap_parse("0,nodes:0-1", m), -1);
+    ck_assert_int_eq(errno, ENOTSUP);
+}
+END_TEST
+
 START_TEST(domctl_nested_and_grants)
 {
     xkl_ctx *ctx = xkl_ctx_open(NULL, NULL, 0);
@@ -506,6 +536,7 @@ int main(void)
     tcase_add_test(tc, list_reads_every_domain);
     tcase_add_test(tc, vcpu_cpulists);
     tcase_add_test(tc, domctl_nested_and_grants);
+    tcase_add_test(tc, cpumap_syntax);
     tcase_add_test(tc, err_may_quote_itself);
     tcase_add_test(tc, vfmt_reports_truncation);
     tcase_add_test(tc, state_dir_ensure_checked);
