@@ -598,7 +598,14 @@ static int conv_firmware_override(conv_t *c, const cfg_key *k)
     return get_str(c, k->name, &c->dc->b_info.hvm.firmware) < 0 ? -1 : 0;
 }
 
-static int conv_disks(conv_t *c, const cfg_key *k)
+/* A list of spec strings (disk=, vif=, and the device keys to come): the
+ * list itself is checked here, each item is handed to one(), which parses
+ * it into a new element. */
+typedef int spec_fn(conv_t *c, const struct xkl_cfg_setting *s, const struct xkl_cfg_value *it,
+                    size_t index);
+
+static int conv_spec_list(conv_t *c, const cfg_key *k, const char *what, const char *example,
+                          spec_fn *one)
 {
     const struct xkl_cfg_setting *s;
     struct xkl_cfg_value *v = get(c, k->name, &s);
@@ -606,21 +613,16 @@ static int conv_disks(conv_t *c, const cfg_key *k)
         return 0;
     int r = 0;
     if (v->kind != XKL_CFG_LIST) {
-        cerr(c, s, v, XKL_DIAG_ERROR, "expected a list of disk specs for 'disk', e.g. [ 'phy:/dev/vg/lv,xvda,w' ]");
+        cerr(c, s, v, XKL_DIAG_ERROR, "expected a list of %s specs for '%s', e.g. [ '%s' ]", what,
+             k->name, example);
         r = -1;
     }
     for (size_t i = 0; r == 0 && i < v->nitems; i++) {
         const struct xkl_cfg_value *it = v->items[i];
         if (it->kind == XKL_CFG_LIST) {
-            cerr(c, s, it, XKL_DIAG_ERROR, "expected a disk spec string, found a list");
+            cerr(c, s, it, XKL_DIAG_ERROR, "expected a %s spec string, found a list", what);
             r = -1;
-            continue;
-        }
-        struct xkl_disk *dk = xkl__disk_add(c->dc);
-        if (!dk) {
-            cerr(c, s, it, XKL_DIAG_ERROR, "disk: out of memory");
-            r = -1;
-        } else if (xkl__disk_parse(dk, it->str, s->source, it->line, it->col, c->d) < 0) {
+        } else if (one(c, s, it, i) < 0) {
             r = -1;
         }
     }
@@ -628,37 +630,40 @@ static int conv_disks(conv_t *c, const cfg_key *k)
     return r;
 }
 
+static int one_disk(conv_t *c, const struct xkl_cfg_setting *s, const struct xkl_cfg_value *it,
+                    size_t index)
+{
+    struct xkl_disk *dk = xkl__disk_add(c->dc);
+    if (!dk) {
+        cerr(c, s, it, XKL_DIAG_ERROR, "disk: out of memory");
+        return -1;
+    }
+    return xkl__disk_parse(dk, it->str, s->source, it->line, it->col, c->d);
+}
+
+static int one_vif(conv_t *c, const struct xkl_cfg_setting *s, const struct xkl_cfg_value *it,
+                   size_t index)
+{
+    struct xkl_nic *nic = xkl__nic_add(c->dc);
+    if (!nic) {
+        cerr(c, s, it, XKL_DIAG_ERROR, "vif: out of memory");
+        return -1;
+    }
+    if (xkl__nic_parse(nic, it->str, s->source, it->line, it->col, c->d) < 0)
+        return -1;
+    if (nic->devid < 0)
+        nic->devid = (long long)index;   /* xl numbers vifs in list order */
+    return 0;
+}
+
+static int conv_disks(conv_t *c, const cfg_key *k)
+{
+    return conv_spec_list(c, k, "disk", "phy:/dev/vg/lv,xvda,w", one_disk);
+}
+
 static int conv_vifs(conv_t *c, const cfg_key *k)
 {
-    const struct xkl_cfg_setting *s;
-    struct xkl_cfg_value *v = get(c, k->name, &s);
-    if (!v)
-        return 0;
-    int r = 0;
-    if (v->kind != XKL_CFG_LIST) {
-        cerr(c, s, v, XKL_DIAG_ERROR, "expected a list of vif specs for 'vif', e.g. [ 'bridge=xenbr0' ]");
-        r = -1;
-    }
-    for (size_t i = 0; r == 0 && i < v->nitems; i++) {
-        const struct xkl_cfg_value *it = v->items[i];
-        if (it->kind == XKL_CFG_LIST) {
-            cerr(c, s, it, XKL_DIAG_ERROR, "expected a vif spec string, found a list");
-            r = -1;
-            continue;
-        }
-        struct xkl_nic *nic = xkl__nic_add(c->dc);
-        if (!nic) {
-            cerr(c, s, it, XKL_DIAG_ERROR, "vif: out of memory");
-            r = -1;
-            continue;
-        }
-        if (xkl__nic_parse(nic, it->str, s->source, it->line, it->col, c->d) < 0)
-            r = -1;
-        else if (nic->devid < 0)
-            nic->devid = (long long)i;   /* xl numbers vifs in list order */
-    }
-    xkl__cfg_value_free(v);
-    return r;
+    return conv_spec_list(c, k, "vif", "bridge=xenbr0", one_vif);
 }
 
 /* "[DDDD:]BB:DD.F[@VSLOT][,options]": only the address is checked. */
