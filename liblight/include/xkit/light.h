@@ -6,14 +6,10 @@
 #ifndef XKIT_LIGHT_H
 #define XKIT_LIGHT_H
 
+#include <xkit/light/api.h>
+
 #ifdef __cplusplus
 extern "C" {
-#endif
-
-#if defined(__GNUC__)
-#define XKL_API __attribute__((visibility("default")))
-#else
-#define XKL_API
 #endif
 
 /* Library version string, e.g. "0.1.0". */

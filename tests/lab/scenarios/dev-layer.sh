@@ -22,4 +22,5 @@ $XL destroy dev-layer || fail "destroy"
 for p in /local/domain/0/backend/vkbd/$d /local/domain/$d /libxl/$d; do
     ! xenstore-exists "$p" 2>/dev/null || fail "$p left after destroy"
 done
+[ -z "$(ls /var/lib/xkit 2>/dev/null | grep '\.json$')" ] || { ls -l /var/lib/xkit; head -c 300 /var/lib/xkit/*.json; fail "state files left"; }
 echo "device layer: ok"

@@ -44,4 +44,5 @@ for t in pv pvh; do
     run "$REF_XL" "gt-ref1-$t" $t "v2 refused version=1" "max_grant_version = 1"
     run "$XL" "gt-xk1-$t" $t "v2 refused version=1" "max_grant_version = 1"
 done
+[ -z "$(ls /var/lib/xkit 2>/dev/null | grep '\.json$')" ] || { ls -l /var/lib/xkit; head -c 300 /var/lib/xkit/*.json; fail "state files left"; }
 echo "grant tables: ok"

@@ -6,16 +6,10 @@
 #ifndef XKIT_LIGHT_CONFIG_H
 #define XKIT_LIGHT_CONFIG_H
 
+#include <xkit/light/api.h>
+
 #ifdef __cplusplus
 extern "C" {
-#endif
-
-#ifndef XKL_API
-#if defined(__GNUC__)
-#define XKL_API __attribute__((visibility("default")))
-#else
-#define XKL_API
-#endif
 #endif
 
 /* Owned by liblight/config/.

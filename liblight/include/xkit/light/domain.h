@@ -7,16 +7,10 @@
 #define XKIT_LIGHT_DOMAIN_H
 #include <xkit/light/config.h>
 
+#include <xkit/light/api.h>
+
 #ifdef __cplusplus
 extern "C" {
-#endif
-
-#ifndef XKL_API
-#if defined(__GNUC__)
-#define XKL_API __attribute__((visibility("default")))
-#else
-#define XKL_API
-#endif
 #endif
 
 /* Owned by liblight/domain/.
