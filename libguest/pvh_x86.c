@@ -182,8 +182,9 @@ int xkg__build_pvh(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cf
     }
     /* the HAP pool must exist before RAM is populated (p2m pages come
      * from it) */
-    if (xkc_domain_paging_mempool_set(h, domid, xkg_paging_pool_bytes(cfg->mem_kb,
-                                                                       cfg->nr_vcpus)) < 0) {
+    uint64_t pool = cfg->paging_pool_kb ? cfg->paging_pool_kb * 1024
+                                        : xkg_paging_pool_bytes(cfg->mem_kb, cfg->nr_vcpus);
+    if (xkc_domain_paging_mempool_set(h, domid, pool) < 0) {
         xkg__ctrl_fail(&b, "set paging mempool size");
         goto out;
     }

@@ -725,6 +725,14 @@ static bool set_pool(const struct xkl_domain_config *dc, const cfg_key *k)
     return dc->c_info.pool_name && strcmp(dc->c_info.pool_name, "Pool-0");
 }
 
+/* shadow_memory sizes a PVH guest's HAP pool (create acts on it); for PV
+ * (shadow paging, log-dirty) and HVM nothing uses it yet */
+static bool set_shadow(const struct xkl_domain_config *dc, const cfg_key *k)
+{
+    (void)k;
+    return dc->b_info.shadow_memkb >= 0 && dc->c_info.type != XKL_DOMAIN_TYPE_PVH;
+}
+
 static bool set_altp2m(const struct xkl_domain_config *dc, const cfg_key *k)
 {
     (void)k;
@@ -774,7 +782,7 @@ static bool set_viridian(const struct xkl_domain_config *dc, const cfg_key *k)
 #define ROW(n, kd, t, a) .name = n, .kind = XKL__KEY_##kd, .types = t, .create = a
 #define R_STR(n, t, a, m, ...) { ROW(n, STR, t, a), .off = FLD(m), __VA_ARGS__ }
 #define R_INT(n, t, a, m, lo, hi) { ROW(n, INT, t, a), .off = FLD(m), .min = lo, .max = hi }
-#define R_MB(n, t, a, m) { ROW(n, MB, t, a), .off = FLD(m), .max = MAX_MB }
+#define R_MB(n, t, a, m, ...) { ROW(n, MB, t, a), .off = FLD(m), .max = MAX_MB, __VA_ARGS__ }
 #define R_BOOL(n, t, a, m, ...) { ROW(n, BOOL, t, a), .off = FLD(m), __VA_ARGS__ }
 #define R_LIST(n, t, a, p, m) { ROW(n, LIST, t, a), .off = FLD(p.m), .noff = FLD(p.num_##m) }
 #define R_LIST1(n, t, a, p, m) { ROW(n, LIST1, t, a), .off = FLD(p.m), .noff = FLD(p.num_##m) }
@@ -801,7 +809,7 @@ const struct xkl__cfg_key xkl__cfg_keys[] = {
     R_BY("maxvcpus", ANY),                /* read by vcpus */
     R_FN("cpus", ANY, ACTS, conv_cpus),
     R_FN("cpus_soft", ANY, ACTS, conv_cpus),
-    R_MB("shadow_memory", ANY, NOT, b_info.shadow_memkb),
+    R_MB("shadow_memory", ANY, NOT, b_info.shadow_memkb, .set = set_shadow),   /* PVH: acted on */
     R_MB("videoram", ANY, ACTS, b_info.video_memkb),
     R_INT("cpu_weight", ANY, ACTS, b_info.sched_params.weight, 1, 65535),
     R_INT("cap", ANY, ACTS, b_info.sched_params.cap, 0, 1 << 20),

@@ -323,6 +323,8 @@ static int run_build(void *arg)
     bc.mem_kb = s->target_kb;
     bc.nr_vcpus = s->max_vcpus;
     bc.xen_caps = s->xen_caps;   /* already read by run_kernel */
+    if (is_pvh(s) && s->dc->b_info.shadow_memkb > 0)
+        bc.paging_pool_kb = (uint64_t)s->dc->b_info.shadow_memkb;   /* shadow_memory */
     if (xkg_build(s->ctx->xc, s->domid, &bc, &s->br, err, sizeof err) < 0)
         return xkl__err(s->ctx, errno, "create %s (domain %u): %s", s->dc->c_info.name, s->domid, err);
     struct timeval tv;

@@ -273,6 +273,7 @@ START_TEST(unsupported_every_class)
     ck_assert_str_eq(unsupported_of(PVG "pool = 'fast'\n"), "pool");
     ck_assert_str_eq(unsupported_of(PVG "driver_domain = 1\n"), "driver_domain");
     ck_assert_str_eq(unsupported_of(PVG "shadow_memory = 8\n"), "shadow_memory");
+    ck_assert_str_eq(unsupported_of(PVHG "shadow_memory = 8\n"), "(none)");   /* the HAP pool */
     ck_assert_str_eq(unsupported_of(PVG "e820_host = 1\n"), "e820_host");
     ck_assert_str_eq(unsupported_of(PVHG "oos = 0\n"), "oos");
     ck_assert_str_eq(unsupported_of(PVHG "altp2m = 'mixed'\n"), "altp2m");
@@ -298,7 +299,8 @@ START_TEST(unsupported_every_class)
         { "{\"c_info\": {\"type\": \"pv\", \"name\": \"j\"}, \"pcidevs\": [\"01:00.0\"]}", "pci" },
         { "{\"c_info\": {\"type\": \"pv\", \"name\": \"j\"}, \"b_info\": {\"vnc\": {\"enable\": \"True\"}}}", "vnc" },
         { "{\"c_info\": {\"type\": \"pv\", \"name\": \"j\"}, \"b_info\": {\"type.hvm\": {\"acpi\": \"False\"}}}", NULL },
-        { "{\"c_info\": {\"type\": \"pvh\", \"name\": \"j\"}, \"b_info\": {\"shadow_memkb\": 1024}}", "shadow_memory" },
+        { "{\"c_info\": {\"type\": \"pvh\", \"name\": \"j\"}, \"b_info\": {\"shadow_memkb\": 1024}}", NULL },
+        { "{\"c_info\": {\"type\": \"pv\", \"name\": \"j\"}, \"b_info\": {\"shadow_memkb\": 1024}}", "shadow_memory" },
         { "{\"c_info\": {\"type\": \"pv\", \"name\": \"j\"}, \"xkit_raw\": {\"wibble\": 1}}", "wibble" },
         { "{\"c_info\": {\"type\": \"pv\", \"name\": \"j\"}, \"xkit_raw\": {\"vtpm\": [\"x\"]}}", "vtpm" },
         { "{\"c_info\": {\"type\": \"pv\", \"name\": \"j\"}, \"b_info\": {\"max_grant_frames\": 8}}", NULL },

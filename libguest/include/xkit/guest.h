@@ -174,6 +174,8 @@ struct xkg_build_cfg {
     uint32_t console_domid;         /* backend domains (0 = dom0) */
     uint32_t xenstore_domid;
     bool no_superpages;             /* populate with 4 KiB pages only */
+    uint64_t paging_pool_kb;        /* PVH: HAP pool (xl.cfg shadow_memory);
+                                     * 0: xkg_paging_pool_bytes() */
     const char *xen_caps;           /* XENVER_capabilities if the caller has it
                                      * already; NULL: xkg_build() reads it */
 };

@@ -59,4 +59,11 @@ fi
 $XL create nest-off.cfg || fail "the same PVH guest without nestedhvm"
 $XL destroy nest-off
 [ "$(dom_count)" = "$dom0" ] || fail "domains left"
-echo "unsupported keys refused by name; nestedhvm acted on"
+step "shadow_memory on PVH sizes its HAP pool: the guest boots with it"
+{ base shadow pvh; echo 'shadow_memory = 8'; } > shadow.cfg
+$XL create shadow.cfg || fail "PVH with shadow_memory"
+wait_console shadow "XK-GUEST-SLEEP" 30 || fail "PVH with shadow_memory: no marker"
+$XL destroy shadow
+refused shadow_memory "shadow_memory = 8"   # PV: nothing uses it yet
+[ "$(dom_count)" = "$dom0" ] || fail "domains left"
+echo "unsupported keys refused by name; nestedhvm and shadow_memory acted on"
