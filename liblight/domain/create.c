@@ -105,7 +105,7 @@ static void undo_kernel(void *arg)
 static int run_kernel(void *arg)
 {
     struct cstate *s = arg;
-    char err[512];
+    char err[512] = "";   /* a fault point may fail before anything wrote it */
     xkc_handle *xc = s->ctx->xc;
     s->img = xkg_image_load(s->dc->b_info.kernel, 0, err, sizeof err);
     if (!s->img)
