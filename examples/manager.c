@@ -9,7 +9,9 @@
  *   manager GUEST.cfg [GUEST.cfg...]
  *
  * Prints one line per event: "created NAME domain N", "shutdown domain N
- * reason R", "destroyed domain N", "death domain N". Exit status 0 when
+ * reason R", "destroyed domain N", "death domain N"; other domains' events
+ * as "other shutdown domain N reason R" and "other death domain N" (those
+ * domains are left alone). Exit status 0 when
  * every guest was created and is gone, 1 otherwise.
  */
 #include <poll.h>
@@ -85,8 +87,14 @@ int main(int argc, char **argv)
             for (int i = 0; i < alive; i++)
                 if (ids[i] == ev.domid)
                     mine = i;
-            if (mine < 0)
-                continue;   /* someone else's domain */
+            if (mine < 0) {   /* someone else's domain: reported, left alone */
+                if (ev.kind == XKL_EVENT_SHUTDOWN)
+                    printf("other shutdown domain %u reason %u\n", ev.domid, ev.reason);
+                else
+                    printf("other death domain %u\n", ev.domid);
+                fflush(stdout);
+                continue;
+            }
             if (ev.kind == XKL_EVENT_SHUTDOWN) {
                 printf("shutdown domain %u reason %u\n", ev.domid, ev.reason);
                 if (xkl_domain_destroy(ctx, ev.domid) < 0) {

@@ -6,8 +6,8 @@
 # public event API) creates two more, so its own guests are the 201st and
 # 202nd domains (the event scan used to read only the first 128 from
 # domid 1: these never got an event). While it waits, we destroy guest #5
-# and #190 of the 200 (the manager must not lose its own guests' events
-# because of them), destroy the manager's first guest from outside (a
+# and #190 of the 200 (the manager reports exactly those two deaths of
+# others, and must not lose its own guests' events because of them), destroy the manager's first guest from outside (a
 # death with no shutdown) and force its second to shut down (a shutdown,
 # reason 0, then its death once the manager destroyed it). Then all 200
 # are destroyed and nothing is left.
@@ -88,6 +88,12 @@ grep -q "^shutdown domain $b reason 0\$" out || fail "no poweroff event for doma
 [ "$(grep -c "^death domain $b\$" out)" = 1 ] || fail "domain $b's death not reported exactly once"
 [ "$(grep -c '^shutdown ' out)" = 1 ] || fail "shutdown events for other domains"
 [ "$(grep -c '^death ' out)" = 2 ] || fail "death events for other domains"
+
+# the event stream reported exactly the two other deaths, #5 (below the
+# 128th domain) and #190 (past it), and nothing for the 198 still alive
+grep -q "^other death domain ${ids[5]}\$" out || fail "no death event for evm-5 (domain ${ids[5]})"
+grep -q "^other death domain ${ids[190]}\$" out || fail "no death event for evm-190 (domain ${ids[190]})"
+[ "$(grep -c '^other ' out)" = 2 ] || fail "events for other domains than evm-5 and evm-190"
 
 # #5 and #190 are gone, the other 198 still there
 domid_of evm-5 >/dev/null && fail "evm-5 still there"
