@@ -13,7 +13,10 @@
  *   domain/   context, info, control, create (steps), destroy, state
  *             directory, events, monitor, xenstore layout   -> domain/domain.h
  *   device/   split-driver devices: the table of device kinds, add, remove,
- *             wait for a state                               -> device/device.h
+ *             wait for a state; disks (vdev, loop, vbd), vifs (netlink,
+ *             hotplug scripts), a domain's devices, listing  -> device/device.h
+ *   dm/       the device model: QEMU for qdisk backends (declared in
+ *             device/device.h)
  *
  * Internal names carry the library's prefix with two underscores (xkl__).
  */

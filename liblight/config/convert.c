@@ -873,8 +873,8 @@ const struct xkl__cfg_key xkl__cfg_keys[] = {
     R_ACTION("on_crash", on_crash),
     R_ACTION("on_soft_reset", on_soft_reset),
     /* devices */
-    R_FN("disk", ANY, NOT, conv_disks, .set = set_disks),
-    R_FN("vif", ANY, NOT, conv_vifs, .set = set_nics),
+    R_FN("disk", ANY, ACTS, conv_disks, .set = set_disks),
+    R_FN("vif", ANY, ACTS, conv_vifs, .set = set_nics),
     R_FN("pci", ANY, NOT, conv_pcis, .set = set_pcis),
     /* grant tables */
     R_INT("max_grant_frames", ANY, ACTS, b_info.max_grant_frames, 1, 0xffffffffLL),

@@ -203,9 +203,18 @@ int xkl__device_remove(xkl_ctx *ctx, const struct xkl__device *d, int timeout_ms
         { .kind = XKL_XS_OP_RM, .path = be, .missing_ok = 1 },
         { .kind = XKL_XS_OP_RM, .path = rec, .missing_ok = 1 },
     };
-    /* a backend that did not close in time is still taken away: its nodes
-     * go, and the error says it did not answer */
+    /* a backend that did not close in time is still taken away: what it
+     * holds in dom0 is released, its nodes go, and the error says it did
+     * not answer */
     int e = errno;
+    char keep[sizeof ctx->err];
+    memcpy(keep, ctx->err, sizeof keep);
+    if (d->kind->release && d->kind->release(ctx, d->domid, d->devid, be) < 0 && r == 0) {
+        r = -1;
+        e = errno;
+        memcpy(keep, ctx->err, sizeof keep);
+    }
+    memcpy(ctx->err, keep, sizeof keep);
     if (xkl_xs_batch(xs, XKL_XS_TX_NONE, rm_ops, 3) < 0 && r == 0)
         return xkl__err(ctx, errno, "remove %s %u of domain %u: %s", d->kind->name, d->devid,
                         d->domid, xkl_xs_error(xs));

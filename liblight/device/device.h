@@ -24,6 +24,14 @@ struct xkl__devkind {
     /* device 0 of this kind has its frontend at /local/domain/<domid>/<frontend>
      * (the primary console), without a frontend state */
     bool primary_at_top;
+    /* The one release path of what a device of this kind holds in dom0
+     * beyond its xenstore nodes (a loop device, the work of a user's
+     * hotplug script): called by xkl__device_remove after the backend
+     * closed (or was given up on), and by destroy for every device of a
+     * dead domain, before the nodes go (it may read them; be is the
+     * backend's directory). Best effort: it sets the context's error and
+     * returns -1 on failure, the caller goes on. NULL: nothing to release. */
+    int (*release)(struct xkl_ctx *ctx, uint32_t domid, unsigned devid, const char *be);
 };
 
 /* Every kind liblight knows, terminated by a row with name NULL. */
@@ -66,4 +74,65 @@ int xkl__device_wait_state(struct xkl_ctx *ctx, const struct xkl__device *d, uns
  * it to reach 6 (Closed) within timeout_ms (or skip the wait with force),
  * then remove the frontend, the backend and libxl's record. */
 int xkl__device_remove(struct xkl_ctx *ctx, const struct xkl__device *d, int timeout_ms, bool force);
+/* ---- the devices of a domain (devices.c) ---- */
+struct xkl_domain_config;
+struct xkl_disk;
+struct xkl_nic;
+struct xkl__fault;
+/* create's "devices" step: every disk, then every nic of dc, in config
+ * order (a QEMU for the qdisk ones). On failure the devices it added are
+ * removed again (nothing left). what: "create NAME". */
+int xkl__devices_add(struct xkl_ctx *ctx, uint32_t domid, struct xkl_domain_config *dc,
+                     struct xkl__fault *f, const char *what);
+/* Every device of domid, whatever its backend domain (dom0's backend
+ * directories and libxl's /libxl/<domid>/device records): released
+ * (kind->release) and its nodes removed, without waiting for the guest
+ * (the domain is dead or being destroyed); its QEMU stopped. */
+void xkl__devices_remove_all(struct xkl_ctx *ctx, uint32_t domid);
+/* The backend domain of a spec's backend= (a name or an id; NULL or "":
+ * dom0), with the error "<what>: backend domain X: ..." */
+int xkl__backend_domid(struct xkl_ctx *ctx, const char *backend, uint32_t *domid, const char *what);
+
+/* ---- block devices (vbd.c, vdev.c, loop.c) ---- */
+/* A vdev name or number to Xen's virtual device number
+ * (xen-vbd-interface(7)): "xvda" 51712, "xvdb" 51728, "hda" 768, "sda"
+ * 2048, "xvdaa" (extended form) ..., or a decimal number. Partitions
+ * ("xvda1") are refused. Pure; -1 with errno EINVAL. */
+int xkl__vdev_number(const char *vdev, unsigned *devid);
+/* The inverse for printing ("xvda" for 51712); buf of len bytes. Pure. */
+void xkl__vdev_name(unsigned devid, char *buf, size_t len);
+/* Add one disk (create and block-attach): check it (the image exists, no
+ * vdev used twice, no image attached read-write to another guest), set up
+ * its dom0 side (a loop device for a raw file; QEMU for qdisk), write its
+ * nodes and wait for the backend. Releases its own work on failure. */
+int xkl__vbd_add(struct xkl_ctx *ctx, uint32_t domid, const struct xkl_disk *disk,
+                 struct xkl__fault *f, const char *what);
+/* A loop device over path (read-only or not): its name (/dev/loopN, in
+ * dev of len bytes) and device number. Set up with ioctls, no process. */
+int xkl__loop_attach(struct xkl_ctx *ctx, const char *path, bool readonly, char *dev, size_t len,
+                     unsigned *major, unsigned *minor, const char *what);
+/* Let the loop device go: cleared now, or (while a backend still holds it)
+ * as soon as the last holder closes it (autoclear). */
+int xkl__loop_detach(struct xkl_ctx *ctx, const char *dev, const char *what);
+/* The vbd kind's release (see struct xkl__devkind): its loop device. */
+int xkl__vbd_release(struct xkl_ctx *ctx, uint32_t domid, unsigned devid, const char *be);
+
+/* ---- network interfaces (vif.c, netlink.c, hotplug.c) ---- */
+/* Add one nic (create and network-attach): MAC (Xen's OUI 00:16:3e when
+ * none), nodes, wait for netback's interface, name it, set its MTU, put
+ * it on its bridge and up through netlink (or run the user's script=),
+ * then tell netback hotplug-status=connected. Releases its own work on
+ * failure. nic->devid must be set. */
+int xkl__vif_add(struct xkl_ctx *ctx, uint32_t domid, const struct xkl_nic *nic,
+                 struct xkl__fault *f, const char *what);
+/* The vif kind's release: a user's script= run "offline" (netback's own
+ * interface goes with its backend). */
+int xkl__vif_release(struct xkl_ctx *ctx, uint32_t domid, unsigned devid, const char *be);
+
+/* ---- the device model for PV backends (../dm/dm.c) ---- */
+/* QEMU serving the domain's qdisk backends (-machine xenpv), started once
+ * per domain and recorded where libxl records it; 0 when it runs. */
+int xkl__dm_pv_ensure(struct xkl_ctx *ctx, uint32_t domid, const char *what);
+/* Stop the domain's QEMU and remove its record; nothing when none runs. */
+void xkl__dm_stop(struct xkl_ctx *ctx, uint32_t domid);
 #endif

@@ -6,13 +6,13 @@
 #include <string.h>
 
 const struct xkl__devkind xkl__devkinds[] = {
-    { "console", "console", true },   /* console 0 is /local/domain/N/console */
-    { "vbd", "vbd", false },          /* blkback */
-    { "qdisk", "vbd", false },        /* QEMU's block backend, same frontend */
-    { "vif", "vif", false },          /* netback */
-    { "vkbd", "vkbd", false },
-    { "vfb", "vfb", false },
-    { NULL, NULL, false },
+    { "console", "console", true, NULL },   /* console 0 is /local/domain/N/console */
+    { "vbd", "vbd", false, xkl__vbd_release },   /* blkback (a loop device for a file) */
+    { "qdisk", "vbd", false, NULL },  /* QEMU's block backend, same frontend (QEMU: dm/) */
+    { "vif", "vif", false, xkl__vif_release },   /* netback */
+    { "vkbd", "vkbd", false, NULL },
+    { "vfb", "vfb", false, NULL },
+    { NULL, NULL, false, NULL },
 };
 
 const struct xkl__devkind *xkl__devkind_find(const char *name)

@@ -356,7 +356,23 @@ static void undo_introduce(void *arg)
     xkl_xs_release(s->ctx->xs, s->domid);
 }
 
-/* 10: the config, for xl list -l, the monitor and restarts */
+/* 10: disks and network interfaces: backends set up and waiting for the
+ * guest's frontends (device/devices.c; it releases its own work) */
+static int run_devices(void *arg)
+{
+    struct cstate *s = arg;
+    char what[160];
+    snprintf(what, sizeof what, "create %s (domain %u)", s->dc->c_info.name, s->domid);
+    return xkl__devices_add(s->ctx, s->domid, s->dc, &s->fault, what);
+}
+
+static void undo_devices(void *arg)
+{
+    struct cstate *s = arg;
+    xkl__devices_remove_all(s->ctx, s->domid);
+}
+
+/* 11: the config, for xl list -l, the monitor and restarts */
 static int run_save(void *arg)
 {
     struct cstate *s = arg;
@@ -376,7 +392,7 @@ static void undo_save(void *arg)
     xkl__state_remove(s->ctx, s->uuid, s->domid);
 }
 
-/* 11: run (unless asked to stay paused) */
+/* 12: run (unless asked to stay paused) */
 static int run_unpause(void *arg)
 {
     struct cstate *s = arg;
@@ -402,6 +418,7 @@ static const struct xkl__step steps[] = {
     { "build", run_build, NULL },
     { "xenstore-built", run_xs_built, undo_xs },
     { "introduce", run_introduce, undo_introduce },
+    { "devices", run_devices, undo_devices },
     { "save", run_save, undo_save },
     { "unpause", run_unpause, undo_unpause },
 };

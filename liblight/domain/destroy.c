@@ -36,6 +36,9 @@ int xkl__destroy(xkl_ctx *ctx, uint32_t domid)
         free(vm);
         return -1;
     }
+    /* what the devices hold in dom0 (loop devices, scripts' work, QEMU)
+     * is released and their backends removed, in driver domains too */
+    xkl__devices_remove_all(ctx, domid);
     struct xkl__layout l;
     xkl__layout_init(&l);
     int r = xkl__layout_owned(&l, domid, vm);

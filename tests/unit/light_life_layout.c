@@ -342,12 +342,13 @@ END_TEST
 
 START_TEST(create_steps)
 {
-    ck_assert_uint_eq(xkl_create_nsteps(), 11);
+    ck_assert_uint_eq(xkl_create_nsteps(), 12);
     ck_assert_str_eq(xkl_create_step_name(1), "lock");
     ck_assert_str_eq(xkl_create_step_name(4), "domain");
-    ck_assert_str_eq(xkl_create_step_name(11), "unpause");
+    ck_assert_str_eq(xkl_create_step_name(10), "devices");
+    ck_assert_str_eq(xkl_create_step_name(12), "unpause");
     ck_assert_ptr_null(xkl_create_step_name(0));
-    ck_assert_ptr_null(xkl_create_step_name(12));
+    ck_assert_ptr_null(xkl_create_step_name(13));
 }
 END_TEST
 

@@ -209,11 +209,11 @@ END_TEST
 START_TEST(create_step_table)
 {
     /* the real table: names for the fault scenario's messages */
-    ck_assert_uint_eq(xkl_create_nsteps(), 11);
+    ck_assert_uint_eq(xkl_create_nsteps(), 12);
     ck_assert_str_eq(xkl_create_step_name(1), "lock");
     ck_assert_str_eq(xkl_create_step_name(3), "kernel");
     ck_assert_ptr_null(xkl_create_step_name(0));
-    ck_assert_ptr_null(xkl_create_step_name(12));
+    ck_assert_ptr_null(xkl_create_step_name(13));
 }
 END_TEST
 

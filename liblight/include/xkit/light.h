@@ -22,4 +22,5 @@ XKL_API const char *xkl_version(void);
 #include <xkit/light/config.h>   /* xl.cfg, typed domain configuration, JSON */
 #include <xkit/light/xs.h>       /* the xenstore client */
 #include <xkit/light/domain.h>   /* context, life cycle, events, monitor */
+#include <xkit/light/device.h>   /* disks and network interfaces */
 #endif /* XKIT_LIGHT_H */

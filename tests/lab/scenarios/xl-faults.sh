@@ -26,7 +26,7 @@ snapshot() {
 }
 snapshot > before.xs
 free0=$(free_kb)
-nsteps=11
+nsteps=12
 # nothing left behind after failure "$1"
 left_nothing() {
     wait_for 10 sh -c "! $REF_XL domid flt-$type" || fail "$1: domain left"

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The devices of a domain as a whole: create's "devices" step (every disk,
+ * then every nic), taking them all away when the domain is destroyed, the
+ * backend domain of a spec, and keeping the persisted configuration in
+ * step with hot attach and detach.
+ */
+#include "private.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int xkl__backend_domid(xkl_ctx *ctx, const char *backend, uint32_t *domid, const char *what)
+{
+    *domid = 0;
+    if (!backend || !*backend)
+        return 0;
+    char *end = NULL;
+    unsigned long v = strtoul(backend, &end, 10);
+    if (end != backend && !*end) {
+        struct xkl_dominfo di;
+        if (v > UINT32_MAX || xkl__info(ctx, (uint32_t)v, &di) < 0)
+            return xkl__err(ctx, ESRCH, "%s: backend domain %s: no such domain", what, backend);
+        *domid = (uint32_t)v;
+        return 0;
+    }
+    if (xkl__find_name(ctx, backend, domid) < 0)
+        return xkl__err(ctx, errno == ESRCH ? ESRCH : errno, "%s: backend domain %s: %s", what,
+                        backend, errno == ESRCH ? "no such domain" : strerror(errno));
+    return 0;
+}
+
+int xkl__devices_add(xkl_ctx *ctx, uint32_t domid, struct xkl_domain_config *dc,
+                     struct xkl__fault *f, const char *what)
+{
+    for (size_t i = 0; i < dc->num_disks; i++)
+        if (xkl__vbd_add(ctx, domid, &dc->disks[i], f, what) < 0)
+            goto fail;
+    for (size_t i = 0; i < dc->num_nics; i++)
+        if (xkl__vif_add(ctx, domid, &dc->nics[i], f, what) < 0)
+            goto fail;
+    return 0;
+fail:;
+    /* each add released its own work; take away the ones before it */
+    int e = errno;
+    char keep[sizeof ctx->err];
+    memcpy(keep, ctx->err, sizeof keep);
+    xkl__devices_remove_all(ctx, domid);
+    memcpy(ctx->err, keep, sizeof keep);
+    errno = e;
+    return -1;
+}
+
+/* Every backend directory of domid's devices of kind k: dom0's, and the
+ * ones libxl's records name (driver domains). *out: malloc'd strings. */
+static size_t backends_of(xkl_xs *xs, uint32_t domid, const struct xkl__devkind *k, char ***out)
+{
+    char **v = NULL;
+    size_t n = 0;
+    char dir[128];
+    for (int b = 0; b < 2; b++) {
+        if (b == 0)
+            snprintf(dir, sizeof dir, "/local/domain/0/backend/%s/%u", k->name, domid);
+        else
+            snprintf(dir, sizeof dir, "/libxl/%u/device/%s", domid, k->name);
+        unsigned nents = 0;
+        char **ents = xkl_xs_directory(xs, XKL_XS_TX_NONE, dir, &nents);
+        for (unsigned i = 0; ents && i < nents; i++) {
+            char path[192], *be;
+            if (b == 0) {
+                snprintf(path, sizeof path, "%s/%s", dir, ents[i]);
+                be = strdup(path);
+            } else {
+                snprintf(path, sizeof path, "%s/%s/backend", dir, ents[i]);
+                be = xkl_xs_read(xs, XKL_XS_TX_NONE, path, NULL);
+            }
+            bool dup = !be;
+            for (size_t j = 0; be && j < n; j++)
+                dup = dup || !strcmp(v[j], be);
+            char **nv = dup ? NULL : realloc(v, (n + 1) * sizeof *v);
+            if (nv) {
+                v = nv;
+                v[n++] = be;
+            } else {
+                free(be);
+            }
+        }
+        free(ents);
+    }
+    *out = v;
+    return n;
+}
+
+void xkl__devices_remove_all(xkl_ctx *ctx, uint32_t domid)
+{
+    xkl_xs *xs = xkl__xs(ctx);
+    if (!xs)
+        return;
+    for (const struct xkl__devkind *k = xkl__devkinds; k->name; k++) {
+        char **bes = NULL;
+        size_t n = backends_of(xs, domid, k, &bes);
+        for (size_t i = 0; i < n; i++) {
+            /* .../backend/<kind>/<domid>/<devid> */
+            const char *slash = strrchr(bes[i], '/');
+            unsigned bdom = 0, devid = 0;
+            if (sscanf(bes[i], "/local/domain/%u/backend/", &bdom) == 1 && slash &&
+                sscanf(slash + 1, "%u", &devid) == 1) {
+                struct xkl__device d = { .kind = k, .domid = domid, .backend_domid = bdom,
+                                         .devid = devid };
+                xkl__device_remove(ctx, &d, 0, true);   /* releases, then removes */
+            }
+            free(bes[i]);
+        }
+        free(bes);
+    }
+    xkl__dm_stop(ctx, domid);
+}

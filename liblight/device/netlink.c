@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* STUB: device/netlink.c (being written) */
+#include "private.h"

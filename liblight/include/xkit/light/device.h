@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libxklight, device area: the disks (vbd) and network interfaces (vif) of
+ * a running domain: attach, list, detach. Included by <xkit/light.h>; may
+ * be included alone.
+ */
+#ifndef XKIT_LIGHT_DEVICE_H
+#define XKIT_LIGHT_DEVICE_H
+#include <xkit/light/domain.h>
+
+#include <xkit/light/api.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Owned by liblight/device/.
+ *
+ * Devices are Xen's split drivers: a frontend in the guest, a backend in a
+ * backend domain (dom0 unless the spec says backend=DOMAIN), which meet in
+ * xenstore with the nodes and permissions libxl writes, so Xen's xl and
+ * ours manage each other's devices. A raw image file gets a loop device
+ * set up in-process; a vif is named, configured and put on its bridge
+ * through netlink; qcow2/vhd/qed images are served by QEMU's qdisk backend.
+ * Every call fails with one line in xkl_ctx_error() naming the domain, the
+ * device and the operation, and leaves nothing of its own behind.
+ *
+ * Attach and detach also update the domain's persisted configuration, as
+ * libxl does, so xl list -l shows the devices and a restart keeps them.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* One device, as xl block-list / network-list show it. */
+struct xkl_devinfo {
+    char kind[8];              /* the backend's kind: "vbd", "qdisk" or "vif" */
+    unsigned devid;            /* vbd: virtual device number (51712: xvda); vif: index */
+    char vdev[16];             /* vbd: "xvda", "hdc"...; vif: "" */
+    uint32_t backend_domid;
+    int frontend_state;        /* XenbusState (1..6), -1 when unknown */
+    int backend_state;
+    int evtchn;                /* the frontend's event-channel, -1 */
+    int ring_ref;              /* vbd: ring-ref; vif: tx-ring-ref; -1 */
+    int rx_ring_ref;           /* vif: rx-ring-ref; -1 */
+    int handle;                /* vif: handle; vbd: -1 */
+    char mac[18];              /* vif: "00:16:3e:xx:xx:xx" */
+    char frontend_path[128];
+    char backend_path[128];
+    char target[256];          /* vbd: params (the image or device); vif: bridge */
+    bool readonly, cdrom;
+};
+
+/* The devices of domid of one family: "vbd" (blkback and qdisk disks) or
+ * "vif", sorted by devid. *out malloc'd (free() it), *n their count. */
+XKL_API int xkl_device_list(xkl_ctx *ctx, uint32_t domid, const char *family,
+                            struct xkl_devinfo **out, size_t *n);
+
+#define XKL_DETACH_FORCE 1u   /* take the device away without waiting for the guest */
+
+/* Attach a disk described by an xl-disk-configuration(5) spec, e.g.
+ * "format=raw,vdev=xvdb,access=rw,target=/srv/data.img". */
+XKL_API int xkl_disk_attach(xkl_ctx *ctx, uint32_t domid, const char *spec);
+/* Detach the disk at vdev ("xvdb", or its number "51728"). */
+XKL_API int xkl_disk_detach(xkl_ctx *ctx, uint32_t domid, const char *vdev, unsigned flags);
+/* cd-insert / cd-eject (target NULL or ""): a removable cdrom at vdev.
+ * Only HVM guests have one: EOPNOTSUPP for PV and PVH, as libxl. */
+XKL_API int xkl_cdrom_insert(xkl_ctx *ctx, uint32_t domid, const char *vdev, const char *target);
+
+/* Attach a network interface described by an xl-network-configuration(5)
+ * spec ("bridge=xenbr0,mac=00:16:3e:01:02:03"); *devid (may be NULL) gets
+ * its index. */
+XKL_API int xkl_nic_attach(xkl_ctx *ctx, uint32_t domid, const char *spec, unsigned *devid);
+/* Detach the interface `which`: its index ("1") or its MAC address. */
+XKL_API int xkl_nic_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned flags);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* XKIT_LIGHT_DEVICE_H */
