@@ -293,7 +293,7 @@ START_TEST(unsupported_every_class)
     ck_assert_str_eq(unsupported_of(PVG "acpi = 0\nacpi_s3 = 0\n"), "(none)");
     ck_assert_str_eq(unsupported_of(PVHG "e820_host = 1\n"), "(none)");
     /* the first in table order */
-    ck_assert_str_eq(unsupported_of(PVG "vfb = [ 'vnc=1' ]\nvif = [ '' ]\ndisk = [ '/d,raw,xvda' ]\n"), "disk");
+    ck_assert_str_eq(unsupported_of(PVG "vfb = [ 'vnc=1' ]\npci = [ '01:00.0' ]\nvif = [ '' ]\n"), "pci");
 
     /* from JSON: the same fields, and raw keys the table does not know */
     static const struct { const char *json, *key; } js[] = {
