@@ -89,6 +89,13 @@ int xkl__devices_add(struct xkl_ctx *ctx, uint32_t domid, struct xkl_domain_conf
  * (kind->release) and its nodes removed, without waiting for the guest
  * (the domain is dead or being destroyed); its QEMU stopped. */
 void xkl__devices_remove_all(struct xkl_ctx *ctx, uint32_t domid);
+/* Persist a hot attach or detach: load domid's saved configuration, let
+ * edit change it (0, or -1 with the context's error set), save it. A
+ * domain another toolstack created (no state file of ours) keeps its own
+ * record untouched (0). */
+int xkl__config_update(struct xkl_ctx *ctx, uint32_t domid,
+                       int (*edit)(struct xkl_domain_config *dc, void *arg), void *arg,
+                       const char *what);
 /* The backend domain of a spec's backend= (a name or an id; NULL or "":
  * dom0), with the error "<what>: backend domain X: ..." */
 int xkl__backend_domid(struct xkl_ctx *ctx, const char *backend, uint32_t *domid, const char *what);
@@ -128,6 +135,17 @@ int xkl__vif_add(struct xkl_ctx *ctx, uint32_t domid, const struct xkl_nic *nic,
 /* The vif kind's release: a user's script= run "offline" (netback's own
  * interface goes with its backend). */
 int xkl__vif_release(struct xkl_ctx *ctx, uint32_t domid, unsigned devid, const char *be);
+
+/* Run a hotplug script the way Xen's toolstack does: `script action`
+ * (action "add"/"remove" for block scripts, "online"/"offline" for vif
+ * scripts), with XENBUS_PATH=be, XENBUS_TYPE, XENBUS_BASE_PATH and the
+ * extra "NAME=value" strings of env (NULL-terminated, may be NULL) in its
+ * environment; a relative script is looked up in /etc/xen/scripts. Waits
+ * for it (at most timeout_ms; killed past it). 0 when it exited 0; else
+ * -1 with "<what>: script S ACTION: exit N: <its last line of stderr>". */
+int xkl__hotplug_run(struct xkl_ctx *ctx, const char *script, const char *action, const char *be,
+                     const char *xenbus_type, const char *const *env, int timeout_ms,
+                     const char *what);
 
 /* ---- the device model for PV backends (../dm/dm.c) ---- */
 /* QEMU serving the domain's qdisk backends (-machine xenpv), started once

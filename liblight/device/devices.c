@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int xkl__backend_domid(xkl_ctx *ctx, const char *backend, uint32_t *domid, const char *what)
 {
@@ -116,4 +117,35 @@ void xkl__devices_remove_all(xkl_ctx *ctx, uint32_t domid)
         free(bes);
     }
     xkl__dm_stop(ctx, domid);
+}
+
+int xkl__config_update(xkl_ctx *ctx, uint32_t domid,
+                       int (*edit)(struct xkl_domain_config *dc, void *arg), void *arg,
+                       const char *what)
+{
+    struct xkl_dominfo di;
+    if (xkl__info(ctx, domid, &di) < 0)
+        return xkl__err_wrap(ctx, "%s", what);
+    char uuid[37], name[64];
+    xkl__uuid_format(di.uuid, uuid);
+    snprintf(name, sizeof name, "%s.json", uuid);
+    char *path = xkl__state_path(ctx, name);
+    if (!path)
+        return xkl__err_wrap(ctx, "%s", what);
+    bool ours = access(path, F_OK) == 0;
+    free(path);
+    if (!ours)
+        return 0;   /* another toolstack's domain: its own record stays as it is */
+    struct xkl_domain_config *dc = xkl__config_load(ctx, domid, di.uuid);
+    if (!dc)
+        return xkl__err_wrap(ctx, "%s", what);
+    int r = edit(dc, arg);
+    char *json = r < 0 ? NULL : xkl_domain_config_to_json(dc);
+    if (r == 0 && !json)
+        r = xkl__err(ctx, ENOMEM, "%s: config to JSON: %s", what, strerror(ENOMEM));
+    if (json && xkl__state_save(ctx, uuid, json) < 0)
+        r = xkl__err_wrap(ctx, "%s", what);
+    free(json);
+    xkl_domain_config_free(dc);
+    return r;
 }
