@@ -40,7 +40,7 @@ int xkl__device_layout(struct xkl__layout *l, const struct xkl__device *d)
                                           { d->domid, XKL_XS_PERM_READ } };
     TRY(xkl__layout_rm(l, "%s", fe));
     TRY(xkl__layout_rm(l, "%s", be));
-    TRY(xkl__layout_rm(l, "/libxl/%u/device/%s/%u", d->domid, d->kind->name, d->devid));
+    TRY(xkl__layout_rm(l, "/libxl/%u/device/%s/%u", d->domid, d->kind->frontend, d->devid));
 
     /* frontend: the primary console's directory inherits the domain's, only
      * its backend-id is the guest's (and it has no state of its own) */
@@ -59,7 +59,7 @@ int xkl__device_layout(struct xkl__layout *l, const struct xkl__device *d)
     TRY(xkl__layout_add(l, bperm, 2, NULL, "%s", be));
     /* libxl's record repeats the backend's nodes and names the backend */
     char rec[128];
-    snprintf(rec, sizeof rec, "/libxl/%u/device/%s/%u", d->domid, d->kind->name, d->devid);
+    snprintf(rec, sizeof rec, "/libxl/%u/device/%s/%u", d->domid, d->kind->frontend, d->devid);
     const char *base[2] = { be, rec };
     for (int b = 0; b < 2; b++) {
         TRY(xkl__layout_add(l, NULL, 0, fe, "%s/frontend", base[b]));
@@ -186,7 +186,7 @@ int xkl__device_remove(xkl_ctx *ctx, const struct xkl__device *d, int timeout_ms
     xkl__device_paths(d, fe, be);
     snprintf(online, sizeof online, "%s/online", be);
     snprintf(state, sizeof state, "%s/state", be);
-    snprintf(rec, sizeof rec, "/libxl/%u/device/%s/%u", d->domid, d->kind->name, d->devid);
+    snprintf(rec, sizeof rec, "/libxl/%u/device/%s/%u", d->domid, d->kind->frontend, d->devid);
     const struct xkl_xs_op close_ops[] = {
         { .kind = XKL_XS_OP_WRITE, .path = online, .data = "0", .len = 1 },
         { .kind = XKL_XS_OP_WRITE, .path = state, .data = "5", .len = 1 },

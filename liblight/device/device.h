@@ -4,7 +4,8 @@
  * guest and a backend in a backend domain, which meet through xenstore:
  *   frontend  /local/domain/<domid>/device/<frontend>/<devid>
  *   backend   /local/domain/<backend>/backend/<kind>/<domid>/<devid>
- *   record    /libxl/<domid>/device/<kind>/<devid>   (libxl's own copy)
+ *   record    /libxl/<domid>/device/<frontend>/<devid>   (libxl's own copy;
+ *             named by the frontend, so a qdisk disk's record is under vbd/)
  * with the nodes and permissions libxl writes, so that Xen's xl and ours
  * manage each other's devices. One table of kinds (kinds.c) names every
  * kind; the domain layout's list of backends to remove comes from it.

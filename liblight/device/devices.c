@@ -54,42 +54,31 @@ fail:;
     return -1;
 }
 
-/* Every backend directory of domid's devices of kind k: dom0's, and the
- * ones libxl's records name (driver domains). *out: malloc'd strings. */
-static size_t backends_of(xkl_xs *xs, uint32_t domid, const struct xkl__devkind *k, char ***out)
+/* The backend directories of domid's devices of kind k, from libxl's
+ * records (/libxl/<domid>/device/<kind>/<devid>/backend), which both
+ * toolstacks write for every device, in dom0 or a driver domain. *out:
+ * malloc'd strings. */
+static size_t backends_of(xkl_xs *xs, uint32_t domid, const char *kind, char ***out)
 {
     char **v = NULL;
     size_t n = 0;
     char dir[128];
-    for (int b = 0; b < 2; b++) {
-        if (b == 0)
-            snprintf(dir, sizeof dir, "/local/domain/0/backend/%s/%u", k->name, domid);
-        else
-            snprintf(dir, sizeof dir, "/libxl/%u/device/%s", domid, k->name);
-        unsigned nents = 0;
-        char **ents = xkl_xs_directory(xs, XKL_XS_TX_NONE, dir, &nents);
-        for (unsigned i = 0; ents && i < nents; i++) {
-            char path[192], *be;
-            if (b == 0) {
-                snprintf(path, sizeof path, "%s/%s", dir, ents[i]);
-                be = strdup(path);
-            } else {
-                snprintf(path, sizeof path, "%s/%s/backend", dir, ents[i]);
-                be = xkl_xs_read(xs, XKL_XS_TX_NONE, path, NULL);
-            }
-            bool dup = !be;
-            for (size_t j = 0; be && j < n; j++)
-                dup = dup || !strcmp(v[j], be);
-            char **nv = dup ? NULL : realloc(v, (n + 1) * sizeof *v);
-            if (nv) {
-                v = nv;
-                v[n++] = be;
-            } else {
-                free(be);
-            }
+    snprintf(dir, sizeof dir, "/libxl/%u/device/%s", domid, kind);
+    unsigned nents = 0;
+    char **ents = xkl_xs_directory(xs, XKL_XS_TX_NONE, dir, &nents);
+    for (unsigned i = 0; ents && i < nents; i++) {
+        char path[192];
+        snprintf(path, sizeof path, "%s/%s/backend", dir, ents[i]);
+        char *be = xkl_xs_read(xs, XKL_XS_TX_NONE, path, NULL);
+        char **nv = be ? realloc(v, (n + 1) * sizeof *v) : NULL;
+        if (nv) {
+            v = nv;
+            v[n++] = be;
+        } else {
+            free(be);
         }
-        free(ents);
     }
+    free(ents);
     *out = v;
     return n;
 }
@@ -99,23 +88,39 @@ void xkl__devices_remove_all(xkl_ctx *ctx, uint32_t domid)
     xkl_xs *xs = xkl__xs(ctx);
     if (!xs)
         return;
-    for (const struct xkl__devkind *k = xkl__devkinds; k->name; k++) {
+    /* two round trips for a domain with only its console (this and the QEMU
+     * record) */
+    char dir[64];
+    snprintf(dir, sizeof dir, "/libxl/%u/device", domid);
+    unsigned nkinds = 0;
+    char **kinds = xkl_xs_directory(xs, XKL_XS_TX_NONE, dir, &nkinds);
+    for (unsigned i = 0; kinds && i < nkinds; i++) {
+        /* the console's backend is xenconsoled's: the layout removes it */
+        if (!strcmp(kinds[i], "console"))
+            continue;
         char **bes = NULL;
-        size_t n = backends_of(xs, domid, k, &bes);
-        for (size_t i = 0; i < n; i++) {
-            /* .../backend/<kind>/<domid>/<devid> */
-            const char *slash = strrchr(bes[i], '/');
-            unsigned bdom = 0, devid = 0;
-            if (sscanf(bes[i], "/local/domain/%u/backend/", &bdom) == 1 && slash &&
-                sscanf(slash + 1, "%u", &devid) == 1) {
-                struct xkl__device d = { .kind = k, .domid = domid, .backend_domid = bdom,
-                                         .devid = devid };
-                xkl__device_remove(ctx, &d, 0, true);   /* releases, then removes */
+        size_t n = backends_of(xs, domid, kinds[i], &bes);
+        for (size_t j = 0; j < n; j++) {
+            /* /local/domain/<backend>/backend/<kind>/<domid>/<devid>: the
+             * kind is the backend's (a vbd record may name a qdisk) */
+            unsigned bdom = 0, fdom = 0, devid = 0;
+            char kind[16];
+            int end = 0;
+            if (sscanf(bes[j], "/local/domain/%u/backend/%15[^/]/%u/%u%n", &bdom, kind, &fdom,
+                       &devid, &end) == 4 && !bes[j][end] && fdom == domid) {
+                const struct xkl__devkind *k = xkl__devkind_find(kind);
+                if (k) {
+                    struct xkl__device d = { .kind = k, .domid = domid, .backend_domid = bdom,
+                                             .devid = devid };
+                    xkl__device_remove(ctx, &d, 0, true);   /* releases, then removes */
+                }
             }
-            free(bes[i]);
+            free(bes[j]);
         }
         free(bes);
     }
+    free(kinds);
+    /* a QEMU may outlive the last qdisk it served (detached): always */
     xkl__dm_stop(ctx, domid);
 }
 
