@@ -37,6 +37,14 @@ XL_CMD(console);
 XL_CMD(create);
 XL_CMD(info);
 XL_CMD(dmesg);
+XL_CMD(block_attach);
+XL_CMD(block_list);
+XL_CMD(block_detach);
+XL_CMD(network_attach);
+XL_CMD(network_list);
+XL_CMD(network_detach);
+XL_CMD(cd_insert);
+XL_CMD(cd_eject);
 
 static const struct xl_cmd commands[] = {
     /* XL-COMMAND-TABLE: add { "name", cmd_name, "usage", "help" } rows here. */
@@ -61,6 +69,20 @@ static const struct xl_cmd commands[] = {
       "Create a domain from a config file (-n: check it and print its JSON only)" },
     { "info", cmd_info, "", "Get information about the Xen host" },
     { "dmesg", cmd_dmesg, "[-c]", "Read and/or clear the Xen console ring (-c: clear)" },
+    { "block-attach", cmd_block_attach, "<Domain> <disk-spec-component(s)>...",
+      "Create a new virtual block device" },
+    { "block-list", cmd_block_list, "<Domain(s)>", "List virtual block devices for a domain" },
+    { "block-detach", cmd_block_detach, "[-f] <Domain> <DevId>",
+      "Destroy a domain's virtual block device (-f, --force: do not wait for the domain to release it)" },
+    { "network-attach", cmd_network_attach,
+      "<Domain> [type=<type>] [mac=<mac>] [bridge=<bridge>] [ip=<ip>] [script=<script>] "
+      "[backend=<BackDomain>] [vifname=<name>] [rate=<rate>] [model=<model>] [accel=<accel>]",
+      "Create a new virtual network device" },
+    { "network-list", cmd_network_list, "<Domain(s)>", "List virtual network interfaces for a domain" },
+    { "network-detach", cmd_network_detach, "<Domain> <DevId|mac>",
+      "Destroy a domain's virtual network device" },
+    { "cd-insert", cmd_cd_insert, "<Domain> <VirtualDevice> <path>", "Insert a cdrom into a guest's cd drive" },
+    { "cd-eject", cmd_cd_eject, "<Domain> <VirtualDevice>", "Eject a cdrom from a guest's cd drive" },
     { NULL, NULL, NULL, NULL }
 };
 

@@ -1,5 +1,301 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* STUB: device/list.c (being written) */
+/*
+ * Listing a domain's devices of one family (xl block-list, network-list):
+ * the frontends under /local/domain/<domid>/device/<family>/, each with
+ * what its frontend and its backend say about it.
+ *
+ * The backend of a device is taken from libxl's record
+ * (/libxl/<domid>/device/<family>/<devid>/backend, written by the
+ * toolstack, out of the guest's reach) and only without one from the
+ * frontend's own backend node (the guest owns that one). Either way the
+ * path must be a backend of this very device of a kind of this family,
+ * or the device is left out: a guest cannot make us read and report
+ * another domain's nodes.
+ *
+ * Reads are pipelined: every read of a stage is sent before the first
+ * reply is awaited, so the listing costs one directory and two rounds of
+ * reads (frontends, then backends) whatever the number of devices.
+ */
 #include "private.h"
+
 #include <errno.h>
-int xkl_device_list(xkl_ctx *ctx, uint32_t domid, const char *family, struct xkl_devinfo **out, size_t *n) { (void)domid; (void)family; *out = NULL; *n = 0; return xkl__err(ctx, ENOSYS, "device list: not written yet"); }
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Reads in flight at once: replies queue in the daemon meanwhile. */
+#define WINDOW 64
+
+/* The frontend's nodes (and libxl's record of the backend), by index. */
+enum { FE_RECORD, FE_BACKEND, FE_BACKEND_ID, FE_STATE, FE_EVTCHN, FE_RING, FE_RX_RING,
+       FE_HANDLE, FE_MAC, FE_N };
+/* The backend's nodes. */
+enum { BE_STATE, BE_PARAMS, BE_MODE, BE_DEVTYPE, BE_BRIDGE, BE_MAC, BE_N };
+
+/* Node names of a family (NULL: not read). FE_RECORD is a path of its own. */
+static const char *const vbd_fe[FE_N] = { NULL, "backend", "backend-id", "state", "event-channel",
+                                          "ring-ref", NULL, NULL, NULL };
+static const char *const vif_fe[FE_N] = { NULL, "backend", "backend-id", "state", "event-channel",
+                                          "tx-ring-ref", "rx-ring-ref", "handle", "mac" };
+static const char *const vbd_be[BE_N] = { "state", "params", "mode", "device-type", NULL, NULL };
+static const char *const vif_be[BE_N] = { "state", NULL, NULL, NULL, "bridge", "mac" };
+
+/* A plain decimal in [0, INT_MAX], else -1 (missing or malformed). */
+static int num_or_unknown(const char *s)
+{
+    if (!s || *s < '0' || *s > '9')
+        return -1;
+    long v = 0;
+    for (; *s >= '0' && *s <= '9'; s++) {
+        v = v * 10 + (*s - '0');
+        if (v > 0x7fffffff)
+            return -1;
+    }
+    return *s ? -1 : (int)v;
+}
+
+/* Is path the backend directory of device devid of domid, of a kind whose
+ * frontends are in device/<family>? Then its kind and backend domain. */
+static int backend_of(const char *path, uint32_t domid, const char *family, unsigned devid,
+                      char kind[8], uint32_t *bdom)
+{
+    unsigned b, d, id;
+    char k[16];
+    int end = -1;
+    if (!path || sscanf(path, "/local/domain/%u/backend/%15[^/]/%u/%u%n", &b, k, &d, &id, &end) != 4 ||
+        end < 0 || path[end] || d != domid || id != devid)
+        return -1;
+    const struct xkl__devkind *dk = xkl__devkind_find(k);
+    if (!dk || strcmp(dk->frontend, family) || strlen(k) >= 8)
+        return -1;
+    /* the numbers must be written plainly: "/local/domain/007/..." is not ours */
+    char again[128];
+    snprintf(again, sizeof again, "/local/domain/%u/backend/%s/%u/%u", b, k, d, id);
+    if (strcmp(again, path))
+        return -1;
+    memcpy(kind, k, strlen(k) + 1);
+    *bdom = b;
+    return 0;
+}
+
+/* Read every paths[i] (NULL: skipped) into vals[i] (NULL when the node is
+ * missing), WINDOW requests in flight at a time. Every request sent is
+ * collected, also after a failure. 0, or -1 with the context's error. */
+static int read_all(xkl_ctx *ctx, xkl_xs *xs, char *const *paths, char **vals, size_t n,
+                    const char *op, uint32_t domid)
+{
+    uint32_t ids[WINDOW];
+    size_t at[WINDOW];
+    int fail = 0;
+    for (size_t i = 0; i < n; i++)
+        vals[i] = NULL;
+    for (size_t done = 0; done < n && !fail;) {
+        size_t k = 0, i = done;
+        for (; i < n && k < WINDOW; i++) {
+            if (!paths[i])
+                continue;
+            if (xkl_xs_send(xs, XKL_XS_TX_NONE, XS_READ, paths[i], strlen(paths[i]) + 1,
+                            &ids[k]) < 0) {
+                fail = xkl__err(ctx, errno ? errno : EIO, "%s domain %u: xenstore read %s: %s", op,
+                                domid, paths[i], strerror(errno ? errno : EIO));
+                break;
+            }
+            at[k++] = i;
+        }
+        done = i;
+        for (size_t j = 0; j < k; j++) {
+            char *v = xkl_xs_recv(xs, ids[j], NULL);
+            int e = errno;
+            if (v)
+                vals[at[j]] = v;
+            else if (e != ENOENT && e != EACCES && !fail)
+                fail = xkl__err(ctx, e ? e : EIO, "%s domain %u: xenstore read %s: %s", op, domid,
+                                paths[at[j]], strerror(e ? e : EIO));
+        }
+    }
+    if (fail)
+        for (size_t i = 0; i < n; i++) {
+            free(vals[i]);
+            vals[i] = NULL;
+        }
+    return fail;
+}
+
+static int by_devid(const void *a, const void *b)
+{
+    unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void copy(char *dst, size_t len, const char *src)
+{
+    snprintf(dst, len, "%s", src ? src : "");
+}
+
+static void free_all(char **v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++)
+        free(v[i]);
+}
+
+static int list_locked(xkl_ctx *ctx, uint32_t domid, const char *family, const char *op,
+                       struct xkl_devinfo **out, size_t *nout)
+{
+    bool vif = !strcmp(family, "vif");
+    const char *const *fe_keys = vif ? vif_fe : vbd_fe;
+    const char *const *be_keys = vif ? vif_be : vbd_be;
+
+    xkc_handle *xc = xkl__xc(ctx);
+    struct xkc_dominfo ci;
+    if (!xc)
+        return xkl__err_wrap(ctx, "%s domain %u", op, domid);
+    if (xkc_domain_info(xc, domid, &ci) < 0)
+        return errno == ESRCH ? xkl__err(ctx, ESRCH, "%s domain %u: no such domain", op, domid)
+                              : xkl__err(ctx, errno ? errno : EIO, "%s domain %u: %s", op, domid,
+                                         xkc_error(xc));
+    xkl_xs *xs = xkl__xs(ctx);
+    if (!xs)
+        return xkl__err_wrap(ctx, "%s domain %u", op, domid);
+
+    char dir[96];
+    snprintf(dir, sizeof dir, "/local/domain/%u/device/%s", domid, family);
+    unsigned nents = 0;
+    char **ents = xkl_xs_directory(xs, XKL_XS_TX_NONE, dir, &nents);
+    if (!ents) {
+        if (errno == ENOENT)
+            return 0;   /* no device of this family */
+        return xkl__err(ctx, errno ? errno : EIO, "%s domain %u: %s", op, domid, xkl_xs_error(xs));
+    }
+    unsigned *devids = calloc(nents ? nents : 1, sizeof *devids);
+    size_t ndev = 0;
+    for (unsigned i = 0; devids && i < nents; i++) {
+        int v = num_or_unknown(ents[i]);
+        if (v >= 0)
+            devids[ndev++] = (unsigned)v;
+    }
+    free(ents);
+    if (!devids)
+        return xkl__err(ctx, ENOMEM, "%s domain %u: %s", op, domid, strerror(ENOMEM));
+    qsort(devids, ndev, sizeof *devids, by_devid);
+
+    int r = -1;
+    struct xkl_devinfo *v = calloc(ndev ? ndev : 1, sizeof *v);
+    char **paths = calloc(ndev * FE_N + 1, sizeof *paths);
+    char **fe = calloc(ndev * FE_N + 1, sizeof *fe);
+    char **bpaths = calloc(ndev * BE_N + 1, sizeof *bpaths);
+    char **be = calloc(ndev * BE_N + 1, sizeof *be);
+    bool *keep = calloc(ndev ? ndev : 1, sizeof *keep);
+    if (!v || !paths || !fe || !bpaths || !be || !keep) {
+        xkl__err(ctx, ENOMEM, "%s domain %u: %s", op, domid, strerror(ENOMEM));
+        goto out;
+    }
+
+    /* stage 1: every frontend, and libxl's record of its backend */
+    for (size_t i = 0; i < ndev; i++) {
+        struct xkl_devinfo *d = &v[i];
+        d->devid = devids[i];
+        snprintf(d->frontend_path, sizeof d->frontend_path, "%s/%u", dir, d->devid);
+        char **p = &paths[i * FE_N];
+        char buf[192];
+        snprintf(buf, sizeof buf, "/libxl/%u/device/%s/%u/backend", domid, family, d->devid);
+        if (!(p[FE_RECORD] = strdup(buf)))
+            goto nomem;
+        for (int k = 1; k < FE_N; k++) {
+            if (!fe_keys[k])
+                continue;
+            snprintf(buf, sizeof buf, "%s/%s", d->frontend_path, fe_keys[k]);
+            if (!(p[k] = strdup(buf)))
+                goto nomem;
+        }
+    }
+    if (read_all(ctx, xs, paths, fe, ndev * FE_N, op, domid) < 0)
+        goto out;
+
+    /* stage 2: the backends that are this device's */
+    for (size_t i = 0; i < ndev; i++) {
+        struct xkl_devinfo *d = &v[i];
+        char **f = &fe[i * FE_N];
+        const char *bpath = f[FE_RECORD] ? f[FE_RECORD] : f[FE_BACKEND];
+        if (backend_of(bpath, domid, family, d->devid, d->kind, &d->backend_domid) < 0)
+            continue;   /* going away, never connected, or not to be trusted */
+        keep[i] = true;
+        copy(d->backend_path, sizeof d->backend_path, bpath);
+        for (int k = 0; k < BE_N; k++) {
+            if (!be_keys[k])
+                continue;
+            char buf[192];
+            snprintf(buf, sizeof buf, "%s/%s", d->backend_path, be_keys[k]);
+            if (!(bpaths[i * BE_N + k] = strdup(buf)))
+                goto nomem;
+        }
+    }
+    if (read_all(ctx, xs, bpaths, be, ndev * BE_N, op, domid) < 0)
+        goto out;
+
+    /* fill, in devid order, the kept ones packed to the front */
+    size_t n = 0;
+    for (size_t i = 0; i < ndev; i++) {
+        if (!keep[i])
+            continue;
+        struct xkl_devinfo d = v[i];
+        char **f = &fe[i * FE_N], **b = &be[i * BE_N];
+        if (!vif)
+            xkl__vdev_name(d.devid, d.vdev, sizeof d.vdev);
+        d.frontend_state = num_or_unknown(f[FE_STATE]);
+        d.backend_state = num_or_unknown(b[BE_STATE]);
+        d.evtchn = num_or_unknown(f[FE_EVTCHN]);
+        d.ring_ref = num_or_unknown(f[FE_RING]);
+        d.rx_ring_ref = vif ? num_or_unknown(f[FE_RX_RING]) : -1;
+        d.handle = vif ? num_or_unknown(f[FE_HANDLE]) : -1;
+        if (vif)
+            copy(d.mac, sizeof d.mac, f[FE_MAC] ? f[FE_MAC] : b[BE_MAC]);
+        copy(d.target, sizeof d.target, vif ? b[BE_BRIDGE] : b[BE_PARAMS]);
+        d.readonly = !vif && b[BE_MODE] && !strchr(b[BE_MODE], 'w');
+        d.cdrom = !vif && b[BE_DEVTYPE] && !strcmp(b[BE_DEVTYPE], "cdrom");
+        v[n++] = d;
+    }
+    *out = v;
+    *nout = n;
+    v = NULL;
+    r = 0;
+    goto out;
+nomem:
+    xkl__err(ctx, ENOMEM, "%s domain %u: %s", op, domid, strerror(ENOMEM));
+out:
+    free_all(paths, ndev * FE_N);
+    free_all(fe, ndev * FE_N);
+    free_all(bpaths, ndev * BE_N);
+    free_all(be, ndev * BE_N);
+    free(paths);
+    free(fe);
+    free(bpaths);
+    free(be);
+    free(keep);
+    free(v);
+    free(devids);
+    return r;
+}
+
+int xkl_device_list(xkl_ctx *ctx, uint32_t domid, const char *family, struct xkl_devinfo **out,
+                    size_t *n)
+{
+    if (out)
+        *out = NULL;
+    if (n)
+        *n = 0;
+    XKL__LOCK(ctx);
+    int r;
+    const char *op = !family ? NULL
+                     : !strcmp(family, "vbd") ? "block-list"
+                     : !strcmp(family, "vif") ? "network-list"
+                                              : NULL;
+    if (!out || !n)
+        r = xkl__err(ctx, EINVAL, "device list domain %u: no place for the result", domid);
+    else if (!op)
+        r = xkl__err(ctx, EINVAL, "device list domain %u: unknown device family \"%s\" (vbd or vif)",
+                     domid, family ? family : "");
+    else
+        r = list_locked(ctx, domid, family, op, out, n);
+    XKL__UNLOCK(ctx);
+    return r;
+}

@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* xl commands on a running domain's virtual devices: block-attach,
+ * block-list, block-detach, network-attach, network-list, network-detach,
+ * cd-insert, cd-eject. Usage, arguments and list columns as Xen's xl. */
+#include "life.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+XL_CMD(block_attach);
+XL_CMD(block_list);
+XL_CMD(block_detach);
+XL_CMD(network_attach);
+XL_CMD(network_list);
+XL_CMD(network_detach);
+XL_CMD(cd_insert);
+XL_CMD(cd_eject);
+
+/* Xen's xl refuses -N for these (or prints a JSON we do not produce):
+ * a dry run must never attach or detach anything. */
+static int no_dry_run(const char *name)
+{
+    if (!xl_opts.dry_run)
+        return 0;
+    xl_err("%s: -N (dry run) is not supported by this command", name);
+    return -1;
+}
+
+/* Only -h is known; at least min and (max >= 0) at most max arguments.
+ * The index of the first argument, or -1 after printing the usage. */
+static int args(int argc, char **argv, const char *name, int min, int max)
+{
+    while (getopt(argc, argv, "+h") != -1) {
+        xl_usage(name);
+        return -1;
+    }
+    int n = argc - optind;
+    if (n < min || (max >= 0 && n > max)) {
+        xl_usage(name);
+        return -1;
+    }
+    return optind;
+}
+
+/* The words joined with ',' into one spec, as xl does with the spec
+ * components on its command line; NULL after printing the error. */
+static char *join(char *const *words, int n, const char *name)
+{
+    size_t len = 1;
+    for (int i = 0; i < n; i++)
+        len += strlen(words[i]) + 1;
+    char *s = malloc(len);
+    if (!s) {
+        xl_err("%s: out of memory", name);
+        return NULL;
+    }
+    s[0] = 0;
+    for (int i = 0; i < n; i++) {
+        if (i)
+            strcat(s, ",");
+        strcat(s, words[i]);
+    }
+    return s;
+}
+
+/* ---- disks ---- */
+
+static int do_disk_attach(xkl_ctx *ctx, uint32_t domid, void *spec)
+{
+    return xkl_disk_attach(ctx, domid, spec);
+}
+
+int cmd_block_attach(int argc, char **argv)
+{
+    int i = args(argc, argv, "block-attach", 2, -1);
+    if (i < 0)
+        return XL_USAGE;
+    if (no_dry_run("block-attach") < 0)
+        return XL_FAIL;
+    char *spec = join(argv + i + 1, argc - i - 1, "block-attach");
+    if (!spec)
+        return XL_FAIL;
+    int rc = xl_with_domain(argv[i], do_disk_attach, spec);
+    free(spec);
+    return rc;
+}
+
+struct detach_arg {
+    const char *which;
+    unsigned flags;
+};
+
+static int do_disk_detach(xkl_ctx *ctx, uint32_t domid, void *arg)
+{
+    const struct detach_arg *a = arg;
+    return xkl_disk_detach(ctx, domid, a->which, a->flags);
+}
+
+int cmd_block_detach(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "force", no_argument, NULL, 'f' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct detach_arg a = { NULL, 0 };
+    int opt;
+    while ((opt = getopt_long(argc, argv, "+fh", longopts, NULL)) != -1) {
+        if (opt != 'f')
+            return xl_usage("block-detach");
+        a.flags |= XKL_DETACH_FORCE;
+    }
+    if (argc - optind != 2)
+        return xl_usage("block-detach");
+    if (no_dry_run("block-detach") < 0)
+        return XL_FAIL;
+    a.which = argv[optind + 1];
+    return xl_with_domain(argv[optind], do_disk_detach, &a);
+}
+
+/* ---- cdroms ---- */
+
+struct cd_arg {
+    const char *vdev, *target;
+};
+
+static int do_cd(xkl_ctx *ctx, uint32_t domid, void *arg)
+{
+    const struct cd_arg *a = arg;
+    return xkl_cdrom_insert(ctx, domid, a->vdev, a->target);
+}
+
+int cmd_cd_insert(int argc, char **argv)
+{
+    int i = args(argc, argv, "cd-insert", 3, 3);
+    if (i < 0)
+        return XL_USAGE;
+    if (no_dry_run("cd-insert") < 0)
+        return XL_FAIL;
+    struct cd_arg a = { argv[i + 1], argv[i + 2] };
+    return xl_with_domain(argv[i], do_cd, &a);
+}
+
+int cmd_cd_eject(int argc, char **argv)
+{
+    int i = args(argc, argv, "cd-eject", 2, 2);
+    if (i < 0)
+        return XL_USAGE;
+    if (no_dry_run("cd-eject") < 0)
+        return XL_FAIL;
+    struct cd_arg a = { argv[i + 1], NULL };
+    return xl_with_domain(argv[i], do_cd, &a);
+}
+
+/* ---- network interfaces ---- */
+
+static int do_nic_attach(xkl_ctx *ctx, uint32_t domid, void *spec)
+{
+    return xkl_nic_attach(ctx, domid, spec, NULL);
+}
+
+int cmd_network_attach(int argc, char **argv)
+{
+    int i = args(argc, argv, "network-attach", 1, -1);
+    if (i < 0)
+        return XL_USAGE;
+    if (no_dry_run("network-attach") < 0)
+        return XL_FAIL;
+    char *spec = join(argv + i + 1, argc - i - 1, "network-attach");
+    if (!spec)
+        return XL_FAIL;
+    int rc = xl_with_domain(argv[i], do_nic_attach, spec);
+    free(spec);
+    return rc;
+}
+
+static int do_nic_detach(xkl_ctx *ctx, uint32_t domid, void *which)
+{
+    return xkl_nic_detach(ctx, domid, which, 0);
+}
+
+int cmd_network_detach(int argc, char **argv)
+{
+    int i = args(argc, argv, "network-detach", 2, 2);
+    if (i < 0)
+        return XL_USAGE;
+    if (no_dry_run("network-detach") < 0)
+        return XL_FAIL;
+    return xl_with_domain(argv[i], do_nic_detach, argv[i + 1]);
+}
+
+/* ---- lists ---- */
+
+/* One table row (xl's columns for the family). */
+typedef void list_row(uint32_t domid, const struct xkl_devinfo *d);
+
+static void block_row(uint32_t domid, const struct xkl_devinfo *d)
+{
+    /* Vdev BE handle state evt-ch ring-ref BE-path; xl's "handle" column
+     * is the frontend's domain */
+    printf("%-5u %-3u %-6u %-5d %-6d %-8d %-30s\n", d->devid, d->backend_domid, domid,
+           d->frontend_state, d->evtchn, d->ring_ref, d->backend_path);
+}
+
+static void network_row(uint32_t domid, const struct xkl_devinfo *d)
+{
+    (void)domid;
+    /* Idx BE Mac handle state evt-ch tx/rx BE-path; xl's "handle" column
+     * is the index, its MAC column is followed by no space */
+    printf("%-3u %-2u %-17s%6u %5d %6d %5d/%-11d %-30s\n", d->devid, d->backend_domid, d->mac,
+           d->devid, d->frontend_state, d->evtchn, d->ring_ref, d->rx_ring_ref, d->backend_path);
+}
+
+/* The header, then every domain's devices of family; a domain that cannot
+ * be listed is reported in one line and the others are still listed. */
+static int list_cmd(int argc, char **argv, const char *name, const char *family,
+                    list_row *row)
+{
+    int i = args(argc, argv, name, 1, -1);
+    if (i < 0)
+        return XL_USAGE;
+    if (no_dry_run(name) < 0)
+        return XL_FAIL;
+    xkl_ctx *ctx = xl_ctx_open();
+    if (!ctx)
+        return XL_FAIL;
+    if (row == block_row)
+        printf("%-5s %-3s %-6s %-5s %-6s %-8s %-30s\n", "Vdev", "BE", "handle", "state", "evt-ch",
+               "ring-ref", "BE-path");
+    else
+        printf("%-3s %-2s %-17s %-6s %-5s %-6s %5s/%-5s %-30s\n", "Idx", "BE", "Mac Addr.",
+               "handle", "state", "evt-ch", "tx-", "rx-ring-ref", "BE-path");
+    int rc = XL_OK;
+    for (; i < argc; i++) {
+        uint32_t domid;
+        struct xkl_devinfo *v;
+        size_t n;
+        if (xl_domid(ctx, argv[i], &domid) < 0) {
+            rc = XL_FAIL;
+            continue;
+        }
+        if (xkl_device_list(ctx, domid, family, &v, &n) < 0) {
+            rc = xl_ctx_fail(ctx);
+            continue;
+        }
+        for (size_t k = 0; k < n; k++)
+            row(domid, &v[k]);
+        free(v);
+    }
+    xkl_ctx_close(ctx);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        xl_err("%s: writing the list: standard output failed", name);
+        rc = XL_FAIL;
+    }
+    return rc;
+}
+
+int cmd_block_list(int argc, char **argv)
+{
+    return list_cmd(argc, argv, "block-list", "vbd", block_row);
+}
+
+int cmd_network_list(int argc, char **argv)
+{
+    return list_cmd(argc, argv, "network-list", "vif", network_row);
+}
