@@ -133,6 +133,9 @@ int xkl__vbd_release(struct xkl_ctx *ctx, uint32_t domid, unsigned devid, const 
  * failure. nic->devid must be set. */
 int xkl__vif_add(struct xkl_ctx *ctx, uint32_t domid, const struct xkl_nic *nic,
                  struct xkl__fault *f, const char *what);
+/* Give nic a MAC in Xen's OUI when it has none (or all zeros), so that
+ * the saved configuration keeps it across restarts, as libxl does. */
+int xkl__nic_choose_mac(struct xkl_ctx *ctx, struct xkl_nic *nic, const char *what);
 /* The vif kind's release: a user's script= run "offline" (netback's own
  * interface goes with its backend). */
 int xkl__vif_release(struct xkl_ctx *ctx, uint32_t domid, unsigned devid, const char *be);

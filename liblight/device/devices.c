@@ -36,6 +36,11 @@ int xkl__backend_domid(xkl_ctx *ctx, const char *backend, uint32_t *domid, const
 int xkl__devices_add(xkl_ctx *ctx, uint32_t domid, struct xkl_domain_config *dc,
                      struct xkl__fault *f, const char *what)
 {
+    /* MACs first, before anything is set up: the config saved after this
+     * step keeps them */
+    for (size_t i = 0; i < dc->num_nics; i++)
+        if (xkl__nic_choose_mac(ctx, &dc->nics[i], what) < 0)
+            return -1;
     for (size_t i = 0; i < dc->num_disks; i++)
         if (xkl__vbd_add(ctx, domid, &dc->disks[i], f, what) < 0)
             goto fail;

@@ -692,27 +692,10 @@ static int nic_attach(xkl_ctx *ctx, uint32_t domid, const char *spec, unsigned *
     if (r < 0)
         goto out;
     /* the MAC is chosen here so that the saved configuration keeps it */
-    uint8_t mac[6] = { 0 };
-    if (nz(nic.mac) && xkl__mac_parse(nic.mac, mac) < 0) {
-        r = xkl__err(ctx, EINVAL, "%s: vif %lld: mac %s: expected six pairs of hex digits separated by ':'",
-                     what, nic.devid, nic.mac);
+    if ((r = xkl__nic_choose_mac(ctx, &nic, what)) < 0)
         goto out;
-    }
-    if (xkl__mac_zero(mac)) {
-        uint8_t rnd[3];
-        if ((r = random_bytes(ctx, rnd, sizeof rnd, NULL, what)) < 0)
-            goto out;
-        xkl__mac_xen(rnd, mac);
-    }
     char macs[18];
-    xkl__mac_format(mac, macs);
-    char *m = strdup(macs);
-    if (!m) {
-        r = xkl__err(ctx, ENOMEM, "%s: %s", what, strerror(ENOMEM));
-        goto out;
-    }
-    free(nic.mac);
-    nic.mac = m;
+    snprintf(macs, sizeof macs, "%s", nic.mac);
     if ((r = xkl__vif_add(ctx, domid, &nic, NULL, what)) < 0)
         goto out;
     struct attach_edit ae = { ctx, spec ? spec : "", macs, what, (unsigned)nic.devid };
@@ -737,6 +720,28 @@ out:
     xkl_diags_dispose(&dg);
     xkl__nic_dispose(&nic);
     return r;
+}
+
+int xkl__nic_choose_mac(xkl_ctx *ctx, struct xkl_nic *nic, const char *what)
+{
+    uint8_t mac[6] = { 0 };
+    if (nz(nic->mac) && xkl__mac_parse(nic->mac, mac) < 0)
+        return xkl__err(ctx, EINVAL, "%s: vif %lld: mac %s: expected six pairs of hex digits separated by ':'",
+                        what, nic->devid, nic->mac);
+    if (!xkl__mac_zero(mac))
+        return 0;
+    uint8_t rnd[3];
+    if (random_bytes(ctx, rnd, sizeof rnd, NULL, what) < 0)
+        return -1;
+    xkl__mac_xen(rnd, mac);
+    char macs[18];
+    xkl__mac_format(mac, macs);
+    char *m = strdup(macs);
+    if (!m)
+        return xkl__err(ctx, ENOMEM, "%s: %s", what, strerror(ENOMEM));
+    free(nic->mac);
+    nic->mac = m;
+    return 0;
 }
 
 int xkl_nic_attach(xkl_ctx *ctx, uint32_t domid, const char *spec, unsigned *devid)
