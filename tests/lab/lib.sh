@@ -37,3 +37,135 @@ domid_of() { $REF_XL domid "$1" 2>/dev/null; }
 # now: dom0 uptime in seconds, for timings
 now() { cut -d' ' -f1 /proc/uptime; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
+
+# ---- devices (dev-* and bench-dev scenarios) ------------------------------
+# linux_cfg NAME TYPE EXTRA [LINE...]: write NAME.cfg, the Linux test guest
+# ($XK_LINUX) as TYPE (pv or pvh) with kernel command line EXTRA and the
+# given extra config lines (disk = [...], vif = [...])
+linux_cfg() {
+    local name=$1 type=$2 extra=$3 mem=128; shift 3
+    [ "$type" = pvh ] && mem=256
+    {
+        echo "name = \"$name\""
+        echo "type = \"$type\""
+        echo "kernel = \"$XK_LINUX/vmlinuz\""
+        echo "ramdisk = \"$XK_LINUX/initrd.gz\""
+        echo "extra = \"console=hvc0 quiet $extra\""
+        echo "memory = $mem"
+        echo "vcpus = 1"
+        [ "$type" = pvh ] && echo 'tsc_mode = "native"'
+        [ $# -gt 0 ] && printf '%s\n' "$@"
+    } > "$name.cfg"
+    rm -f "$(console_log "$name")"    # no marker of an earlier guest of that name
+}
+
+# loops: the bound loop devices, one "loopN BACKING-FILE" line each
+loops() {
+    local f n
+    for f in /sys/block/loop*/loop/backing_file; do
+        [ -r "$f" ] || continue
+        n=${f#/sys/block/}; n=${n%%/*}
+        echo "$n $(cat "$f" 2>/dev/null)"
+    done
+}
+
+# vifs: dom0's netback netdevs (vifD.N, or renamed: their device is vif-D-N)
+vifs() {
+    local n l
+    for n in /sys/class/net/*; do
+        [ -e "$n" ] || continue
+        l=$(readlink "$n/device" 2>/dev/null)
+        case ${n##*/}:$l in vif*:*|*:*/vif-*) echo "${n##*/}" ;; esac
+    done
+}
+
+# qemus: the pids of dom0's QEMU processes (xen-qemu-system-i386)
+qemus() {
+    local p a
+    for p in /proc/[0-9]*; do
+        a=
+        { read -r -d '' a < "$p/cmdline"; } 2>/dev/null
+        case $a in *qemu-system-i386) echo "${p#/proc/}" ;; esac
+    done
+}
+
+# dom_nodes D: xenstore nodes domain D still has (Debian's xenstore tools):
+# its backends in dom0, its /local/domain/D and /libxl/D
+dom_nodes() {
+    local d=$1 k
+    for k in $(xenstore-list /local/domain/0/backend 2>/dev/null); do
+        xenstore-exists "/local/domain/0/backend/$k/$d" 2>/dev/null && echo "/local/domain/0/backend/$k/$d"
+    done
+    xenstore-exists "/local/domain/$d" 2>/dev/null && echo "/local/domain/$d"
+    xenstore-exists "/libxl/$d" 2>/dev/null && echo "/libxl/$d"
+    return 0
+}
+
+# new_lines OLD NEW: the lines of NEW that are not lines of OLD
+new_lines() {
+    local l
+    while IFS= read -r l; do
+        [ -n "$l" ] || continue
+        [[ $'\n'$1$'\n' == *$'\n'"$l"$'\n'* ]] || printf '%s\n' "$l"
+    done <<< "$2"
+}
+
+# dev_baseline: remember the loop devices, vifs, QEMUs and xkit state files
+# there are now; dev_left and dev_clean report what is new since
+dev_baseline() {
+    BASE_LOOPS=$(loops) BASE_VIFS=$(vifs) BASE_QEMUS=$(qemus)
+    BASE_STATE=$(ls /var/lib/xkit 2>/dev/null)
+}
+# dev_left [D...]: what is left since dev_baseline, and the nodes of the
+# (gone) domains D..., one "kind: what" line each
+dev_left() {
+    local d
+    for d in "$@"; do dom_nodes "$d" | sed 's/^/node: /'; done
+    new_lines "$BASE_LOOPS" "$(loops)" | sed 's/^/loop: /'
+    new_lines "$BASE_VIFS" "$(vifs)" | sed 's/^/vif: /'
+    new_lines "$BASE_QEMUS" "$(qemus)" | sed 's/^/qemu: pid /'
+    new_lines "$BASE_STATE" "$(ls /var/lib/xkit 2>/dev/null)" | sed 's/^/state: \/var\/lib\/xkit\//'
+}
+dev_none() { [ -z "$(dev_left "$@")" ]; }
+# dev_clean WHAT [D...]: wait up to 10 s (the kernel releases loop devices
+# and vifs asynchronously) for nothing to be left, else fail saying what is
+dev_clean() {
+    local what=$1; shift
+    wait_for 10 dev_none "$@" && return 0
+    dev_left "$@"
+    fail "$what: left behind: $(dev_left "$@" | tr '\n' ' ')"
+}
+
+# xl_fails WHAT CMD...: CMD must fail with exit 1 and one line "xl: ..." on
+# stderr; the line is printed and left in $XL_ERR
+xl_fails() {
+    local what=$1 rc; shift
+    "$@" > xl.out 2> xl.err
+    rc=$?
+    XL_ERR=$(cat xl.err)
+    echo "$what: rc $rc: $XL_ERR"
+    [ $rc = 1 ] || { cat xl.out; fail "$what: exit $rc, expected 1"; }
+    [ "$(wc -l < xl.err)" = 1 ] || fail "$what: stderr is not one line"
+    case $XL_ERR in "xl: "?*) ;; *) fail "$what: stderr does not start with 'xl: '" ;; esac
+}
+
+# bridge_up [NAME [ADDR]]: a bridge in dom0 for the guests' vifs (default
+# xenbr0 with 10.0.0.1/24), STP off and no forwarding delay, up; one left
+# by an earlier scenario is reused. It is deleted when the scenario exits
+# (this sets the EXIT trap).
+bridge_up() {
+    local br=${1:-xenbr0} addr=${2:-10.0.0.1/24}
+    [ -e "/sys/class/net/$br" ] || ip link add "$br" type bridge stp_state 0 forward_delay 0 ||
+        fail "ip link add $br type bridge"
+    { ip addr replace "$addr" dev "$br" && ip link set "$br" up; } || fail "cannot bring $br up with $addr"
+    # shellcheck disable=SC2064
+    trap "ip link del $br 2>/dev/null" EXIT
+}
+
+# pings ADDR: dom0 reaches ADDR (up to 3 rounds of ping -c 3 -W 2)
+pings() {
+    local n
+    for n in 1 2 3; do ping -c 3 -W 2 "$1" > ping.out 2>&1 && return 0; done
+    cat ping.out
+    return 1
+}

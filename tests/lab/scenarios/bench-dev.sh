@@ -1,0 +1,130 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# lab-timeout: 1200
+# Guest start with devices: our xl against Debian's xl on the same boot.
+# A PV Linux test guest with one raw disk and one vif on xenbr0 is created
+# (timed until xl create returns), runs to its XK-LINUX-UP console marker
+# (timed from the start of xl create) and is destroyed (timed), N times
+# per tool, tools alternating; medians in ms, ratio = ours / reference
+# (< 1: we are faster), clones = processes and threads the kernel started
+# during the command (from /proc/stat: Debian's hotplug scripts are many).
+#
+# Our xl gets the raw file itself (target=FILE: an in-process loop
+# device). Debian's xl, the reference column, gets a phy: disk on a loop
+# device this scenario made, so both sides hand blkback a ready loop
+# device and neither runs QEMU; its own path for a file (phy backend plus
+# its block script, which runs losetup) is measured too and shown on its
+# own rows (which backend it took is printed).
+. /xk/lib.sh
+N=${DEV_BENCH_N:-5}         # timed cycles per tool
+NW=${DEV_BENCH_WARM:-1}     # untimed cycles per tool first
+[ -r "$XK_LINUX/vmlinuz" ] || skip "no Linux guest kernel in the lab"
+[ -r "$XK_IMAGES/data.img" ] || fail "no $XK_IMAGES/data.img (tests/lab/lab builds it)"
+bridge_up xenbr0 10.0.0.1/24
+for w in ours ref reffile; do cp "$XK_IMAGES/data.img" "bd-$w.img"; done
+pl=$(losetup -f --show "$PWD/bd-ref.img") || fail "losetup bd-ref.img"
+dev_baseline      # the scenario's loop device is its own
+trap 'losetup -d "$pl" 2>/dev/null; ip link del xenbr0 2>/dev/null' EXIT
+
+# a fifo nobody writes: read -t on it is a sleep without a process
+mkfifo tick && exec 9<>tick
+nap() { read -r -t "$1" -u 9 _ || :; }
+forks() { local k v; while read -r k v _; do [ "$k" = processes ] && { FORKS=$v; return; }; done < /proc/stat; }
+tool() { if [ "$1" = ours ]; then echo "$XL"; else echo "$REF_XL"; fi; }
+disk_of() {
+    case $1 in
+        ours) echo "format=raw,vdev=xvda,access=rw,target=$PWD/bd-ours.img" ;;
+        ref) echo "phy:$pl,xvda,w" ;;
+        reffile) echo "format=raw,vdev=xvda,access=rw,target=$PWD/bd-reffile.img" ;;
+    esac
+}
+declare -A SAMPLES
+sample() { SAMPLES[$1]+=" $2"; }
+
+# up_wait NAME: until XK-LINUX-UP is in NAME's console log (bash reads the
+# file: no process per poll)
+up_wait() {
+    local f line n=0
+    f=$(console_log "$1")
+    while :; do
+        if [ -r "$f" ]; then
+            while IFS= read -r line; do [[ $line == *XK-LINUX-UP* ]] && return 0; done < "$f"
+        fi
+        n=$((n + 1)); [ $n -lt 12000 ] || { tail "$f"; fail "$1: no XK-LINUX-UP in 120 s"; }
+        nap 0.01
+    done
+}
+
+# cycle WHO NAME TIMED: create, wait for the marker, destroy, check clean
+cycle() {
+    local who=$1 name=$2 timed=$3 t0 t1 t2 t3 t4 f0 f1 f2 d
+    linux_cfg "$name" pv "xk.mode=wait" "disk = [ '$(disk_of "$who")' ]" "vif = [ 'bridge=xenbr0' ]"
+    forks; f0=$FORKS
+    t0=${EPOCHREALTIME/./}
+    $(tool "$who") create -q "$name.cfg" > out.last 2> err.last || { cat err.last; fail "create $name ($who)"; }
+    t1=${EPOCHREALTIME/./}
+    forks; f1=$FORKS
+    up_wait "$name"
+    t2=${EPOCHREALTIME/./}
+    d=$($REF_XL domid "$name") || fail "$name has no domid"
+    if [ "$who" = reffile ] && [ -z "${BACKEND:-}" ]; then
+        if xenstore-exists /local/domain/0/backend/qdisk/$d 2>/dev/null; then BACKEND="qdisk (QEMU)"
+        else BACKEND="vbd (blkback; params=$(xenstore-read /local/domain/0/backend/vbd/$d/51712/params 2>/dev/null))"; fi
+    fi
+    forks; f2=$FORKS
+    t3=${EPOCHREALTIME/./}
+    $(tool "$who") destroy "$name" > out.last 2> err.last || { cat err.last; fail "destroy $name ($who)"; }
+    t4=${EPOCHREALTIME/./}
+    forks
+    dev_clean "$name ($who)" "$d"
+    [ "$timed" = 1 ] || return 0
+    sample "create.$who" $(( (10#$t1 - 10#$t0) / 10 ))
+    sample "up.$who" $(( (10#$t2 - 10#$t0) / 10 ))
+    sample "destroy.$who" $(( (10#$t4 - 10#$t3) / 10 ))
+    sample "cc.$who" $((f1 - f0 - 1))
+    sample "dc.$who" $((FORKS - f2 - 1))
+}
+
+step "warm-up: $NW untimed cycle(s) per tool"
+for ((r = 0; r < NW; r++)); do
+    for who in ours ref reffile; do cycle "$who" "bw-$who-$r" 0; done
+done
+step "$N timed cycles per tool, alternating"
+for ((r = 0; r < N; r++)); do
+    for who in ours ref reffile; do cycle "$who" "bd-$who-$r" 1; done
+done
+
+median() {   # samples in 1/100 ms -> "12.3"; plain counts with $2 = 1
+    printf '%s\n' $1 | sort -n | awk -v raw="${2:-0}" '{ v[NR] = $1 }
+        END { if (!NR) exit; m = v[int((NR + 1) / 2)]; if (raw) print m; else printf "%.1f", m / 100 }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+row() {   # LABEL KEY REF
+    local o f
+    o=$(median "${SAMPLES[$2.ours]}"); f=$(median "${SAMPLES[$2.$3]}")
+    printf '%-30s %9s %9s %6s\n' "$1" "$o" "$f" "$(ratio "$o" "$f")"
+}
+crow() {   # LABEL KEY REF
+    printf '%-30s %9s %9s %6s\n' "$1" "$(median "${SAMPLES[$2.ours]}" 1)" "$(median "${SAMPLES[$2.$3]}" 1)" -
+}
+
+echo
+echo "PV Linux guest with one raw disk and one vif on xenbr0: ms, median of $N; ratio = ours / reference"
+echo "reference: Debian's xl with phy: on a loop device the scenario made"
+printf '%-30s %9s %9s %6s\n' operation ours reference ratio
+row "create (returns)" create ref
+row "create -> XK-LINUX-UP" up ref
+row "destroy" destroy ref
+crow "clones in create" cc ref
+crow "clones in destroy" dc ref
+echo
+echo "reference: Debian's xl with the file itself (its own path: ${BACKEND:-?})"
+printf '%-30s %9s %9s %6s\n' operation ours reference ratio
+row "create (returns)" create reffile
+row "create -> XK-LINUX-UP" up reffile
+row "destroy" destroy reffile
+crow "clones in create" cc reffile
+crow "clones in destroy" dc reffile
+echo
+echo "samples (1/100 ms; clones as counted):"
+for k in "${!SAMPLES[@]}"; do echo "  $k:${SAMPLES[$k]}"; done | sort
