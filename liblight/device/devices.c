@@ -118,6 +118,12 @@ void xkl__devices_remove_all(xkl_ctx *ctx, uint32_t domid)
                     struct xkl__device d = { .kind = k, .domid = domid, .backend_domid = bdom,
                                              .devid = devid };
                     xkl__device_remove(ctx, &d, 0, true);   /* releases, then removes */
+                    /* a driver domain's backend/<kind>/<domid>: dom0's goes
+                     * with the domain's layout */
+                    char parent[96];
+                    snprintf(parent, sizeof parent, "/local/domain/%u/backend/%s/%u", bdom, kind, domid);
+                    if (bdom != 0)
+                        xkl_xs_rm(xs, XKL_XS_TX_NONE, parent);
                 }
             }
             free(bes[j]);

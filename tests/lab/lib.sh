@@ -114,8 +114,12 @@ new_lines() {
 # there are now; dev_left and dev_clean report what is new since
 dev_baseline() {
     BASE_LOOPS=$(loops) BASE_VIFS=$(vifs) BASE_QEMUS=$(qemus)
-    BASE_STATE=$(ls /var/lib/xkit 2>/dev/null)
+    BASE_STATE=$(state_files)
 }
+# state_files: our state directory's domain records (create.lock, the
+# lock every create takes, and the monitors' logs, as xl's own logs in
+# /var/log/xen, stay by design)
+state_files() { ls /var/lib/xkit 2>/dev/null | grep -v -e '^create\.lock$' -e '^monitor-.*\.log$'; }
 # dev_left [D...]: what is left since dev_baseline, and the nodes of the
 # (gone) domains D..., one "kind: what" line each
 dev_left() {
@@ -124,7 +128,7 @@ dev_left() {
     new_lines "$BASE_LOOPS" "$(loops)" | sed 's/^/loop: /'
     new_lines "$BASE_VIFS" "$(vifs)" | sed 's/^/vif: /'
     new_lines "$BASE_QEMUS" "$(qemus)" | sed 's/^/qemu: pid /'
-    new_lines "$BASE_STATE" "$(ls /var/lib/xkit 2>/dev/null)" | sed 's/^/state: \/var\/lib\/xkit\//'
+    new_lines "$BASE_STATE" "$(state_files)" | sed 's/^/state: \/var\/lib\/xkit\//'
 }
 dev_none() { [ -z "$(dev_left "$@")" ]; }
 # dev_clean WHAT [D...]: wait up to 10 s (the kernel releases loop devices
@@ -146,7 +150,9 @@ xl_fails() {
     echo "$what: rc $rc: $XL_ERR"
     [ $rc = 1 ] || { cat xl.out; fail "$what: exit $rc, expected 1"; }
     [ "$(wc -l < xl.err)" = 1 ] || fail "$what: stderr is not one line"
-    case $XL_ERR in "xl: "?*) ;; *) fail "$what: stderr does not start with 'xl: '" ;; esac
+    # a config file's own error is located instead: FILE:LINE:COL: ...
+    case $XL_ERR in "xl: "?*|*.cfg:[0-9]*:[0-9]*:\ ?*) ;;
+        *) fail "$what: stderr is neither 'xl: ...' nor 'FILE:LINE:COL: ...'" ;; esac
 }
 
 # bridge_up [NAME [ADDR]]: a bridge in dom0 for the guests' vifs (default

@@ -46,7 +46,7 @@ for l in $(new_lines "$BASE_LOOPS" "$(loops)" | awk '{ print $1 }'); do
     echo "NOTE: Debian's xl left /dev/$l ($(cat /sys/block/$l/loop/backing_file)): releasing it"
     losetup -d "/dev/$l"
 done
-for f in $(new_lines "$BASE_STATE" "$(ls /var/lib/xkit 2>/dev/null)"); do
+for f in $(new_lines "$BASE_STATE" "$(state_files)"); do
     echo "NOTE: our state file $f is left (Debian's xl does not know it): removing it"
     rm -f "/var/lib/xkit/$f"
 done
