@@ -210,6 +210,12 @@ static void value_error(conv_t *c, const char *key, const char *fmt, ...)
 
 /* ---- converters named in the table ---- */
 
+/* The grub images (Debian's grub-xen-bin) that boot a PV or PVH guest
+ * from its own disk: firmware = "pvgrub64" and bootloader = "pygrub" name
+ * them as the guest's kernel. */
+#define PVGRUB_PV XK_PVGRUB_DIR "/grub-x86_64-xen.bin"
+#define PVGRUB_PVH XK_PVGRUB_DIR "/grub-i386-xen_pvh.bin"
+
 /* xl: type= wins; else builder= must be a prefix of "hvm" or "generic"
  * (so builder="linux" is an error since 4.10); else pvh= (deprecated),
  * else pv (x86). */
@@ -440,6 +446,79 @@ static int conv_tsc(conv_t *c, const cfg_key *k)
     return r;
 }
 
+/* pygrub, by name or by path */
+static bool is_pygrub(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    return !strcmp(base ? base + 1 : path, "pygrub");
+}
+
+/* Arguments pygrub takes that change nothing the guest boots. */
+static bool quiet_arg(const char *a)
+{
+    return !strcmp(a, "-q") || !strcmp(a, "--quiet");
+}
+
+/* bootloader: nothing in dom0 reads a guest's disk, so pygrub (xl's
+ * bootloader) maps to pvgrub: the grub image boots as the guest's kernel
+ * and reads the guest's own /boot/grub/grub.cfg inside the guest. What
+ * pygrub would have been told (a kernel, ramdisk or command line inside
+ * the guest, an entry) pvgrub cannot be: then pygrub is not mapped, a
+ * warning located at that key says why, and create refuses the bootloader
+ * (xl accepts such a config, so converting it does not fail). Another
+ * bootloader stays as written, and create refuses it. Converted after
+ * kernel, ramdisk, bootloader_args and the command line. */
+static int conv_bootloader(conv_t *c, const cfg_key *k)
+{
+    struct xkl_b_info *bi = &c->dc->b_info;
+    int r = get_str(c, k->name, &bi->bootloader);
+    if (r <= 0)
+        return r;
+    bool pv = c->type == XKL_DOMAIN_TYPE_PV;
+    if ((!pv && c->type != XKL_DOMAIN_TYPE_PVH) || !is_pygrub(bi->bootloader))
+        return 0;
+    static const char *const clash[] = { "kernel", "ramdisk", "cmdline", "root", "extra", "firmware" };
+    const struct xkl_cfg_setting *at;
+    for (size_t i = 0; i < sizeof clash / sizeof *clash; i++)
+        if ((at = last_setting(c, clash[i]))) {
+            cerr(c, at, at->value, XKL_DIAG_WARNING,
+                 "'%s' with bootloader '%s': not mapped to pvgrub, which boots what the guest's "
+                 "/boot/grub/grub.cfg names (create refuses the bootloader; remove '%s')",
+                 clash[i], bi->bootloader, clash[i]);
+            return 0;
+        }
+    for (size_t i = 0; i < bi->num_bootloader_args; i++)
+        if (!quiet_arg(bi->bootloader_args[i]) && (at = last_setting(c, "bootloader_args"))) {
+            cerr(c, at, at->value, XKL_DIAG_WARNING,
+                 "bootloader_args '%s' with bootloader '%s': not mapped to pvgrub, which boots "
+                 "the guest's default grub.cfg entry (create refuses the bootloader)",
+                 bi->bootloader_args[i], bi->bootloader);
+            return 0;
+        }
+    const char *grub = pv ? PVGRUB_PV : PVGRUB_PVH;
+    const struct xkl_cfg_setting *s = last_setting(c, k->name);
+    cerr(c, s, s ? s->value : NULL, XKL_DIAG_WARNING,
+         "bootloader '%s' maps to pvgrub (kernel %s): the guest's own grub reads its "
+         "/boot/grub/grub.cfg inside the guest; nothing parses the guest's disk in dom0",
+         bi->bootloader, grub);
+    char *kernel = strdup(grub);
+    if (!kernel) {
+        value_error(c, k->name, "bootloader: %s", strerror(errno));
+        return -1;
+    }
+    free(bi->kernel);
+    bi->kernel = kernel;
+    free(bi->bootloader);
+    bi->bootloader = NULL;
+    return 0;
+}
+
+static bool set_bootloader(const struct xkl_domain_config *dc, const cfg_key *k)
+{
+    (void)k;
+    return dc->b_info.bootloader != NULL;
+}
+
 /* bootloader_args: a list, or (deprecated) a string split on blanks */
 static int conv_bootloader_args(conv_t *c, const cfg_key *k)
 {
@@ -570,16 +649,35 @@ static int conv_viridian(conv_t *c, const cfg_key *k)
     return get_bool(c, k->name, &h->viridian) < 0 ? -1 : 0;
 }
 
-/* firmware: the HVM firmware (bios, uefi, a path...); for PV it names
- * pvgrub32/pvgrub64, which xkit keeps as written (create cannot boot it) */
+/* firmware: the HVM firmware (bios, uefi, a path...); for PV, as in xl, a
+ * shorthand for the kernel: pvgrub64 is the 64-bit grub image (a 32-bit
+ * PV guest cannot be built), and it cannot be given with kernel= */
 static int conv_firmware(conv_t *c, const cfg_key *k)
 {
     if (c->type == XKL_DOMAIN_TYPE_HVM)
         return get_str(c, k->name, &c->dc->b_info.hvm.firmware) < 0 ? -1 : 0;
-    struct xkl_cfg_value *v = xkl__cfg_lookup(c->cfg, k->name, NULL, c->d);
-    int r = v ? xkl__rawmap_add(&c->dc->xl_raw, &c->dc->num_xl_raw, k->name, v) : 0;
+    const struct xkl_cfg_setting *s;
+    struct xkl_cfg_value *v = get(c, k->name, &s);
+    if (!v)
+        return 0;
+    struct xkl_b_info *bi = &c->dc->b_info;
+    int r = -1;
+    if (v->kind == XKL_CFG_LIST)
+        cerr(c, s, v, XKL_DIAG_ERROR, "expected firmware pvgrub64 for a PV guest, found a list");
+    else if (bi->kernel)
+        cerr(c, s, v, XKL_DIAG_ERROR, "both kernel and firmware specified: firmware '%s' is the kernel",
+             v->str);
+    else if (!strcmp(v->str, "pvgrub32"))
+        cerr(c, s, v, XKL_DIAG_ERROR,
+             "firmware 'pvgrub32': 32-bit PV guests are not supported (pvgrub64 boots 64-bit ones)");
+    else if (strcmp(v->str, "pvgrub64"))
+        cerr(c, s, v, XKL_DIAG_ERROR, "expected firmware pvgrub64 for a PV guest, found '%s'", v->str);
+    else if (!(bi->kernel = strdup(PVGRUB_PV)))
+        cerr(c, s, v, XKL_DIAG_ERROR, "firmware: %s", strerror(errno));
+    else
+        r = 0;
     xkl__cfg_value_free(v);
-    return r < 0 ? -1 : 0;
+    return r;
 }
 
 static bool set_firmware(const struct xkl_domain_config *dc, const cfg_key *k)
@@ -818,11 +916,13 @@ const struct xkl__cfg_key xkl__cfg_keys[] = {
     R_FN("tsc_mode", ANY, ACTS, conv_tsc),
     R_STR("kernel", ANY, ACTS, b_info.kernel),
     R_STR("ramdisk", ANY, ACTS, b_info.ramdisk),
-    R_STR("bootloader", ANY, NOT, b_info.bootloader),
     R_FN("bootloader_args", ANY, INERT, conv_bootloader_args),   /* nothing without a bootloader */
     R_FN("cmdline", ANY, ACTS, conv_cmdline),
     R_BY("root", ANY),                    /* read by cmdline */
     R_BY("extra", ANY),                   /* read by cmdline */
+    /* after the boot keys above, which it checks: pygrub becomes pvgrub (a
+     * kernel); any other bootloader is refused by create */
+    R_FN("bootloader", ANY, NOT, conv_bootloader, .set = set_bootloader),
     R_FN("device_model_version", ANY, INERT, conv_dm_version),  /* no device model runs */
     R_BOOL("device_model_stubdomain_override", ANY, NOT, b_info.device_model_stubdomain, .set = set_true),
     R_STR("device_model_override", ANY, NOT, b_info.device_model),

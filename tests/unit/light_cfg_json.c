@@ -263,7 +263,9 @@ START_TEST(unsupported_every_class)
     ck_assert_str_eq(unsupported_of(PVG "disk = [ 'phy:/dev/vg/a,xvda,w' ]\n"), "(none)");
     ck_assert_str_eq(unsupported_of(PVG "vif = [ 'bridge=xenbr0' ]\n"), "(none)");
     ck_assert_str_eq(unsupported_of(PVG "pci = [ '01:00.0' ]\n"), "pci");
-    ck_assert_str_eq(unsupported_of("name = 'u'\nbootloader = 'pygrub'\n"), "bootloader");
+    /* pygrub maps to pvgrub (a kernel); any other bootloader is refused */
+    ck_assert_str_eq(unsupported_of("name = 'u'\nbootloader = 'pygrub'\n"), "(none)");
+    ck_assert_str_eq(unsupported_of("name = 'u'\nbootloader = '/usr/bin/mybootloader'\n"), "bootloader");
     /* raw keys */
     ck_assert_str_eq(unsupported_of(PVG "vfb = [ 'vnc=1' ]\n"), "vfb");
     ck_assert_str_eq(unsupported_of(PVG "nomigrate = 1\n"), "nomigrate");
@@ -285,7 +287,7 @@ START_TEST(unsupported_every_class)
     ck_assert_str_eq(unsupported_of(PVG "device_model_stubdomain_override = 1\n"),
                      "device_model_stubdomain_override");
     ck_assert_str_eq(unsupported_of("name = 'u'\ntype = 'hvm'\nacpi = 0\n"), "acpi");
-    ck_assert_str_eq(unsupported_of("name = 'u'\nfirmware = 'pvgrub64'\n"), "firmware");   /* PV: pvgrub */
+    ck_assert_str_eq(unsupported_of("name = 'u'\nfirmware = 'pvgrub64'\n"), "(none)");   /* PV: pvgrub's kernel */
     ck_assert_str_eq(unsupported_of("name = 'u'\ntype = 'hvm'\nfirmware = 'uefi'\n"), "firmware");
     ck_assert_str_eq(unsupported_of("name = 'u'\ntype = 'hvm'\nviridian = [ 'base' ]\n"), "viridian");
     ck_assert_str_eq(unsupported_of("name = 'u'\ntype = 'hvm'\nvga = 'stdvga'\n"), "stdvga");

@@ -23,10 +23,11 @@ gone() { ! $REF_XL domid "$1" >/dev/null 2>&1; }
 # snap: what devices and domains exist, paths only (values change)
 snap() {
     xenstore-list /local/domain
-    xenstore-ls -f /local/domain/0/backend 2>/dev/null | sed 's/ = .*//'
+    # (backend/<kind> itself is every guest's parent, made once: not a leftover)
+    xenstore-ls -f /local/domain/0/backend 2>/dev/null | sed 's/ = .*//' | grep '^/local/domain/0/backend/[^/]*/'
     xenstore-list /libxl 2>/dev/null
     loops; vifs; qemus
-    ls /var/lib/xkit 2>/dev/null
+    state_files
 }
 same() { snap > after.snap; cmp -s before.snap after.snap; }
 # refused NAME WHAT: our xl create NAME.cfg fails as it should, leaving nothing
