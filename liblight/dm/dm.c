@@ -74,7 +74,9 @@ int xkl__dm_pv_args(struct xkl__dm_argv *a, const char *qemu, uint32_t domid, co
         "-no-user-config",
         "-xen-attach",
         "-name", a->name,
-        "-vnc", "none",
+        /* no "-vnc none" (libxl's): it makes QEMU load a keymap, and a
+         * host without qemu-system-data then has QEMU exit; with no
+         * display there is no VNC server anyway */
         "-display", "none",
         "-machine", "xenpv",
         "-m", a->mem,

@@ -22,7 +22,7 @@ START_TEST(pv_args_as_libxl)
         "/q", "-xen-domid", "7", "-no-shutdown",
         "-chardev", "socket,id=libxl-cmd,path=/run/xen/qmp-libxl-7,server=on,wait=off",
         "-mon", "chardev=libxl-cmd,mode=control", "-nodefaults", "-no-user-config",
-        "-xen-attach", "-name", "guest=web", "-vnc", "none", "-display", "none",
+        "-xen-attach", "-name", "guest=web", "-display", "none",
         "-machine", "xenpv", "-m", "512",
     };
     ck_assert_uint_eq(a.argc, sizeof want / sizeof *want);
