@@ -437,9 +437,14 @@ int xkl__vbd_add(xkl_ctx *ctx, uint32_t domid, const struct xkl_disk *disk, stru
         goto out;
     }
     /* a vdev is one device of the guest: vbd and qdisk share the frontend */
-    char fe[128];
+    /* (libxl's record counts too: the guest may have removed its own
+     * frontend, and a live backend must never be overwritten unreleased) */
+    char fe[128], rec[128];
     snprintf(fe, sizeof fe, "/local/domain/%u/device/vbd/%u", domid, n->devid);
+    snprintf(rec, sizeof rec, "/libxl/%u/device/vbd/%u", domid, n->devid);
     char *busy = xkl_xs_read(xs, XKL_XS_TX_NONE, fe, NULL);
+    if (!busy)
+        busy = xkl_xs_read(xs, XKL_XS_TX_NONE, rec, NULL);
     if (busy) {
         free(busy);
         xkl__err(ctx, EEXIST, "%s: vdev %s used twice (domain %u already has %s)", what, vname,
@@ -737,9 +742,16 @@ int xkl_disk_detach(xkl_ctx *ctx, uint32_t domid, const char *vdev, unsigned fla
         xkl__err_wrap(ctx, "%s", what);
         goto out;
     }
+    /* the backend from libxl's record, which dom0 owns; the frontend's own
+     * node (the guest can write it) only for a device without a record,
+     * and checked below like the record */
     char path[128];
-    snprintf(path, sizeof path, "/local/domain/%u/device/vbd/%u/backend", domid, devid);
+    snprintf(path, sizeof path, "/libxl/%u/device/vbd/%u/backend", domid, devid);
     char *be = xkl_xs_read(xs, XKL_XS_TX_NONE, path, NULL);
+    if (!be) {
+        snprintf(path, sizeof path, "/local/domain/%u/device/vbd/%u/backend", domid, devid);
+        be = xkl_xs_read(xs, XKL_XS_TX_NONE, path, NULL);
+    }
     if (!be) {
         xkl__err(ctx, ENODEV, "%s: no disk %s", what, vdev);
         goto out;

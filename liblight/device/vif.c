@@ -671,24 +671,32 @@ static int nic_attach(xkl_ctx *ctx, uint32_t domid, const char *spec, unsigned *
         xkl__err(ctx, EINVAL, "%s: %s", what, first ? first : "invalid vif spec");
         goto out;
     }
-    char dir[64];
-    snprintf(dir, sizeof dir, "/local/domain/%u/device/vif", domid);
-    unsigned n = 0;
-    char **ents = xkl_xs_directory(xs, XKL_XS_TX_NONE, dir, &n);
-    if (!ents && errno != ENOENT) {
-        r = xkl__err(ctx, errno, "%s: directory %s: %s", what, dir, xkl_xs_error(xs));
-        goto out;
-    }
-    if (nic.devid < 0) {
-        nic.devid = xkl__vif_next_devid(ents, ents ? n : 0);
-    } else {
+    bool nic_auto = nic.devid < 0;   /* no devid in the spec: one past the highest */
+    /* the guest's frontends and libxl's records (dom0's: the guest may
+     * have removed its frontend of a live backend, which must never be
+     * overwritten unreleased) */
+    for (int pass = 0; pass < 2 && r == 0; pass++) {
+        char dir[64];
+        snprintf(dir, sizeof dir, pass ? "/libxl/%u/device/vif" : "/local/domain/%u/device/vif",
+                 domid);
+        unsigned n = 0;
+        char **ents = xkl_xs_directory(xs, XKL_XS_TX_NONE, dir, &n);
+        if (!ents && errno != ENOENT) {
+            r = xkl__err(ctx, errno, "%s: directory %s: %s", what, dir, xkl_xs_error(xs));
+            break;
+        }
+        if (nic.devid < 0 || pass == 1) {
+            long long next = (long long)xkl__vif_next_devid(ents, ents ? n : 0);
+            if (nic.devid < 0 || (pass == 1 && nic_auto && next > nic.devid))
+                nic.devid = next;
+        }
         char id[24];
         snprintf(id, sizeof id, "%lld", nic.devid);
-        for (unsigned i = 0; ents && i < n; i++)
+        for (unsigned i = 0; ents && i < n && !nic_auto; i++)
             if (!strcmp(ents[i], id))
                 r = xkl__err(ctx, EEXIST, "%s: vif %s already exists", what, id);
+        free(ents);
     }
-    free(ents);
     if (r < 0)
         goto out;
     /* the MAC is chosen here so that the saved configuration keeps it */
@@ -771,8 +779,10 @@ static int nic_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned 
     if (!by_id && xkl__mac_parse(which, want) < 0)
         return xkl__err(ctx, EINVAL, "%s: %s: neither an interface index nor a MAC address", what,
                         which);
+    /* libxl's records, which dom0 owns (the guest can rewrite or remove
+     * its frontend nodes): their mac and backend are what dom0 wrote */
     char dir[64];
-    snprintf(dir, sizeof dir, "/local/domain/%u/device/vif", domid);
+    snprintf(dir, sizeof dir, "/libxl/%u/device/vif", domid);
     unsigned n = 0;
     char **ents = xkl_xs_directory(xs, XKL_XS_TX_NONE, dir, &n);
     if (!ents && errno != ENOENT)
@@ -798,14 +808,13 @@ static int nic_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned 
     if (found < 0)
         return xkl__err(ctx, ENODEV, "%s: no interface %s", what, which);
     uint32_t bdom = 0;
-    char *bid = xkl__xs_readf(ctx, "%s/%ld/backend-id", dir, found);
-    if (bid) {
-        char *end = NULL;
-        unsigned long b = strtoul(bid, &end, 10);
-        if (end != bid && !*end)
-            bdom = (uint32_t)b;
-        free(bid);
-    }
+    char *bpath = xkl__xs_readf(ctx, "%s/%ld/backend", dir, found);
+    unsigned bd = 0, bf = 0, bi = 0;
+    int end = 0;
+    if (bpath && sscanf(bpath, "/local/domain/%u/backend/vif/%u/%u%n", &bd, &bf, &bi, &end) == 3 &&
+        !bpath[end] && bf == domid && bi == (unsigned)found)
+        bdom = bd;
+    free(bpath);
     const struct xkl__device d = { .kind = xkl__devkind_find("vif"), .domid = domid,
                                    .backend_domid = bdom, .devid = (unsigned)found };
     int r = xkl__device_remove(ctx, &d, 10000, flags & XKL_DETACH_FORCE);
