@@ -221,3 +221,101 @@ int xkl__device_remove(xkl_ctx *ctx, const struct xkl__device *d, int timeout_ms
     errno = e;   /* the wait's, when it failed */
     return r;
 }
+
+const struct xkl__devkind *xkl__device_backend_parse(const char *path, uint32_t domid,
+                                                     const char *frontend, unsigned devid,
+                                                     uint32_t *bdom)
+{
+    unsigned b, d, id;
+    char k[16];
+    int end = -1;
+    if (!path ||
+        sscanf(path, "/local/domain/%u/backend/%15[^/]/%u/%u%n", &b, k, &d, &id, &end) != 4 ||
+        end < 0 || path[end] || d != domid || id != devid)
+        return NULL;
+    const struct xkl__devkind *dk = xkl__devkind_find(k);
+    if (!dk || strcmp(dk->frontend, frontend))
+        return NULL;
+    /* the numbers written plainly: "/local/domain/007/..." is not ours */
+    char again[128];
+    snprintf(again, sizeof again, "/local/domain/%u/backend/%s/%u/%u", b, k, d, id);
+    if (strcmp(again, path))
+        return NULL;
+    *bdom = b;
+    return dk;
+}
+
+int xkl__device_backend_find(struct xkl_ctx *ctx, uint32_t domid, const char *frontend,
+                             unsigned devid, const struct xkl__devkind **kind, uint32_t *bdom,
+                             const char *what, const char *name)
+{
+    xkl_xs *xs = xkl__xs(ctx);
+    if (!xs)
+        return xkl__err_wrap(ctx, "%s", what);
+    char path[128];
+    snprintf(path, sizeof path, "/libxl/%u/device/%s/%u/backend", domid, frontend, devid);
+    char *be = xkl_xs_read(xs, XKL_XS_TX_NONE, path, NULL);
+    if (!be && errno == ENOENT) {
+        snprintf(path, sizeof path, "/local/domain/%u/device/%s/%u/backend", domid, frontend,
+                 devid);
+        be = xkl_xs_read(xs, XKL_XS_TX_NONE, path, NULL);
+    }
+    if (!be) {
+        if (errno == ENOENT)
+            return 0;
+        return xkl__err(ctx, errno ? errno : EIO, "%s: %s: xenstore read %s: %s", what, name, path,
+                        xkl_xs_error(xs));
+    }
+    const struct xkl__devkind *k = xkl__device_backend_parse(be, domid, frontend, devid, bdom);
+    if (!k) {
+        xkl__err(ctx, EINVAL, "%s: %s: %s names an unexpected backend %s", what, name, path, be);
+        free(be);
+        return -1;
+    }
+    free(be);
+    *kind = k;
+    return 1;
+}
+
+/* Does path exist? 1 yes, 0 no, -1 (errno) when xenstore cannot tell. */
+static int node_exists(xkl_xs *xs, const char *path)
+{
+    char *v = xkl_xs_read(xs, XKL_XS_TX_NONE, path, NULL);
+    if (v) {
+        free(v);
+        return 1;
+    }
+    return errno == ENOENT ? 0 : -1;
+}
+
+int xkl__device_check_free(struct xkl_ctx *ctx, uint32_t domid, const char *frontend, unsigned devid,
+                       uint32_t bdom, const char *what, const char *name)
+{
+    xkl_xs *xs = xkl__xs(ctx);
+    if (!xs)
+        return xkl__err_wrap(ctx, "%s", what);
+    char path[128];
+    int n = 0;
+    snprintf(path, sizeof path, "/local/domain/%u/device/%s/%u", domid, frontend, devid);
+    if ((n = node_exists(xs, path)) == 0) {
+        snprintf(path, sizeof path, "/libxl/%u/device/%s/%u", domid, frontend, devid);
+        n = node_exists(xs, path);
+    }
+    /* a backend whose frontend and record are gone is still live: in the
+     * backend domain's directory or dom0's, of every kind of this frontend */
+    for (const struct xkl__devkind *k = xkl__devkinds; n == 0 && k->name; k++) {
+        if (strcmp(k->frontend, frontend))
+            continue;
+        for (int i = 0; i < (bdom ? 2 : 1) && n == 0; i++) {
+            snprintf(path, sizeof path, "/local/domain/%u/backend/%s/%u/%u", i ? 0 : bdom,
+                     k->name, domid, devid);
+            n = node_exists(xs, path);
+        }
+    }
+    if (n < 0)
+        return xkl__err(ctx, errno ? errno : EIO, "%s: %s: xenstore read %s: %s", what, name, path,
+                        xkl_xs_error(xs));
+    if (n > 0)
+        return xkl__err(ctx, EEXIST, "%s: %s: already in use (%s exists)", what, name, path);
+    return 0;
+}

@@ -75,6 +75,26 @@ int xkl__device_wait_state(struct xkl_ctx *ctx, const struct xkl__device *d, uns
  * it to reach 6 (Closed) within timeout_ms (or skip the wait with force),
  * then remove the frontend, the backend and libxl's record. */
 int xkl__device_remove(struct xkl_ctx *ctx, const struct xkl__device *d, int timeout_ms, bool force);
+/* Is path the backend directory of device devid of domid, of a kind whose
+ * frontends are in device/<frontend> (numbers written plainly)? Its kind
+ * and (in bdom) backend domain, else NULL. Pure. */
+const struct xkl__devkind *xkl__device_backend_parse(const char *path, uint32_t domid,
+                                                     const char *frontend, unsigned devid,
+                                                     uint32_t *bdom);
+/* The backend of device devid of domid: from libxl's record (dom0's), and
+ * only without one from the frontend's backend node (the guest's), either
+ * checked by xkl__device_backend_parse. 1 with kind and bdom; 0 when
+ * neither node exists; -1 with the context's error ("<what>: <name>: ..."),
+ * EINVAL when the node names another backend. */
+int xkl__device_backend_find(struct xkl_ctx *ctx, uint32_t domid, const char *frontend,
+                             unsigned devid, const struct xkl__devkind **kind, uint32_t *bdom,
+                             const char *what, const char *name);
+/* Before an attach: 0 when device devid of domid is nowhere, else -1
+ * (EEXIST, or a xenstore error) naming what holds it: its frontend,
+ * libxl's record, or a backend of a kind of this frontend in bdom's or
+ * dom0's backend directory (the guest may have removed the first). */
+int xkl__device_check_free(struct xkl_ctx *ctx, uint32_t domid, const char *frontend, unsigned devid,
+                       uint32_t bdom, const char *what, const char *name);
 /* ---- the devices of a domain (devices.c) ---- */
 struct xkl_domain_config;
 struct xkl_disk;
@@ -122,6 +142,11 @@ int xkl__loop_attach(struct xkl_ctx *ctx, const char *path, bool readonly, char 
 /* Let the loop device go: cleared now, or (while a backend still holds it)
  * as soon as the last holder closes it (autoclear). */
 int xkl__loop_detach(struct xkl_ctx *ctx, const char *dev, const char *what);
+/* The same for a device named by a node read back (it may have been freed
+ * and bound by someone else since): only while it is still bound to the
+ * file backing (LOOP_GET_STATUS64 against stat); else left alone (0). */
+int xkl__loop_detach_bound(struct xkl_ctx *ctx, const char *dev, const char *backing,
+                           const char *what);
 /* The vbd kind's release (see struct xkl__devkind): its loop device. */
 int xkl__vbd_release(struct xkl_ctx *ctx, uint32_t domid, unsigned devid, const char *be);
 

@@ -137,16 +137,33 @@ static int drain(int fd, struct lastline *ll)
     }
 }
 
+/* Move *fd to a descriptor >= 3 (close-on-exec) when it is 0, 1 or 2. */
+static int above_std(int *fd)
+{
+    if (*fd > 2)
+        return 0;
+    int n = fcntl(*fd, F_DUPFD_CLOEXEC, 3);
+    if (n < 0)
+        return -1;
+    close(*fd);
+    *fd = n;
+    return 0;
+}
+
 /* In the child, between fork and exec: async-signal-safe calls only. */
 static void child(int devnull, int errw, const char *path, char *const argv[], char *const envp[])
 {
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
+    /* every disposition default first (an ignored signal stays ignored
+     * across exec), then nothing blocked: a signal pending meanwhile meets
+     * the default, never the application's handler */
     struct sigaction dfl;
     memset(&dfl, 0, sizeof dfl);
     dfl.sa_handler = SIG_DFL;
-    sigaction(SIGPIPE, &dfl, NULL);
+    for (int s = 1; s < NSIG; s++)
+        sigaction(s, &dfl, NULL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
     setpgid(0, 0);   /* its own group: a timeout kills what it started too */
     if (dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || dup2(errw, 2) < 0)
         _exit(126);
@@ -180,6 +197,13 @@ int xkl__hotplug_run(xkl_ctx *ctx, const char *script, const char *action, const
     int r = -1, pipefd[2] = { -1, -1 }, devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (devnull < 0 || pipe2(pipefd, O_CLOEXEC) < 0) {
         xkl__err(ctx, errno, "%s: script %s %s: %s", what, path, action, strerror(errno));
+        goto out;
+    }
+    /* all three at 3 or above: with the caller's 0, 1 or 2 closed, one of
+     * them could be a std fd the child's dup2 calls overwrite */
+    if (above_std(&devnull) < 0 || above_std(&pipefd[0]) < 0 || above_std(&pipefd[1]) < 0) {
+        xkl__err(ctx, errno, "%s: script %s %s: F_DUPFD_CLOEXEC: %s", what, path, action,
+                 strerror(errno));
         goto out;
     }
     pid_t pid = fork();

@@ -59,22 +59,10 @@ static int num_or_unknown(const char *s)
 static int backend_of(const char *path, uint32_t domid, const char *family, unsigned devid,
                       char kind[8], uint32_t *bdom)
 {
-    unsigned b, d, id;
-    char k[16];
-    int end = -1;
-    if (!path || sscanf(path, "/local/domain/%u/backend/%15[^/]/%u/%u%n", &b, k, &d, &id, &end) != 4 ||
-        end < 0 || path[end] || d != domid || id != devid)
+    const struct xkl__devkind *dk = xkl__device_backend_parse(path, domid, family, devid, bdom);
+    if (!dk || strlen(dk->name) >= 8)
         return -1;
-    const struct xkl__devkind *dk = xkl__devkind_find(k);
-    if (!dk || strcmp(dk->frontend, family) || strlen(k) >= 8)
-        return -1;
-    /* the numbers must be written plainly: "/local/domain/007/..." is not ours */
-    char again[128];
-    snprintf(again, sizeof again, "/local/domain/%u/backend/%s/%u/%u", b, k, d, id);
-    if (strcmp(again, path))
-        return -1;
-    memcpy(kind, k, strlen(k) + 1);
-    *bdom = b;
+    memcpy(kind, dk->name, strlen(dk->name) + 1);
     return 0;
 }
 
@@ -248,7 +236,7 @@ static int list_locked(xkl_ctx *ctx, uint32_t domid, const char *family, const c
         d.rx_ring_ref = vif ? num_or_unknown(f[FE_RX_RING]) : -1;
         d.handle = vif ? num_or_unknown(f[FE_HANDLE]) : -1;
         if (vif)
-            copy(d.mac, sizeof d.mac, f[FE_MAC] ? f[FE_MAC] : b[BE_MAC]);
+            copy(d.mac, sizeof d.mac, b[BE_MAC] ? b[BE_MAC] : f[FE_MAC]);   /* dom0's first */
         copy(d.target, sizeof d.target, vif ? b[BE_BRIDGE] : b[BE_PARAMS]);
         d.readonly = !vif && b[BE_MODE] && !strchr(b[BE_MODE], 'w');
         d.cdrom = !vif && b[BE_DEVTYPE] && !strcmp(b[BE_DEVTYPE], "cdrom");

@@ -93,11 +93,38 @@ int xkl__loop_attach(xkl_ctx *ctx, const char *path, bool readonly, char *dev, s
 
 int xkl__loop_detach(xkl_ctx *ctx, const char *dev, const char *what)
 {
+    return xkl__loop_detach_bound(ctx, dev, NULL, what);
+}
+
+int xkl__loop_detach_bound(xkl_ctx *ctx, const char *dev, const char *backing, const char *what)
+{
     int fd = open(dev, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ENOENT || errno == ENXIO)
             return 0;   /* the device is gone: nothing to free */
         return xkl__err(ctx, errno, "%s: loop device %s: %s", what, dev, strerror(errno));
+    }
+    if (backing) {
+        /* a node read back from xenstore may name a loop device that was
+         * freed and since bound by someone else: only ours is cleared */
+        struct loop_info64 info;
+        memset(&info, 0, sizeof info);
+        if (ioctl(fd, LOOP_GET_STATUS64, &info) < 0) {
+            int e = errno;
+            close(fd);
+            if (e == ENXIO)
+                return 0;   /* not bound: already free */
+            return xkl__err(ctx, e, "%s: loop device %s: LOOP_GET_STATUS64: %s", what, dev,
+                            strerror(e));
+        }
+        struct stat st;
+        if (stat(backing, &st) < 0 || info.lo_device != (uint64_t)st.st_dev ||
+            info.lo_inode != (uint64_t)st.st_ino) {
+            close(fd);
+            xkl__log(ctx, "%s: loop device %s is not bound to %s any more: left alone", what, dev,
+                     backing);
+            return 0;
+        }
     }
     /* while another holder (blkback) has it open, the kernel only marks
      * it autoclear and frees it on the last close */

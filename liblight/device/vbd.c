@@ -402,6 +402,37 @@ static int injected(xkl_ctx *ctx, const char *what, const char *vdev, const char
     return xkl__err(ctx, EIO, "%s: %s: injected fault before %s", what, vdev, where);
 }
 
+/* Does the domain have a QEMU recorded (ours or another toolstack's)? */
+static bool dm_recorded(xkl_ctx *ctx, uint32_t domid)
+{
+    char *pid = xkl__xs_readf(ctx, "/local/domain/%u/image/device-model-pid", domid);
+    bool had = pid != NULL;
+    free(pid);
+    return had;
+}
+
+/* A QEMU an attach started for its qdisk, stopped again when it failed:
+ * unless another qdisk backend of the domain uses it meanwhile (or
+ * xenstore cannot tell). Keeps the context's error. */
+static void dm_undo(xkl_ctx *ctx, uint32_t domid)
+{
+    xkl_xs *xs = xkl__xs(ctx);
+    if (!xs)
+        return;
+    char dir[64];
+    snprintf(dir, sizeof dir, "/local/domain/0/backend/qdisk/%u", domid);
+    unsigned n = 0;
+    char **ents = xkl_xs_directory(xs, XKL_XS_TX_NONE, dir, &n);
+    bool used = ents ? n > 0 : errno != ENOENT;
+    free(ents);
+    if (used)
+        return;
+    struct keep k;
+    keep_save(ctx, &k);
+    xkl__dm_stop(ctx, domid);
+    keep_restore(ctx, &k);
+}
+
 int xkl__vbd_add(xkl_ctx *ctx, uint32_t domid, const struct xkl_disk *disk, struct xkl__fault *f,
                  const char *what)
 {
@@ -413,6 +444,7 @@ int xkl__vbd_add(xkl_ctx *ctx, uint32_t domid, const struct xkl_disk *disk, stru
     int r = -1;
     char loopdev[32] = "";
     bool loop_ours = false;   /* we own the loop until the nodes name it */
+    bool dm_ours = false;     /* this add started the domain's QEMU */
     if (xkl__vbd_nodes(disk, NULL, n, why, sizeof why) < 0) {
         xkl__err(ctx, errno, "%s: %s: %s", what, vname, why);
         goto out;
@@ -436,21 +468,14 @@ int xkl__vbd_add(xkl_ctx *ctx, uint32_t domid, const struct xkl_disk *disk, stru
         xkl__err_wrap(ctx, "%s", what);
         goto out;
     }
-    /* a vdev is one device of the guest: vbd and qdisk share the frontend */
-    /* (libxl's record counts too: the guest may have removed its own
-     * frontend, and a live backend must never be overwritten unreleased) */
-    char fe[128], rec[128];
-    snprintf(fe, sizeof fe, "/local/domain/%u/device/vbd/%u", domid, n->devid);
-    snprintf(rec, sizeof rec, "/libxl/%u/device/vbd/%u", domid, n->devid);
-    char *busy = xkl_xs_read(xs, XKL_XS_TX_NONE, fe, NULL);
-    if (!busy)
-        busy = xkl_xs_read(xs, XKL_XS_TX_NONE, rec, NULL);
-    if (busy) {
-        free(busy);
-        xkl__err(ctx, EEXIST, "%s: vdev %s used twice (domain %u already has %s)", what, vname,
-                 domid, fe);
+    /* a vdev is one device of the guest: vbd and qdisk share the frontend.
+     * libxl's record and a backend count too: the guest may have removed
+     * its own frontend, and a live backend must never be overwritten
+     * unreleased */
+    char fe[128], vtwice[64];
+    snprintf(vtwice, sizeof vtwice, "vdev %s", vname);
+    if (xkl__device_check_free(ctx, domid, "vbd", n->devid, bdom, what, vtwice) < 0)
         goto out;
-    }
     if (empty) {
         char type[8];
         if (guest_type(ctx, domid, type, what) < 0)
@@ -531,8 +556,12 @@ int xkl__vbd_add(xkl_ctx *ctx, uint32_t domid, const struct xkl_disk *disk, stru
         xkl__err(ctx, errno, "%s: %s: %s", what, vname, why);
         goto out;
     }
-    if (!isvbd && bdom == 0 && xkl__dm_pv_ensure(ctx, domid, what) < 0)
-        goto out;
+    if (!isvbd && bdom == 0) {
+        bool had = dm_recorded(ctx, domid);
+        if (xkl__dm_pv_ensure(ctx, domid, what) < 0)
+            goto out;
+        dm_ours = !had;
+    }
 
     struct xkl__layout l;
     xkl__layout_init(&l);
@@ -585,6 +614,8 @@ out:
         xkl__loop_detach(ctx, loopdev, wv);
         keep_restore(ctx, &k2);
     }
+    if (r < 0 && dm_ours)
+        dm_undo(ctx, domid);
     free(n);
     return r;
 }
@@ -609,8 +640,13 @@ int xkl__vbd_release(xkl_ctx *ctx, uint32_t domid, unsigned devid, const char *b
     /* the loop device we set up (Xen's block script records its own
      * there too): cleared now, or on blkback's last close */
     char *node = read_node(xs, be, "node");
-    if (node && !strncmp(node, "/dev/loop", 9) && xkl__loop_detach(ctx, node, what) < 0)
+    char *params = node ? read_node(xs, be, "params") : NULL;
+    /* only while it is still bound to this backend's file: a loop freed
+     * meanwhile may serve someone else now */
+    if (node && !strncmp(node, "/dev/loop", 9) && params && *params &&
+        xkl__loop_detach_bound(ctx, node, params, what) < 0)
         r = -1;
+    free(params);
     free(node);
     return r;
 }
@@ -685,6 +721,7 @@ int xkl_disk_attach(xkl_ctx *ctx, uint32_t domid, const char *spec)
         xkl__err(ctx, EINVAL, "%s: %s", what, line);
         goto out;
     }
+    bool had_dm = dm_recorded(ctx, domid);
     if (xkl__vbd_add(ctx, domid, &disk, NULL, what) < 0)
         goto out;
     struct attach_arg a = { .ctx = ctx, .spec = spec, .what = what };
@@ -702,6 +739,8 @@ int xkl_disk_attach(xkl_ctx *ctx, uint32_t domid, const char *spec)
                                        .backend_domid = bdom, .devid = n->devid };
             xkl__device_remove(ctx, &dev, VBD_TIMEOUT_MS, false);
             keep_restore(ctx, &k);
+            if (!had_dm && bdom == 0 && strcmp(n->kind, "vbd") != 0)
+                dm_undo(ctx, domid);   /* the QEMU this attach started */
         }
         free(n);
         goto out;
@@ -744,28 +783,16 @@ int xkl_disk_detach(xkl_ctx *ctx, uint32_t domid, const char *vdev, unsigned fla
     }
     /* the backend from libxl's record, which dom0 owns; the frontend's own
      * node (the guest can write it) only for a device without a record,
-     * and checked below like the record */
-    char path[128];
-    snprintf(path, sizeof path, "/libxl/%u/device/vbd/%u/backend", domid, devid);
-    char *be = xkl_xs_read(xs, XKL_XS_TX_NONE, path, NULL);
-    if (!be) {
-        snprintf(path, sizeof path, "/local/domain/%u/device/vbd/%u/backend", domid, devid);
-        be = xkl_xs_read(xs, XKL_XS_TX_NONE, path, NULL);
-    }
-    if (!be) {
+     * both checked to name a backend of this very disk */
+    const struct xkl__devkind *k = NULL;
+    uint32_t bdom = 0;
+    int found = xkl__device_backend_find(ctx, domid, "vbd", devid, &k, &bdom, what, vdev);
+    if (found < 0)
+        goto out;
+    if (!found) {
         xkl__err(ctx, ENODEV, "%s: no disk %s", what, vdev);
         goto out;
     }
-    unsigned bdom, bfront, bdev;
-    char kind[16];
-    int got = sscanf(be, "/local/domain/%u/backend/%15[^/]/%u/%u", &bdom, kind, &bfront, &bdev);
-    const struct xkl__devkind *k = got == 4 ? xkl__devkind_find(kind) : NULL;
-    if (!k || (strcmp(kind, "vbd") && strcmp(kind, "qdisk")) || bfront != domid || bdev != devid) {
-        xkl__err(ctx, EINVAL, "%s: %s: its frontend names an unexpected backend %s", what, vdev, be);
-        free(be);
-        goto out;
-    }
-    free(be);
     struct xkl__device d = { .kind = k, .domid = domid, .backend_domid = bdom, .devid = devid };
     r = xkl__device_remove(ctx, &d, VBD_TIMEOUT_MS, (flags & XKL_DETACH_FORCE) != 0);
     if (r < 0)

@@ -195,7 +195,12 @@ int xkl__vif_resolve(const struct xkl_nic *nic, uint32_t domid, uint32_t backend
     if (nic->devid < 0 || nic->devid > 0x7fffffff)
         return resolve_bad(why, len, EINVAL, "no devid");
     v->devid = (unsigned)nic->devid;
-    snprintf(v->netdev, sizeof v->netdev, "vif%u.%u", domid, v->devid);
+    /* IFNAMSIZ: a name cut short could be another device's */
+    int nl = snprintf(v->netdev, sizeof v->netdev, "vif%u.%u", domid, v->devid);
+    if (nl < 0 || (size_t)nl >= sizeof v->netdev)
+        return resolve_bad(why, len, EINVAL,
+                           "domain %u, vif %u: the interface name vif%u.%u is longer than 15 "
+                           "characters", domid, v->devid, domid, v->devid);
     if (nic->nictype == XKL_NIC_TYPE_VIF_IOEMU)
         return resolve_bad(why, len, EINVAL,
                            "type=ioemu: PV and PVH guests have no emulated network interface (type=vif)");
@@ -699,6 +704,13 @@ static int nic_attach(xkl_ctx *ctx, uint32_t domid, const char *spec, unsigned *
     }
     if (r < 0)
         goto out;
+    /* nor a backend left without frontend and record */
+    uint32_t abdom = 0;
+    char vname[32];
+    snprintf(vname, sizeof vname, "vif %lld", nic.devid);
+    if ((r = backend_of(ctx, &nic, &abdom, what)) < 0 ||
+        (r = xkl__device_check_free(ctx, domid, "vif", (unsigned)nic.devid, abdom, what, vname)) < 0)
+        goto out;
     /* the MAC is chosen here so that the saved configuration keeps it */
     if ((r = xkl__nic_choose_mac(ctx, &nic, what)) < 0)
         goto out;
@@ -779,42 +791,52 @@ static int nic_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned 
     if (!by_id && xkl__mac_parse(which, want) < 0)
         return xkl__err(ctx, EINVAL, "%s: %s: neither an interface index nor a MAC address", what,
                         which);
-    /* libxl's records, which dom0 owns (the guest can rewrite or remove
-     * its frontend nodes): their mac and backend are what dom0 wrote */
-    char dir[64];
-    snprintf(dir, sizeof dir, "/libxl/%u/device/vif", domid);
-    unsigned n = 0;
-    char **ents = xkl_xs_directory(xs, XKL_XS_TX_NONE, dir, &n);
-    if (!ents && errno != ENOENT)
-        return xkl__err(ctx, errno, "%s: directory %s: %s", what, dir, xkl_xs_error(xs));
+    /* each device's backend from libxl's record, which dom0 owns (the
+     * frontend's node, the guest's, only without one), and a MAC from
+     * that backend, never the guest's own frontend nodes */
     long found = -1;
-    for (unsigned i = 0; ents && i < n && found < 0; i++) {
-        char *end = NULL;
-        unsigned long id = strtoul(ents[i], &end, 10);
-        if (!isdigit((unsigned char)ents[i][0]) || *end || id >= 0x7fffffff)
-            continue;
-        if (by_id) {
-            if (!strcmp(ents[i], which) || id == strtoul(which, NULL, 10))
-                found = (long)id;
-            continue;
-        }
-        char *mac = xkl__xs_readf(ctx, "%s/%s/mac", dir, ents[i]);
-        uint8_t have[6];
-        if (mac && xkl__mac_parse(mac, have) == 0 && !memcmp(have, want, 6))
+    if (by_id) {
+        unsigned long id = strtoul(which, NULL, 10);
+        if (id < 0x7fffffff)
             found = (long)id;
-        free(mac);
     }
-    free(ents);
-    if (found < 0)
-        return xkl__err(ctx, ENODEV, "%s: no interface %s", what, which);
+    for (int pass = 0; pass < 2 && !by_id && found < 0; pass++) {
+        char dir[64];
+        snprintf(dir, sizeof dir, pass ? "/local/domain/%u/device/vif" : "/libxl/%u/device/vif",
+                 domid);
+        unsigned n = 0;
+        char **ents = xkl_xs_directory(xs, XKL_XS_TX_NONE, dir, &n);
+        if (!ents && errno != ENOENT)
+            return xkl__err(ctx, errno, "%s: directory %s: %s", what, dir, xkl_xs_error(xs));
+        for (unsigned i = 0; ents && i < n && found < 0; i++) {
+            char *end = NULL;
+            unsigned long id = strtoul(ents[i], &end, 10);
+            if (!isdigit((unsigned char)ents[i][0]) || *end || id >= 0x7fffffff)
+                continue;
+            const struct xkl__devkind *k;
+            uint32_t b;
+            if (xkl__device_backend_find(ctx, domid, "vif", (unsigned)id, &k, &b, what, ents[i]) <= 0)
+                continue;   /* none, or not this device's: not a match */
+            char *mac = xkl__xs_readf(ctx, "/local/domain/%u/backend/%s/%u/%lu/mac", b, k->name,
+                                      domid, id);
+            uint8_t have[6];
+            if (mac && xkl__mac_parse(mac, have) == 0 && !memcmp(have, want, 6))
+                found = (long)id;
+            free(mac);
+        }
+        free(ents);
+    }
+    const struct xkl__devkind *kind = NULL;
     uint32_t bdom = 0;
-    char *bpath = xkl__xs_readf(ctx, "%s/%ld/backend", dir, found);
-    unsigned bd = 0, bf = 0, bi = 0;
-    int end = 0;
-    if (bpath && sscanf(bpath, "/local/domain/%u/backend/vif/%u/%u%n", &bd, &bf, &bi, &end) == 3 &&
-        !bpath[end] && bf == domid && bi == (unsigned)found)
-        bdom = bd;
-    free(bpath);
+    char vname[32];
+    snprintf(vname, sizeof vname, "vif %ld", found);
+    int got = found < 0 ? 0
+                        : xkl__device_backend_find(ctx, domid, "vif", (unsigned)found, &kind, &bdom,
+                                                   what, vname);
+    if (got < 0)
+        return -1;
+    if (!got)
+        return xkl__err(ctx, ENODEV, "%s: no interface %s", what, which);
     const struct xkl__device d = { .kind = xkl__devkind_find("vif"), .domid = domid,
                                    .backend_domid = bdom, .devid = (unsigned)found };
     int r = xkl__device_remove(ctx, &d, 10000, flags & XKL_DETACH_FORCE);

@@ -104,6 +104,34 @@ START_TEST(primary_console_frontend)
 }
 END_TEST
 
+START_TEST(backend_paths_checked)
+{
+    uint32_t b = 99;
+    const struct xkl__devkind *k =
+        xkl__device_backend_parse("/local/domain/0/backend/vbd/5/51712", 5, "vbd", 51712, &b);
+    ck_assert_ptr_nonnull(k);
+    ck_assert_str_eq(k->name, "vbd");
+    ck_assert_uint_eq(b, 0);
+    k = xkl__device_backend_parse("/local/domain/3/backend/qdisk/5/51728", 5, "vbd", 51728, &b);
+    ck_assert_ptr_nonnull(k);
+    ck_assert_str_eq(k->name, "qdisk");
+    ck_assert_uint_eq(b, 3);
+    k = xkl__device_backend_parse("/local/domain/2/backend/vif/7/1", 7, "vif", 1, &b);
+    ck_assert_ptr_nonnull(k);
+    ck_assert_uint_eq(b, 2);
+    /* another domain's, another device's, another family's, or not plain */
+    b = 42;
+    const char *bad[] = { "/local/domain/0/backend/vbd/6/51712", "/local/domain/0/backend/vbd/5/51728",
+                          "/local/domain/0/backend/vif/5/51712", "/local/domain/0/backend/nope/5/51712",
+                          "/local/domain/0/backend/vbd/5/51712/x", "/local/domain/00/backend/vbd/5/51712",
+                          "/local/domain/0/backend/vbd/5/051712", "/libxl/5/device/vbd/51712", "" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ck_assert_msg(!xkl__device_backend_parse(bad[i], 5, "vbd", 51712, &b), "%s", bad[i]);
+    ck_assert_ptr_null(xkl__device_backend_parse(NULL, 5, "vbd", 51712, &b));
+    ck_assert_uint_eq(b, 42);   /* untouched when refused */
+}
+END_TEST
+
 START_TEST(kinds_table)
 {
     ck_assert_ptr_null(xkl__devkind_find("nope"));
@@ -432,6 +460,7 @@ int main(void)
     tcase_add_test(tc, generic_device_nodes);
     tcase_add_test(tc, primary_console_frontend);
     tcase_add_test(tc, kinds_table);
+    tcase_add_test(tc, backend_paths_checked);
     tcase_add_test(tc, vdev_numbers);
     tcase_add_test(tc, vdev_names);
     tcase_add_test(tc, vbd_nodes_file);

@@ -10,6 +10,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,6 +125,27 @@ static const char *kv(const struct xkl__kv *v, size_t n, const char *key)
             return v[i].value;
     return NULL;
 }
+
+START_TEST(vif_netdev_name_fits)
+{
+    /* netback's name has at most 15 characters: one cut short could be
+     * another device's, so it is refused */
+    struct xkl_nic nic;
+    xkl__nic_init(&nic);
+    const uint8_t rnd[3] = { 1, 2, 3 };
+    struct xkl__vif v;
+    char why[256] = "";
+    nic.devid = 999999;   /* "vif32752.999999": 15 */
+    ck_assert_msg(xkl__vif_resolve(&nic, 32752, 0, rnd, &v, why, sizeof why) == 0, "%s", why);
+    ck_assert_str_eq(v.netdev, "vif32752.999999");
+    nic.devid = 1000000;  /* 16 */
+    errno = 0;
+    ck_assert_int_eq(xkl__vif_resolve(&nic, 32752, 0, rnd, &v, why, sizeof why), -1);
+    ck_assert_int_eq(errno, EINVAL);
+    ck_assert_msg(strstr(why, "domain 32752, vif 1000000") && strstr(why, "15"), "%s", why);
+    xkl__nic_dispose(&nic);
+}
+END_TEST
 
 START_TEST(vif_nodes_default)
 {
@@ -483,6 +505,42 @@ START_TEST(hotplug_timeout)
 }
 END_TEST
 
+START_TEST(hotplug_signals_and_std_fds)
+{
+    /* a signal the caller ignores is the default again in the script */
+    xkl_ctx *ctx = xkl_ctx_open(NULL, NULL, 0);
+    const char *p = script("sig", "kill -TERM $$\nexit 0");
+    struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+    sigemptyset(&ign.sa_mask);
+    ck_assert_int_eq(sigaction(SIGTERM, &ign, &old), 0);
+    errno = 0;
+    int r = xkl__hotplug_run(ctx, p, "online", "/b", "vif", NULL, 10000, "t");
+    sigaction(SIGTERM, &old, NULL);
+    ck_assert_int_eq(r, -1);
+    ck_assert_msg(strstr(xkl_ctx_error(ctx), "killed by signal 15"), "%s", xkl_ctx_error(ctx));
+    no_children();
+
+    /* with the caller's 0, 1 and 2 closed the script still has /dev/null
+     * for stdin and its stderr reaches us (a child of ours does the run:
+     * the test's own std fds stay) */
+    p = script("std", "read x && exit 9\necho said >&2\nexit 3");
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        close(0);
+        close(1);
+        close(2);
+        int rr = xkl__hotplug_run(ctx, p, "online", "/b", "vif", NULL, 10000, "t");
+        _exit(rr == -1 && strstr(xkl_ctx_error(ctx), ": exit 3: said") ? 0 : 1);
+    }
+    int st = 0;
+    ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+    ck_assert(WIFEXITED(st));
+    ck_assert_int_eq(WEXITSTATUS(st), 0);
+    xkl_ctx_close(ctx);
+}
+END_TEST
+
 START_TEST(hotplug_background_child)
 {
     /* a daemon the script leaves behind keeps stderr open: the script's
@@ -563,14 +621,16 @@ int main(void)
     tcase_add_test(tc, hotplug_failure_last_line);
     tcase_add_test(tc, hotplug_timeout);
     tcase_add_test(tc, hotplug_background_child);
+    tcase_add_test(tc, vif_netdev_name_fits);
+    tcase_add_test(tc, hotplug_signals_and_std_fds);
     tcase_add_test(tc, netlink_lookups);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
-    const char *names[] = { "ok", "fail", "slow", "bg" };
-    for (size_t i = 0; i < 4; i++) {
+    const char *names[] = { "ok", "fail", "slow", "bg", "sig", "std" };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char p[128];
         snprintf(p, sizeof p, "%s/%s", dir, names[i]);
         unlink(p);
