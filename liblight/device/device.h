@@ -110,6 +110,10 @@ int xkl__devices_add(struct xkl_ctx *ctx, uint32_t domid, struct xkl_domain_conf
  * (kind->release) and its nodes removed, without waiting for the guest
  * (the domain is dead or being destroyed); its QEMU stopped. */
 void xkl__devices_remove_all(struct xkl_ctx *ctx, uint32_t domid);
+/* The start of a hot attach, detach or list of domid's devices: the
+ * domain exists and xenstore answers; its handle, or NULL with the error
+ * "<what>: ..." set. */
+xkl_xs *xkl__device_op_begin(struct xkl_ctx *ctx, uint32_t domid, const char *what);
 /* Persist a hot attach or detach: load domid's saved configuration, let
  * edit change it (0, or -1 with the context's error set), save it. A
  * domain another toolstack created (no state file of ours) keeps its own

@@ -135,6 +135,19 @@ void xkl__devices_remove_all(xkl_ctx *ctx, uint32_t domid)
     xkl__dm_stop(ctx, domid);
 }
 
+xkl_xs *xkl__device_op_begin(xkl_ctx *ctx, uint32_t domid, const char *what)
+{
+    struct xkl_dominfo di;
+    if (xkl__info(ctx, domid, &di) < 0) {
+        xkl__err_wrap(ctx, "%s", what);
+        return NULL;
+    }
+    xkl_xs *xs = xkl__xs(ctx);
+    if (!xs)
+        xkl__err_wrap(ctx, "%s", what);
+    return xs;
+}
+
 int xkl__config_update(xkl_ctx *ctx, uint32_t domid,
                        int (*edit)(struct xkl_domain_config *dc, void *arg), void *arg,
                        const char *what)

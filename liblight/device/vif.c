@@ -650,12 +650,9 @@ static int nic_attach(xkl_ctx *ctx, uint32_t domid, const char *spec, unsigned *
 {
     char what[64];
     snprintf(what, sizeof what, "network-attach domain %u", domid);
-    struct xkl_dominfo di;
-    if (xkl__info(ctx, domid, &di) < 0)
-        return xkl__err_wrap(ctx, "%s", what);
-    xkl_xs *xs = xkl__xs(ctx);
+    xkl_xs *xs = xkl__device_op_begin(ctx, domid, what);
     if (!xs)
-        return xkl__err_wrap(ctx, "%s", what);
+        return -1;
     struct xkl_nic nic;
     xkl__nic_init(&nic);
     xkl_diags dg;
@@ -776,12 +773,9 @@ static int nic_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned 
 {
     char what[64];
     snprintf(what, sizeof what, "network-detach domain %u", domid);
-    struct xkl_dominfo di;
-    if (xkl__info(ctx, domid, &di) < 0)
-        return xkl__err_wrap(ctx, "%s", what);
-    xkl_xs *xs = xkl__xs(ctx);
+    xkl_xs *xs = xkl__device_op_begin(ctx, domid, what);
     if (!xs)
-        return xkl__err_wrap(ctx, "%s", what);
+        return -1;
     if (!which || !*which)
         return xkl__err(ctx, EINVAL, "%s: no interface given", what);
     bool by_id = true;
