@@ -116,6 +116,15 @@ struct xkg__pv_layout {
 int xkg__pv_layout(uint64_t virt_base, uint64_t kstart, uint64_t kend, uint64_t rd_size,
                   uint64_t nr_pages, struct xkg__pv_layout *L, char *err, size_t errlen);
 
+/* ---- ACPI tables for PVH (acpi.c, pure) ---- */
+/* Bytes the tables take for nr_vcpus (less than two pages up to 128). */
+size_t xkg__acpi_size(unsigned nr_vcpus);
+/* Write them into buf[0..len), which the guest sees at physical base
+ * (16-byte aligned, below 4 GiB), every vcpu enabled. The RSDP is at base
+ * (*rsdp_paddr). */
+int xkg__acpi_build(uint8_t *buf, size_t len, uint64_t base, unsigned nr_vcpus,
+                   uint64_t *rsdp_paddr, char *err, size_t errlen);
+
 /* ---- builders ---- */
 struct xkg__ctx;
 int xkg__build_pv(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cfg,

@@ -6,11 +6,13 @@
  * protected mode, paging off, at XEN_ELFNOTE_PHYS32_ENTRY with ebx = the
  * start info's physical address. Xenstore and console rings live in the
  * special-page area below 0xff000000 where libxl places them, announced
- * through HVM params. No ACPI tables are built: Linux then boots with ACPI
- * off (one vcpu; our own test kernels need none).
+ * through HVM params. ACPI tables (acpi.c) sit in the last pages of low
+ * RAM, marked ACPI in the memory map, so that the guest finds its vcpus
+ * (acpi=0: none, and Linux then runs on one vcpu).
  */
 #include "build.h"
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xen/hvm/hvm_op.h>
@@ -38,15 +40,18 @@ struct si_page {
 };
 #define SI_CMDLINE_OFF 2048
 
-/* Replace vcpu 0's CPU record with the PVH start state and turn the MTRRs
- * on with write-back default (else all guest memory would be uncached). */
+/* Replace vcpu 0's CPU record with the PVH start state and turn every
+ * vcpu's MTRRs on with write-back default (else all guest memory would be
+ * uncached). The other vcpus keep Xen's reset state: the guest starts them
+ * (INIT/SIPI through its local APIC). */
 static int set_vcpu_state(struct bctx *b, uint64_t entry, uint64_t si_paddr)
 {
     void *full = NULL;
     size_t len = 0;
     if (xkc_hvm_context_get(b->h, b->domid, &full, &len) < 0)
         return xkg__ctrl_fail(b, "get HVM context");
-    const struct hvm_save_descriptor *hdr_d = NULL, *mtrr_d = NULL;
+    const struct hvm_save_descriptor *hdr_d = NULL;
+    unsigned nr_mtrr = 0;
     size_t pos = 0;
     while (len - pos >= sizeof(struct hvm_save_descriptor)) {
         const struct hvm_save_descriptor *d = (const void *)((const uint8_t *)full + pos);
@@ -54,8 +59,8 @@ static int set_vcpu_state(struct bctx *b, uint64_t entry, uint64_t si_paddr)
             break;
         if (d->typecode == HVM_SAVE_CODE(HEADER))
             hdr_d = d;
-        else if (d->typecode == HVM_SAVE_CODE(MTRR) && d->instance == 0)
-            mtrr_d = d;
+        else if (d->typecode == HVM_SAVE_CODE(MTRR) && d->length == HVM_SAVE_LENGTH(MTRR))
+            nr_mtrr++;
         else if (d->typecode == HVM_SAVE_CODE(END))
             break;
         pos += sizeof(*d) + d->length;
@@ -64,13 +69,19 @@ static int set_vcpu_state(struct bctx *b, uint64_t entry, uint64_t si_paddr)
         free(full);
         return xkg__build_fail(b, EPROTO, "HVM context has no valid header record");
     }
-    /* new context: header, CPU, MTRR (if Xen gave one), END; records are
-     * packed back to back */
-    uint8_t blob[sizeof(struct hvm_save_descriptor) * 4 + HVM_SAVE_LENGTH(HEADER) +
-                 HVM_SAVE_LENGTH(CPU) + HVM_SAVE_LENGTH(MTRR)];
+    /* new context: header, vcpu 0's CPU, every MTRR Xen gave, END; records
+     * are packed back to back */
+    const size_t dsz = sizeof(struct hvm_save_descriptor);
+    size_t cap = 3 * dsz + HVM_SAVE_LENGTH(HEADER) + HVM_SAVE_LENGTH(CPU) +
+                 (size_t)nr_mtrr * (dsz + HVM_SAVE_LENGTH(MTRR));
+    uint8_t *blob = malloc(cap);
+    if (!blob) {
+        free(full);
+        return xkg__sys_fail(b, "allocate the HVM context");
+    }
     size_t size = 0;
-    memcpy(blob, hdr_d, sizeof(*hdr_d) + HVM_SAVE_LENGTH(HEADER));
-    size += sizeof(*hdr_d) + HVM_SAVE_LENGTH(HEADER);
+    memcpy(blob, hdr_d, dsz + HVM_SAVE_LENGTH(HEADER));
+    size += dsz + HVM_SAVE_LENGTH(HEADER);
 
     struct hvm_save_descriptor d = { HVM_SAVE_CODE(CPU), 0, HVM_SAVE_LENGTH(CPU) };
     HVM_SAVE_TYPE(CPU) c;
@@ -90,19 +101,29 @@ static int set_vcpu_state(struct bctx *b, uint64_t entry, uint64_t si_paddr)
     memcpy(blob + size + sizeof(d), &c, sizeof(c));
     size += sizeof(d) + sizeof(c);
 
-    if (mtrr_d && mtrr_d->length == HVM_SAVE_LENGTH(MTRR)) {
-        HVM_SAVE_TYPE(MTRR) m;
-        memcpy(&m, mtrr_d + 1, sizeof(m));
-        m.msr_mtrr_def_type = MTRR_TYPE_WB | MTRR_DEF_ENABLE;
-        memcpy(blob + size, mtrr_d, sizeof(*mtrr_d));
-        memcpy(blob + size + sizeof(*mtrr_d), &m, sizeof(m));
-        size += sizeof(*mtrr_d) + sizeof(m);
+    unsigned copied = 0;
+    for (pos = 0; len - pos >= dsz && copied < nr_mtrr;) {
+        const struct hvm_save_descriptor *m_d = (const void *)((const uint8_t *)full + pos);
+        if (m_d->length > len - pos - dsz || m_d->typecode == HVM_SAVE_CODE(END))
+            break;
+        if (m_d->typecode == HVM_SAVE_CODE(MTRR) && m_d->length == HVM_SAVE_LENGTH(MTRR)) {
+            HVM_SAVE_TYPE(MTRR) m;
+            memcpy(&m, m_d + 1, sizeof(m));
+            m.msr_mtrr_def_type = MTRR_TYPE_WB | MTRR_DEF_ENABLE;
+            memcpy(blob + size, m_d, dsz);
+            memcpy(blob + size + dsz, &m, sizeof(m));
+            size += dsz + sizeof(m);
+            copied++;
+        }
+        pos += dsz + m_d->length;
     }
     free(full);
     struct hvm_save_descriptor e = { HVM_SAVE_CODE(END), 0, 0 };
     memcpy(blob + size, &e, sizeof(e));
     size += sizeof(e);
-    if (xkc_hvm_context_set(b->h, b->domid, blob, size) < 0)
+    int rc = xkc_hvm_context_set(b->h, b->domid, blob, size);
+    free(blob);
+    if (rc < 0)
         return xkg__ctrl_fail(b, "set HVM context (vcpu 0 start state)");
     return 0;
 }
@@ -162,9 +183,14 @@ int xkg__build_pvh(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cf
     if (xkg__ramdisk_open(&b) < 0)
         goto out;
 
+    /* ACPI tables in the last pages of low RAM */
+    unsigned nr_vcpus = cfg->nr_vcpus ? cfg->nr_vcpus : 1;
+    uint64_t acpi_pages = cfg->no_acpi ? 0 : xkg__pages(xkg__acpi_size(nr_vcpus));
+    uint64_t low_pfns = low >> XKG_PAGE_SHIFT;
+    uint64_t acpi_pfn = low_pfns > acpi_pages ? low_pfns - acpi_pages : 0;
     uint64_t kern_pfn = in->pstart >> XKG_PAGE_SHIFT, kern_end = xkg__pages(in->pend);
     uint64_t rd_pfn = kern_end, si_pfn = rd_pfn + xkg__pages(b.rd_size);
-    if ((si_pfn + 1) << XKG_PAGE_SHIFT > low) {
+    if (si_pfn + 1 > acpi_pfn) {
         xkg__build_fail(&b, ENOMEM, "kernel (up to %#llx) and ramdisk (%llu MiB) do not fit in "
                        "the guest's %llu MiB of low memory: give it more memory",
                        (unsigned long long)in->pend, (unsigned long long)(b.rd_size >> 20),
@@ -212,10 +238,27 @@ int xkg__build_pvh(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cf
     if (xkg__load_kernel(&b, kern_pfn, kern_end, 0) < 0 || xkg__load_ramdisk(&b, rd_pfn) < 0)
         goto out;
 
-    /* memory map: RAM, the special pages (reserved), RAM above 4 GiB */
-    struct xkc_e820 map[3];
+    uint64_t rsdp = 0;
+    if (acpi_pages) {
+        uint8_t *tables = xkg__map_pfns(&b, acpi_pfn, acpi_pages, "ACPI tables");
+        if (!tables)
+            goto out;
+        int arc = xkg__acpi_build(tables, acpi_pages << XKG_PAGE_SHIFT,
+                                  acpi_pfn << XKG_PAGE_SHIFT, nr_vcpus, &rsdp,
+                                  b.err, b.errlen);
+        xkg__unmap(&b, tables, acpi_pages);
+        if (arc < 0)
+            goto out;
+    }
+
+    /* memory map: RAM, the ACPI tables, the special pages (reserved), RAM
+     * above 4 GiB */
+    struct xkc_e820 map[4];
     unsigned nmap = 0;
-    map[nmap++] = (struct xkc_e820){ 0, low, XEN_HVM_MEMMAP_TYPE_RAM };
+    map[nmap++] = (struct xkc_e820){ 0, acpi_pfn << XKG_PAGE_SHIFT, XEN_HVM_MEMMAP_TYPE_RAM };
+    if (acpi_pages)
+        map[nmap++] = (struct xkc_e820){ acpi_pfn << XKG_PAGE_SHIFT, acpi_pages << XKG_PAGE_SHIFT,
+                                         XEN_HVM_MEMMAP_TYPE_ACPI };
     map[nmap++] = (struct xkc_e820){ SPECIAL_PFN(0) << XKG_PAGE_SHIFT,
                                      SPECIAL_NR << XKG_PAGE_SHIFT, XEN_HVM_MEMMAP_TYPE_RESERVED };
     if (high)
@@ -241,7 +284,7 @@ int xkg__build_pvh(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cf
     }
     snprintf((char *)page + SI_CMDLINE_OFF, 1024, "%s", cfg->cmdline ? cfg->cmdline : "");
     sp->si.cmdline_paddr = si_paddr + SI_CMDLINE_OFF;
-    sp->si.rsdp_paddr = 0;
+    sp->si.rsdp_paddr = rsdp;
     sp->si.memmap_paddr = si_paddr + offsetof(struct si_page, map);
     sp->si.memmap_entries = nmap;
     for (unsigned i = 0; i < nmap; i++) {

@@ -831,6 +831,13 @@ static bool set_shadow(const struct xkl_domain_config *dc, const cfg_key *k)
     return dc->b_info.shadow_memkb >= 0 && dc->c_info.type != XKL_DOMAIN_TYPE_PVH;
 }
 
+/* PVH: libguest builds the ACPI tables (or none for acpi=0) */
+static bool set_acpi(const struct xkl_domain_config *dc, const cfg_key *k)
+{
+    (void)k;
+    return dc->b_info.acpi >= 0 && dc->c_info.type != XKL_DOMAIN_TYPE_PVH;
+}
+
 static bool set_altp2m(const struct xkl_domain_config *dc, const cfg_key *k)
 {
     (void)k;
@@ -912,6 +919,7 @@ const struct xkl__cfg_key xkl__cfg_keys[] = {
     R_INT("cpu_weight", ANY, ACTS, b_info.sched_params.weight, 1, 65535),
     R_INT("cap", ANY, ACTS, b_info.sched_params.cap, 0, 1 << 20),
     R_BOOL("nestedhvm", HVM | PVH, ACTS, b_info.nested_hvm),
+    R_BOOL("acpi", HVM | PVH, NOT, b_info.acpi, .set = set_acpi),   /* PVH: acted on */
     R_STR("altp2m", HVM | PVH, NOT, b_info.altp2m, .set = set_altp2m),
     R_FN("tsc_mode", ANY, ACTS, conv_tsc),
     R_STR("kernel", ANY, ACTS, b_info.kernel),
@@ -946,7 +954,6 @@ const struct xkl__cfg_key xkl__cfg_keys[] = {
     R_FN("bios", HVM, NOT, conv_bios, .off = FLD(b_info.hvm.bios)),
     R_BOOL("pae", HVM, NOT, b_info.hvm.pae),
     R_BOOL("apic", HVM, NOT, b_info.hvm.apic),
-    R_BOOL("acpi", HVM, NOT, b_info.hvm.acpi),
     R_BOOL("nx", HVM, NOT, b_info.hvm.nx),
     R_BOOL("hpet", HVM, NOT, b_info.hvm.hpet),
     R_BOOL("vpt_align", HVM, NOT, b_info.hvm.vpt_align),

@@ -322,6 +322,7 @@ static int run_build(void *arg)
     bc.cmdline = s->dc->b_info.cmdline;
     bc.mem_kb = s->target_kb;
     bc.nr_vcpus = s->max_vcpus;
+    bc.no_acpi = s->dc->b_info.acpi == 0;   /* acpi=0 (default on) */
     bc.xen_caps = s->xen_caps;   /* already read by run_kernel */
     if (is_pvh(s) && s->dc->b_info.shadow_memkb > 0)
         bc.paging_pool_kb = (uint64_t)s->dc->b_info.shadow_memkb;   /* shadow_memory */

@@ -178,6 +178,10 @@ struct xkg_build_cfg {
                                      * 0: xkg_paging_pool_bytes() */
     const char *xen_caps;           /* XENVER_capabilities if the caller has it
                                      * already; NULL: xkg_build() reads it */
+    bool no_acpi;                   /* PVH: no ACPI tables (xl.cfg acpi=0); the
+                                     * guest then finds one vcpu only. With
+                                     * them it finds all nr_vcpus and offlines
+                                     * those xenstore marks offline. */
 };
 /* Defaults: PV, 1 vcpu, backends in dom0. */
 XKG_API void xkg_build_cfg_init(struct xkg_build_cfg *cfg, enum xkg_type type);
