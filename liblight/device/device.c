@@ -169,9 +169,15 @@ int xkl__device_wait_state(xkl_ctx *ctx, const struct xkl__device *d, unsigned s
         if (why)
             xkl__err(ctx, err, "%s %s %u of domain %u: the backend reports: %s", op,
                      d->kind->name, d->devid, d->domid, why);
-        else
-            xkl__err(ctx, err, "%s %s %u of domain %u: the backend did not reach state %u in %d ms (%s)",
-                     op, d->kind->name, d->devid, d->domid, state, timeout_ms, path);
+        else {
+            /* a QEMU backend says why in its log, not in xenstore */
+            char said[640] = "";
+            if (!strcmp(d->kind->name, "qdisk") &&
+                xkl__dm_said(ctx, d->domid, said + 2, sizeof said - 2) == 0)
+                memcpy(said, "; ", 2);
+            xkl__err(ctx, err, "%s %s %u of domain %u: the backend did not reach state %u in %d ms (%s)%s",
+                     op, d->kind->name, d->devid, d->domid, state, timeout_ms, path, said);
+        }
     }
     free(why);
     return r;

@@ -186,4 +186,8 @@ int xkl__hotplug_run(struct xkl_ctx *ctx, const char *script, const char *action
 int xkl__dm_pv_ensure(struct xkl_ctx *ctx, uint32_t domid, const char *what);
 /* Stop the domain's QEMU and remove its record; nothing when none runs. */
 void xkl__dm_stop(struct xkl_ctx *ctx, uint32_t domid);
+/* What domid's QEMU last said (its log's last distinct lines), for an
+ * error about a backend it serves: 0 with out filled, -1 when there is no
+ * log. */
+int xkl__dm_said(struct xkl_ctx *ctx, uint32_t domid, char *out, size_t outlen);
 #endif

@@ -134,9 +134,12 @@ void xkl__dm_log_tail(const char *text, size_t len, char *out, size_t outlen)
         const char *b = e;
         while (b > text && b[-1] != '\n')
             b--;
-        start[k] = b;
-        n[k] = (size_t)(e - b);
-        k++;
+        /* a line repeated (QEMU retries and says it again) counts once */
+        if (!k || n[k - 1] != (size_t)(e - b) || memcmp(start[k - 1], b, n[k - 1])) {
+            start[k] = b;
+            n[k] = (size_t)(e - b);
+            k++;
+        }
         e = b;
     }
     if (!outlen)
@@ -357,6 +360,31 @@ static void log_tail(const char *path, off_t from, char *out, size_t outlen)
     xkl__dm_log_tail(buf, n, out, outlen);
 }
 
+/* the log of domid's QEMU, named after the guest as libxl names it ('/'
+ * cannot be in a file name); name is the domain's */
+static void log_path_of(const char *name, char *out, size_t outlen)
+{
+    snprintf(out, outlen, "%s/qemu-dm-%s.log", XKL__DM_LOG_DIR, name);
+    for (char *p = out + strlen(XKL__DM_LOG_DIR) + 1; *p; p++)
+        if (*p == '/')
+            *p = '_';
+}
+
+int xkl__dm_said(struct xkl_ctx *ctx, uint32_t domid, char *out, size_t outlen)
+{
+    char *name = xkl__xs_readf(ctx, "/local/domain/%u/name", domid);
+    if (!name)
+        return -1;
+    char path[PATH_MAX], tail[512];
+    log_path_of(name, path, sizeof path);
+    free(name);
+    if (access(path, R_OK) < 0)
+        return -1;
+    log_tail(path, 0, tail, sizeof tail);
+    snprintf(out, outlen, "QEMU's log %s ends: %s", path, tail);
+    return 0;
+}
+
 static int mkdir_p1(const char *dir)
 {
     return mkdir(dir, 0755) == 0 || errno == EEXIST ? 0 : -1;
@@ -441,13 +469,8 @@ int xkl__dm_pv_ensure(xkl_ctx *ctx, uint32_t domid, const char *what)
                         domid, XK_QEMU_XEN, strerror(errno));
     }
 
-    /* its log, named after the guest as libxl names it ('/' cannot be in
-     * a file name) */
     char logpath[PATH_MAX];
-    for (char *p = name; *p; p++)
-        if (*p == '/')
-            *p = '_';
-    snprintf(logpath, sizeof logpath, "%s/qemu-dm-%s.log", XKL__DM_LOG_DIR, name);
+    log_path_of(name, logpath, sizeof logpath);
     free(name);
     if (mkdir_p1(XKL__DM_LOG_DIR) < 0 || mkdir_p1(XKL__DM_RUN_DIR) < 0)
         return xkl__err(ctx, errno, "%s: QEMU for domain %u: mkdir %s or %s: %s", what, domid,
@@ -511,7 +534,7 @@ int xkl__dm_pv_ensure(xkl_ctx *ctx, uint32_t domid, const char *what)
         snprintf(why, sizeof why, "%s", xkl_xs_error(xs));
         r = -1;
     } else {
-        xkl__log(ctx, "domain %u: QEMU started (pid %d), log %s", domid, (int)pid, logpath);
+        /* silent as Xen's xl is; its log path is in any error about it */
         r = wait_running(xs, state, pidfd, why, sizeof why);
         e = errno;
     }

@@ -104,6 +104,10 @@ START_TEST(log_tail_last_lines)
     ck_assert_str_eq(out, "(empty)");
     xkl__dm_log_tail("", 0, out, sizeof out);
     ck_assert_str_eq(out, "(empty)");
+    /* QEMU says the same again and again: once, with what came before */
+    const char *rep = "start\nbad drive\nbad drive\nbad drive\nbad drive\n";
+    xkl__dm_log_tail(rep, strlen(rep), out, sizeof out);
+    ck_assert_str_eq(out, "start | bad drive");
     char small[8];
     xkl__dm_log_tail("abcdefghijkl\n", 13, small, sizeof small);
     ck_assert_str_eq(small, "abcdefg");
