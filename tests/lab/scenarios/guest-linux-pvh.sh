@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Debian's real kernel as a PVH guest built by libxkguest. No ACPI tables
-# are built (rsdp 0): Linux finds none and runs with one vcpu, no ACPI.
+# Debian's real kernel as a PVH guest built by libxkguest (one vcpu, with
+# the ACPI tables libxkguest builds; xl-pvh-vcpus covers several vcpus).
 # lab-timeout: 300
 . /xk/lib.sh
 [ -r "$XK_LINUX/vmlinuz" ] && [ -r "$XK_LINUX/initrd.gz" ] || skip "no $XK_LINUX/vmlinuz + initrd.gz"
