@@ -351,9 +351,16 @@ static int run_introduce(void *arg)
     return 0;
 }
 
+/* The domain goes before xenstored lets go of it, as in a destroy:
+ * xenstored then sees it die and fires @releaseDomain, on which xenconsoled
+ * unmaps the console ring it grant-mapped since the introduction. Released
+ * first, xenstored would fire while the domain still ran, and never again:
+ * xenconsoled would keep its mapping and the destroyed domain would stay a
+ * zombie (dying, one page) for good. Step 4's undo finds it dying. */
 static void undo_introduce(void *arg)
 {
     struct cstate *s = arg;
+    xkc_domain_destroy(s->ctx->xc, s->domid);
     xkl_xs_release(s->ctx->xs, s->domid);
 }
 
