@@ -51,11 +51,12 @@ int xkc__pack_createdomain(struct xen_domctl *d, const struct xkc_domain_config 
     c->grant_opts = XEN_DOMCTL_GRANT_version(cfg->max_grant_version);
     c->vmtrace_size = cfg->vmtrace_size;
     c->cpupool_id = cfg->cpupool_id;
-    /* x86 emulation: none for PV, the local APIC only for PVH, all for HVM. */
+    /* x86 emulation: none for PV, the local APIC only for PVH, all for HVM
+     * but vPCI (Xen offers that to dom0 only; libxl asks the same). */
     switch (cfg->type) {
     case XKC_DOMAIN_PV: c->arch.emulation_flags = 0; break;
     case XKC_DOMAIN_PVH: c->arch.emulation_flags = XEN_X86_EMU_LAPIC; break;
-    case XKC_DOMAIN_HVM: c->arch.emulation_flags = XEN_X86_EMU_ALL; break;
+    case XKC_DOMAIN_HVM: c->arch.emulation_flags = XEN_X86_EMU_ALL & ~XEN_X86_EMU_VPCI; break;
     }
     if (cfg->msr_relaxed)
         c->arch.misc_flags |= XEN_X86_MSR_RELAXED;
