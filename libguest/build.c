@@ -64,6 +64,7 @@ int xkg_build(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cfg,
     switch (cfg->type) {
     case XKG_TYPE_PV: rc = xkg__build_pv(h, domid, cfg, out, err, errlen); break;
     case XKG_TYPE_PVH: rc = xkg__build_pvh(h, domid, cfg, out, err, errlen); break;
+    case XKG_TYPE_HVM: rc = xkg__build_hvm(h, domid, cfg, out, err, errlen); break;
     default:
         errno = EINVAL;
         xkg__err(err, errlen, "build guest (domain %u): unknown type %d", domid, (int)cfg->type);

@@ -35,6 +35,14 @@ int xkg__load_kernel(struct bctx *b, uint64_t first_pfn, uint64_t end_pfn, uint6
 int xkg__ramdisk_open(struct bctx *b);
 int xkg__load_ramdisk(struct bctx *b, uint64_t first_pfn);
 
+/* 2 MiB extents inside [first, first + nr) (pages), as xkc_populate_range
+ * uses them */
+static inline uint64_t xkg__count_supers(uint64_t first, uint64_t nr)
+{
+    uint64_t a = (first + 511) & ~511ull, e = (first + nr) & ~511ull;
+    return e > a ? (e - a) / 512 : 0;
+}
+
 static inline uint64_t xkg__pages(uint64_t bytes)
 {
     return (bytes + XKG_PAGE_SIZE - 1) >> XKG_PAGE_SHIFT;

@@ -12,7 +12,8 @@
 
 const char *xkg_type_name(enum xkg_type t)
 {
-    return t == XKG_TYPE_PV ? "PV" : t == XKG_TYPE_PVH ? "PVH" : "unknown";
+    return t == XKG_TYPE_PV ? "PV" : t == XKG_TYPE_PVH ? "PVH" : t == XKG_TYPE_HVM ? "HVM"
+                                                                           : "unknown";
 }
 
 static int refuse(int e, char *err, size_t errlen, const char *fmt, ...)
@@ -146,6 +147,28 @@ static int check_pvh(const xkg_image *img, const char *caps, char *err, size_t e
     return 0;
 }
 
+/* HVM firmware (hvmloader or a firmware_override): an x86 ELF whose
+ * segments load below 4 GiB and whose entry is inside them; Xen notes, if
+ * any, are not read. */
+static int check_hvm(const xkg_image *img, const char *caps, char *err, size_t errlen)
+{
+    const struct xkg_image_info *in = &img->info;
+    if (caps && !has_cap(caps, "hvm-3.0-x86_32"))
+        return refuse(EOPNOTSUPP, err, errlen, "%s: this hypervisor cannot run HVM guests "
+                      "(capabilities \"%s\" have no hvm-3.0-x86_32: the CPU lacks VT-x/AMD-V "
+                      "or it is disabled)", img->name, caps);
+    if (in->pend > (1ull << 32))
+        return refuse(ENOEXEC, err, errlen, "%s: firmware loads up to physical address %#llx, "
+                      "above 4 GiB: HVM firmware starts in 32-bit mode and must load below",
+                      img->name, (unsigned long long)in->pend);
+    if (in->elf_entry < in->pstart || in->elf_entry >= in->pend)
+        return refuse(ENOEXEC, err, errlen, "%s: ELF entry %#llx lies outside the firmware's "
+                      "physical range [%#llx, %#llx)", img->name,
+                      (unsigned long long)in->elf_entry, (unsigned long long)in->pstart,
+                      (unsigned long long)in->pend);
+    return 0;
+}
+
 int xkg_image_check(const xkg_image *img, enum xkg_type type, const char *caps,
                     char *err, size_t errlen)
 {
@@ -154,6 +177,7 @@ int xkg_image_check(const xkg_image *img, enum xkg_type type, const char *caps,
     switch (type) {
     case XKG_TYPE_PV: return check_pv(img, caps, err, errlen);
     case XKG_TYPE_PVH: return check_pvh(img, caps, err, errlen);
+    case XKG_TYPE_HVM: return check_hvm(img, caps, err, errlen);
     }
     return refuse(EINVAL, err, errlen, "%s: unknown guest type %d", img->name, (int)type);
 }

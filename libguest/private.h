@@ -125,11 +125,39 @@ size_t xkg__acpi_size(unsigned nr_vcpus);
 int xkg__acpi_build(uint8_t *buf, size_t len, uint64_t base, unsigned nr_vcpus,
                    uint64_t *rsdp_paddr, char *err, size_t errlen);
 
+/* ---- HVM layout (hvm_layout.c, pure) ---- */
+#define XKG_HVM_MMIO_HOLE_DEFAULT (256ull << 20)  /* 0xf0000000 .. 4 GiB */
+#define XKG_HVM_SPECIAL_END_PFN 0xff000ull        /* libxenguest's special pages */
+#define XKG_HVM_NR_SPECIAL 8ull                   /* ... end here, 8 of them */
+#define XKG_HVM_NR_IOREQ_PAGES 8ull               /* ioreq server pages below */
+#define XKG_HVM_VGA_START_PFN 0xa0ull             /* not populated: QEMU's VGA */
+#define XKG_HVM_VGA_END_PFN 0xc0ull
+#define XKG_HVM_INFO_PADDR 0x9f800ull             /* HVM_INFO_PFN, HVM_INFO_OFFSET */
+/* the special pages by index (libxenguest's order) */
+enum { XKG_HVM_SP_PAGING, XKG_HVM_SP_ACCESS, XKG_HVM_SP_SHARING, XKG_HVM_SP_BUFIOREQ,
+       XKG_HVM_SP_XENSTORE, XKG_HVM_SP_IOREQ, XKG_HVM_SP_IDENT_PT, XKG_HVM_SP_CONSOLE };
+struct xkg__hvm_layout {
+    uint64_t mmio_start;   /* bytes: start of the MMIO hole below 4 GiB */
+    uint64_t low_end;      /* bytes: RAM [0, low_end) but the VGA window */
+    uint64_t high_end;     /* bytes: RAM [4 GiB, high_end); 0 = none */
+    uint64_t special_pfn;  /* first of the 8 special pages */
+    uint64_t ioreq_pfn;    /* first of the 8 ioreq server pages */
+};
+/* mem_kb of RAM with an MMIO hole of mmio_hole_kb (0: 256 MiB). */
+int xkg__hvm_layout(uint64_t mem_kb, uint64_t mmio_hole_kb, struct xkg__hvm_layout *L,
+                   char *err, size_t errlen);
+/* hvm_info_table (hvmloader's input) into table[0..len): nr_vcpus, the
+ * first `online` of them online, the memory ends of L, checksummed. */
+int xkg__hvm_info(uint8_t *table, size_t len, const struct xkg__hvm_layout *L, unsigned nr_vcpus,
+                 unsigned online, char *err, size_t errlen);
+
 /* ---- builders ---- */
 struct xkg__ctx;
 int xkg__build_pv(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cfg,
                  struct xkg_build_result *out, char *err, size_t errlen);
 int xkg__build_pvh(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cfg,
+                  struct xkg_build_result *out, char *err, size_t errlen);
+int xkg__build_hvm(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cfg,
                   struct xkg_build_result *out, char *err, size_t errlen);
 
 #endif

@@ -162,12 +162,6 @@ static void depopulate(struct bctx *b, uint64_t first, uint64_t nr)
     }
 }
 
-static uint64_t count_supers(uint64_t first, uint64_t nr)
-{
-    uint64_t a = (first + 511) & ~511ull, e = (first + nr) & ~511ull;
-    return e > a ? (e - a) / 512 : 0;
-}
-
 int xkg__build_pvh(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cfg,
                   struct xkg_build_result *out, char *err, size_t errlen)
 {
@@ -318,8 +312,8 @@ int xkg__build_pvh(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cf
     out->nr_pages = b.nr_pages;
     out->entry = in->xen.phys32_entry;
     out->start_info = si_paddr;
-    out->superpages = cfg->no_superpages ? 0 : count_supers(0, low >> XKG_PAGE_SHIFT) +
-                                               count_supers(GB4 >> XKG_PAGE_SHIFT,
+    out->superpages = cfg->no_superpages ? 0 : xkg__count_supers(0, low >> XKG_PAGE_SHIFT) +
+                                               xkg__count_supers(GB4 >> XKG_PAGE_SHIFT,
                                                             high >> XKG_PAGE_SHIFT);
     out->ramdisk_bytes = b.rd_size;
     rc = 0;

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* xk-pvh: the PVH flavour (hypercall page via CPUID/MSR, port 0xe9). */
+/* xk-pvh: the PVH flavour (hypercall page via CPUID/MSR, port 0xe9). Built
+ * with XK_HVM it is xk-hvm: the same code as an HVM guest's firmware (what
+ * xl.cfg's firmware_override loads instead of hvmloader), which Xen enters
+ * the same way. */
 #include "xk.h"
 
 #include <xen/hvm/hvm_op.h>
@@ -160,6 +163,10 @@ void pvh_main(uint32_t start_info_paddr)
     else
         xk_puts("XK-GUEST-WARN no console ring\n");
 
+#ifdef XK_HVM
+    xk_main("hvm", xen_domid(base), cmdline,
+#else
     xk_main("pvh", xen_domid(base), cmdline,
+#endif
             xk_strnlen(cmdline, MAX_GUEST_CMDLINE));
 }

@@ -9,10 +9,14 @@
  */
 #include "xk_note.h"
 
+#ifndef XK_HVM
+/* (xk-hvm, the same code built as HVM firmware, has no notes: it is
+ * entered at the ELF entry, which is pvh_start32 too) */
 XK_NOTE(XEN_ELFNOTE_GUEST_OS, .asciz "xk-pvh")
 XK_NOTE(XEN_ELFNOTE_GUEST_VERSION, .asciz "1")
 XK_NOTE(XEN_ELFNOTE_XEN_VERSION, .asciz "xen-3.0")
 XK_NOTE(XEN_ELFNOTE_PHYS32_ENTRY, .long pvh_start32)
+#endif
 
 #define CR0_PG      0x80000000
 #define CR4_PAE     0x20

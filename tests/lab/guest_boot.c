@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Lab test of libxkguest against a real Xen: create a PV or PVH domain with
+ * Lab test of libxkguest against a real Xen: create a PV, PVH or HVM domain with
  * libxkctrl, build it with libxkguest from a kernel (+ ramdisk, command
  * line), unpause it and read its console ring directly through a foreign
  * mapping of the console page (no xenconsoled, no xenstore needed: the
@@ -8,15 +8,19 @@
  * time and the peak RSS (ru_maxrss) of the whole process. Destroys the
  * domain in every case.
  *
- *   guest_boot -t pv|pvh -k KERNEL [-r RAMDISK] [-c CMDLINE] [-m MiB]
+ *   guest_boot -t pv|pvh|hvm -k KERNEL [-r RAMDISK] [-c CMDLINE] [-m MiB]
  *              [-M MARKER] [-T SECONDS] [-b] [-x EXPECTED-ERROR]
  *   -b  build only (no unpause): for memory/time measurements
  *   -x  the build must fail with an error containing EXPECTED-ERROR, and
  *       the domain must be left with no memory
+ *   (hvm: KERNEL is the firmware, e.g. hvmloader, and RAMDISK the blob it
+ *   hands on, e.g. SeaBIOS; no device model runs)
  *   -S  populate with 4 KiB pages only (no 2 MiB superpages)
  *   -I  introduce the domain to xenstored (with /local/domain/N, name and
  *       memory/target) so that a Linux guest's xenbus works; the console
  *       keys are not written, so xenconsoled leaves the ring to us
+ *   -B  (hvm, implies -I) hvmloader/bios = BIOS (seabios, ovmf) and
+ *       hvmloader/allow-memory-relocate = 0, as libxl writes them
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -102,6 +106,8 @@ static void xs_write(const char *path, const char *val)
         die("xenstore write %s: %s", path, xkl_xs_error(xs));
 }
 
+static const char *bios;   /* -B: hvmloader/bios */
+
 static void introduce(const struct xkg_build_result *res, unsigned mem_mib)
 {
     xs = xkl_xs_open(0);
@@ -123,6 +129,12 @@ static void introduce(const struct xkg_build_result *res, unsigned mem_mib)
     snprintf(path, sizeof(path), "/local/domain/%u/memory/target", domid);
     snprintf(val, sizeof(val), "%u", mem_mib * 1024);
     xs_write(path, val);
+    if (bios) {   /* what hvmloader reads (libxl writes both for qemu-xen) */
+        snprintf(path, sizeof(path), "/local/domain/%u/hvmloader/bios", domid);
+        xs_write(path, bios);
+        snprintf(path, sizeof(path), "/local/domain/%u/hvmloader/allow-memory-relocate", domid);
+        xs_write(path, "0");
+    }
     if (xkl_xs_introduce(xs, domid, (unsigned long)res->xenstore_gfn, res->xenstore_port) < 0)
         die("xenstore introduce domain %u: %s", domid, xkl_xs_error(xs));
     introduced = true;
@@ -137,7 +149,7 @@ int main(int argc, char **argv)
     unsigned mem_mib = 64, timeout = 60;
     bool build_only = false, do_introduce = false, small_pages = false;
     int o;
-    while ((o = getopt(argc, argv, "t:k:r:c:m:M:T:bx:IS")) != -1) {
+    while ((o = getopt(argc, argv, "t:k:r:c:m:M:T:bx:ISB:")) != -1) {
         switch (o) {
         case 't': type = optarg; break;
         case 'k': kernel = optarg; break;
@@ -149,16 +161,18 @@ int main(int argc, char **argv)
         case 'b': build_only = true; break;
         case 'x': expect_err = optarg; break;
         case 'I': do_introduce = true; break;
+        case 'B': bios = optarg; do_introduce = true; break;
         case 'S': small_pages = true; break;
         default:
-            fprintf(stderr, "usage: %s -t pv|pvh -k KERNEL [-r RAMDISK] [-c CMDLINE] [-m MiB] "
-                    "[-M MARKER] [-T SECONDS] [-b] [-x ERROR] [-I] [-S]\n", argv[0]);
+            fprintf(stderr, "usage: %s -t pv|pvh|hvm -k KERNEL [-r RAMDISK] [-c CMDLINE] [-m MiB] "
+                    "[-M MARKER] [-T SECONDS] [-b] [-x ERROR] [-I] [-S] [-B BIOS]\n", argv[0]);
             return 2;
         }
     }
     if (!kernel)
         die("no kernel (-k)");
-    enum xkg_type gt = !strcmp(type, "pvh") ? XKG_TYPE_PVH : XKG_TYPE_PV;
+    enum xkg_type gt = !strcmp(type, "pvh") ? XKG_TYPE_PVH
+                     : !strcmp(type, "hvm") ? XKG_TYPE_HVM : XKG_TYPE_PV;
     setvbuf(stdout, NULL, _IOLBF, 0);
 
     char err[512];
@@ -177,17 +191,18 @@ int main(int argc, char **argv)
            in->file_size, in->xen.guest_os, now() - t0, maxrss_kb());
 
     struct xkc_domain_config dc;
-    xkc_domain_config_init(&dc, gt == XKG_TYPE_PVH ? XKC_DOMAIN_PVH : XKC_DOMAIN_PV);
+    xkc_domain_config_init(&dc, gt == XKG_TYPE_PVH ? XKC_DOMAIN_PVH
+                                : gt == XKG_TYPE_HVM ? XKC_DOMAIN_HVM : XKC_DOMAIN_PV);
     dc.max_vcpus = 1;
     if (xkc_domain_create(h, &dc, &domid) < 0)
         die("create domain: %s", xkc_error(h));
     printf("guest_boot: created %s domain %u\n", xkg_type_name(gt), domid);
     if (xkc_domain_max_vcpus(h, domid, 1) < 0)
         die("max vcpus: %s", xkc_error(h));
-    /* room for the RAM plus the special pages PVH adds and some slack */
+    /* room for the RAM plus the special pages PVH and HVM add and some slack */
     if (xkc_domain_set_maxmem(h, domid, (uint64_t)mem_mib * 1024 + 1024) < 0)
         die("maxmem: %s", xkc_error(h));
-    if (gt == XKG_TYPE_PVH && xkc_domain_set_tsc(h, domid, 2 /* native: TCG */, 0, 0, 0) < 0)
+    if (gt != XKG_TYPE_PV && xkc_domain_set_tsc(h, domid, 2 /* native: TCG */, 0, 0, 0) < 0)
         die("tsc mode: %s", xkc_error(h));
 
     struct xkg_build_cfg cfg;

@@ -148,6 +148,7 @@ XKG_API const struct xkg_segment *xkg_image_segment(const xkg_image *img, unsign
 enum xkg_type {
     XKG_TYPE_PV = 0,   /* x86_64 PV */
     XKG_TYPE_PVH,
+    XKG_TYPE_HVM,      /* firmware (hvmloader) started as HVM, for QEMU to serve */
 };
 XKG_API const char *xkg_type_name(enum xkg_type t);
 
@@ -166,8 +167,10 @@ XKG_API int xkg_image_check(const xkg_image *img, enum xkg_type type, const char
 
 struct xkg_build_cfg {
     enum xkg_type type;
-    const xkg_image *kernel;        /* required */
-    const char *ramdisk_path;       /* NULL or "": none */
+    const xkg_image *kernel;        /* required (HVM: the firmware, hvmloader) */
+    const char *ramdisk_path;       /* NULL or "": none. HVM: the blob the
+                                     * firmware hands on (SeaBIOS, OVMF), its
+                                     * start info module "firmware" */
     const char *cmdline;            /* NULL: "" (at most 1023 bytes) */
     uint64_t mem_kb;                /* guest RAM; caller set max memory >= this */
     unsigned nr_vcpus;              /* vcpus the caller gave the domain (>= 1) */
@@ -178,6 +181,9 @@ struct xkg_build_cfg {
                                      * 0: xkg_paging_pool_bytes() */
     const char *xen_caps;           /* XENVER_capabilities if the caller has it
                                      * already; NULL: xkg_build() reads it */
+    unsigned online_vcpus;          /* HVM: vcpus online at boot in hvm_info
+                                     * (the first ones; 0: all) */
+    uint64_t mmio_hole_kb;          /* HVM: MMIO hole below 4 GiB (0: 256 MiB) */
     bool no_acpi;                   /* PVH: no ACPI tables (xl.cfg acpi=0); the
                                      * guest then finds one vcpu only. With
                                      * them it finds all nr_vcpus and offlines
