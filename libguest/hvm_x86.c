@@ -12,112 +12,13 @@
  */
 #include "build.h"
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <xen/hvm/hvm_info_table.h>
 #include <xen/hvm/params.h>
-#include <xen/hvm/save.h>
 #include <xen/arch-x86/hvm/start_info.h>
 
 #define GB4 (1ull << 32)
 
-struct si_page {
-    struct hvm_start_info si;
-    struct hvm_modlist_entry mod;
-    struct hvm_memmap_table_entry map[2];
-};
-#define SI_MODNAME_OFF 1024     /* the module's name ("firmware") */
-#define SI_CMDLINE_OFF 2048
-
-/* vcpu 0's start state: the PVH one (docs/misc/pvh.pandoc), at the
- * firmware's entry; no MTRR records (hvmloader programs them) */
-static int set_vcpu_state(struct bctx *b, uint64_t entry, uint64_t si_paddr)
-{
-    void *full = NULL;
-    size_t len = 0;
-    if (xkc_hvm_context_get(b->h, b->domid, &full, &len) < 0)
-        return xkg__ctrl_fail(b, "get HVM context");
-    const struct hvm_save_descriptor *hdr_d = NULL;
-    size_t pos = 0;
-    while (len - pos >= sizeof(struct hvm_save_descriptor)) {
-        const struct hvm_save_descriptor *d = (const void *)((const uint8_t *)full + pos);
-        if (d->length > len - pos - sizeof(*d) || d->typecode == HVM_SAVE_CODE(END))
-            break;
-        if (d->typecode == HVM_SAVE_CODE(HEADER))
-            hdr_d = d;
-        pos += sizeof(*d) + d->length;
-    }
-    if (!hdr_d || hdr_d->length != HVM_SAVE_LENGTH(HEADER)) {
-        free(full);
-        return xkg__build_fail(b, EPROTO, "HVM context has no valid header record");
-    }
-    const size_t dsz = sizeof(struct hvm_save_descriptor);
-    uint8_t blob[3 * sizeof(struct hvm_save_descriptor) + HVM_SAVE_LENGTH(HEADER) +
-                 HVM_SAVE_LENGTH(CPU)];
-    size_t size = 0;
-    memcpy(blob, hdr_d, dsz + HVM_SAVE_LENGTH(HEADER));
-    size += dsz + HVM_SAVE_LENGTH(HEADER);
-    free(full);
-
-    struct hvm_save_descriptor d = { HVM_SAVE_CODE(CPU), 0, HVM_SAVE_LENGTH(CPU) };
-    HVM_SAVE_TYPE(CPU) c;
-    memset(&c, 0, sizeof(c));
-    c.cs_limit = c.ds_limit = c.es_limit = c.ss_limit = ~0u;
-    c.cs_arbytes = 0xc9b;  /* 32-bit code, read/execute, accessed, present, 4K gran */
-    c.ds_arbytes = c.es_arbytes = c.ss_arbytes = 0xc93; /* 32-bit data, read/write */
-    c.tr_limit = 0x67;
-    c.tr_arbytes = 0x8b;   /* busy 32-bit TSS */
-    c.cr0 = 0x11;          /* PE | ET */
-    c.dr6 = 0xffff0ff0;
-    c.dr7 = 0x400;
-    c.rip = entry;
-    c.rbx = si_paddr;
-    c.rflags = 2;
-    memcpy(blob + size, &d, sizeof(d));
-    memcpy(blob + size + sizeof(d), &c, sizeof(c));
-    size += sizeof(d) + sizeof(c);
-    struct hvm_save_descriptor e = { HVM_SAVE_CODE(END), 0, 0 };
-    memcpy(blob + size, &e, sizeof(e));
-    size += sizeof(e);
-    if (xkc_hvm_context_set(b->h, b->domid, blob, size) < 0)
-        return xkg__ctrl_fail(b, "set HVM context (vcpu 0 start state)");
-    return 0;
-}
-
-/* RAM [first, first + nr) in 4 KiB pages, or superpages where aligned */
-static int populate(struct bctx *b, uint64_t first, uint64_t nr, uint64_t *done)
-{
-    *done = 0;
-    if (!b->cfg->no_superpages && nr >= 512) {
-        if (xkc_populate_range(b->h, b->domid, first, nr, done) < 0)
-            return xkg__ctrl_fail(b, "populate guest RAM");
-        return 0;
-    }
-    xen_pfn_t batch[1024];
-    while (*done < nr) {
-        size_t n = nr - *done < 1024 ? (size_t)(nr - *done) : 1024;
-        for (size_t i = 0; i < n; i++)
-            batch[i] = (xen_pfn_t)(first + *done + i);
-        size_t got = 0;
-        if (xkc_populate_physmap(b->h, b->domid, batch, n, 0, &got) < 0) {
-            *done += got;
-            return xkg__ctrl_fail(b, "populate guest RAM");
-        }
-        *done += n;
-    }
-    return 0;
-}
-
-static void depopulate(struct bctx *b, uint64_t first, uint64_t nr)
-{
-    xen_pfn_t batch[1024];
-    for (uint64_t i = 0; i < nr; i += 1024) {
-        size_t n = nr - i < 1024 ? (size_t)(nr - i) : 1024;
-        for (size_t k = 0; k < n; k++)
-            batch[k] = (xen_pfn_t)(first + i + k);
-        xkc_decrease_reservation(b->h, b->domid, batch, n, 0, NULL);
-    }
-}
 
 static int set_params(struct bctx *b, const struct xkg__hvm_layout *L,
                       const struct xkg_build_result *out)
@@ -177,25 +78,12 @@ int xkg__build_hvm(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cf
                        (unsigned long long)(b.rd_size >> 10), (unsigned long long)L.low_end);
         goto out;
     }
-    struct xkc_dominfo di;
-    if (xkc_domain_info(h, domid, &di) < 0) {
-        xkg__ctrl_fail(&b, "domain info");
+    if (xkg__hvm_domain_prepare(&b) < 0)
         goto out;
-    }
-    if (!di.hvm) {
-        xkg__build_fail(&b, EINVAL, "domain is PV, not HVM");
-        goto out;
-    }
-    uint64_t pool = cfg->paging_pool_kb ? cfg->paging_pool_kb * 1024
-                                        : xkg_paging_pool_bytes(cfg->mem_kb, cfg->nr_vcpus);
-    if (xkc_domain_paging_mempool_set(h, domid, pool) < 0) {
-        xkg__ctrl_fail(&b, "set paging mempool size");
-        goto out;
-    }
     /* RAM: below the VGA window, above it, above 4 GiB */
-    if (populate(&b, 0, XKG_HVM_VGA_START_PFN, &vga_done) < 0 ||
-        populate(&b, XKG_HVM_VGA_END_PFN, low_pfns - XKG_HVM_VGA_END_PFN, &low_done) < 0 ||
-        (high_pfns && populate(&b, high_first, high_pfns, &high_done) < 0))
+    if (xkg__populate_gfns(&b, 0, XKG_HVM_VGA_START_PFN, &vga_done) < 0 ||
+        xkg__populate_gfns(&b, XKG_HVM_VGA_END_PFN, low_pfns - XKG_HVM_VGA_END_PFN, &low_done) < 0 ||
+        (high_pfns && xkg__populate_gfns(&b, high_first, high_pfns, &high_done) < 0))
         goto out;
     /* the ioreq server pages and the special pages, contiguous, zeroed */
     uint64_t nr_special = XKG_HVM_NR_IOREQ_PAGES + XKG_HVM_NR_SPECIAL;
@@ -239,39 +127,16 @@ int xkg__build_hvm(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cf
         goto out;
     }
 
-    uint8_t *page = xkg__map_pfns(&b, si_pfn, 1, "start info");
-    if (!page)
-        goto out;
-    memset(page, 0, XKG_PAGE_SIZE);
-    struct si_page *spg = (struct si_page *)page;
     uint64_t si_paddr = si_pfn << XKG_PAGE_SHIFT;
-    spg->si.magic = XEN_HVM_START_MAGIC_VALUE;
-    spg->si.version = 1;
-    if (b.rd_size) {
-        spg->si.nr_modules = 1;
-        spg->si.modlist_paddr = si_paddr + offsetof(struct si_page, mod);
-        spg->mod.paddr = mod_pfn << XKG_PAGE_SHIFT;
-        spg->mod.size = b.rd_size;
-        memcpy(page + SI_MODNAME_OFF, "firmware", 9);
-        spg->mod.cmdline_paddr = si_paddr + SI_MODNAME_OFF;
-    }
+    struct xkg__si_module fw = { mod_pfn << XKG_PAGE_SHIFT, b.rd_size, "firmware" };
     /* hvmloader reads no command line; a test firmware may */
-    if (cfg->cmdline && cfg->cmdline[0]) {
-        snprintf((char *)page + SI_CMDLINE_OFF, 1024, "%s", cfg->cmdline);
-        spg->si.cmdline_paddr = si_paddr + SI_CMDLINE_OFF;
-    }
-    spg->si.memmap_paddr = si_paddr + offsetof(struct si_page, map);
-    spg->si.memmap_entries = nmap;
-    for (unsigned i = 0; i < nmap; i++) {
-        spg->map[i].addr = map[i].addr;
-        spg->map[i].size = map[i].size;
-        spg->map[i].type = map[i].type;
-    }
-    xkg__unmap(&b, page, 1);
+    if (xkg__write_start_info(&b, si_pfn, &fw, cfg->cmdline && cfg->cmdline[0] ? cfg->cmdline : NULL,
+                              0, map, nmap) < 0)
+        goto out;
 
     /* hvm_info_table, in a zeroed page */
     uint64_t info_pfn = XKG_HVM_INFO_PADDR >> XKG_PAGE_SHIFT;
-    page = xkg__map_pfns(&b, info_pfn, 1, "hvm_info_table");
+    uint8_t *page = xkg__map_pfns(&b, info_pfn, 1, "hvm_info_table");
     if (!page)
         goto out;
     memset(page, 0, XKG_PAGE_SIZE);
@@ -289,7 +154,7 @@ int xkg__build_hvm(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cf
         xkg__ctrl_fail(&b, "seed grant table");
         goto out;
     }
-    if (set_vcpu_state(&b, in->elf_entry, si_paddr) < 0)
+    if (xkg__hvm_start_vcpu(&b, in->elf_entry, si_paddr, false) < 0)
         goto out;
     out->nr_pages = b.nr_pages;
     out->entry = in->elf_entry;
@@ -302,10 +167,10 @@ int xkg__build_hvm(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cf
 out:
     if (rc < 0) {
         int e = errno;
-        depopulate(&b, 0, vga_done);
-        depopulate(&b, XKG_HVM_VGA_END_PFN, low_done);
-        depopulate(&b, high_first, high_done);
-        depopulate(&b, L.ioreq_pfn, special_done);
+        xkg__depopulate_gfns(&b, 0, vga_done);
+        xkg__depopulate_gfns(&b, XKG_HVM_VGA_END_PFN, low_done);
+        xkg__depopulate_gfns(&b, high_first, high_done);
+        xkg__depopulate_gfns(&b, L.ioreq_pfn, special_done);
         errno = e;
     }
     if (b.rd_fd >= 0)
