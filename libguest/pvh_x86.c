@@ -18,15 +18,11 @@
 #include <xen/hvm/params.h>
 #include <xen/arch-x86/hvm/start_info.h>
 
-/* libxl/libxenguest's special pages: 8 pages ending at pfn 0xff000 */
-#define SPECIAL_END_PFN 0xff000ull
-#define SPECIAL_NR 8ull
-#define SPECIAL_XENSTORE 4ull
-#define SPECIAL_CONSOLE 7ull
-#define SPECIAL_PFN(x) (SPECIAL_END_PFN - SPECIAL_NR + (x))
-/* RAM above this goes above 4 GiB (libxl's default MMIO hole start) */
-#define LOWMEM_MAX 0xf0000000ull
+/* libxl/libxenguest's special pages (private.h: the same as HVM's) */
+#define SPECIAL_PFN(x) (XKG_HVM_SPECIAL_END_PFN - XKG_HVM_NR_SPECIAL + (x))
 #define GB4 (1ull << 32)
+/* RAM above this goes above 4 GiB (libxl's default MMIO hole start) */
+#define LOWMEM_MAX (GB4 - XKG_HVM_MMIO_HOLE_DEFAULT)
 
 
 int xkg__build_pvh(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cfg,
@@ -64,7 +60,7 @@ int xkg__build_pvh(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cf
         (high && xkg__populate_gfns(&b, GB4 >> XKG_PAGE_SHIFT, high >> XKG_PAGE_SHIFT,
                                 &high_done) < 0))
         goto out;
-    xen_pfn_t special[2] = { SPECIAL_PFN(SPECIAL_XENSTORE), SPECIAL_PFN(SPECIAL_CONSOLE) };
+    xen_pfn_t special[2] = { SPECIAL_PFN(XKG_HVM_SP_XENSTORE), SPECIAL_PFN(XKG_HVM_SP_CONSOLE) };
     size_t sd = 0;
     if (xkc_populate_physmap(h, domid, special, 2, 0, &sd) < 0) {
         special_done = sd;
@@ -72,8 +68,8 @@ int xkg__build_pvh(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cf
         goto out;
     }
     special_done = 2;
-    out->xenstore_gfn = SPECIAL_PFN(SPECIAL_XENSTORE);
-    out->console_gfn = SPECIAL_PFN(SPECIAL_CONSOLE);
+    out->xenstore_gfn = SPECIAL_PFN(XKG_HVM_SP_XENSTORE);
+    out->console_gfn = SPECIAL_PFN(XKG_HVM_SP_CONSOLE);
     if (xkg__zero_pfns(&b, out->xenstore_gfn, 1, "xenstore page") < 0 ||
         xkg__zero_pfns(&b, out->console_gfn, 1, "console page") < 0)
         goto out;
@@ -106,7 +102,7 @@ int xkg__build_pvh(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg *cf
         map[nmap++] = (struct xkc_e820){ acpi_pfn << XKG_PAGE_SHIFT, acpi_pages << XKG_PAGE_SHIFT,
                                          XEN_HVM_MEMMAP_TYPE_ACPI };
     map[nmap++] = (struct xkc_e820){ SPECIAL_PFN(0) << XKG_PAGE_SHIFT,
-                                     SPECIAL_NR << XKG_PAGE_SHIFT, XEN_HVM_MEMMAP_TYPE_RESERVED };
+                                     XKG_HVM_NR_SPECIAL << XKG_PAGE_SHIFT, XEN_HVM_MEMMAP_TYPE_RESERVED };
     if (high)
         map[nmap++] = (struct xkc_e820){ GB4, high, XEN_HVM_MEMMAP_TYPE_RAM };
     if (xkc_set_memory_map(h, domid, map, nmap) < 0) {
@@ -155,7 +151,7 @@ out:
         xkg__depopulate_gfns(&b, 0, low_done);
         xkg__depopulate_gfns(&b, GB4 >> XKG_PAGE_SHIFT, high_done);
         for (uint64_t i = 0; i < special_done; i++)
-            xkg__depopulate_gfns(&b, i == 0 ? SPECIAL_PFN(SPECIAL_XENSTORE) : SPECIAL_PFN(SPECIAL_CONSOLE),
+            xkg__depopulate_gfns(&b, i == 0 ? SPECIAL_PFN(XKG_HVM_SP_XENSTORE) : SPECIAL_PFN(XKG_HVM_SP_CONSOLE),
                        1);
         errno = e;
     }
