@@ -134,6 +134,8 @@ struct xkl__layout {
     size_t n, cap;
     char **rm;                 /* paths removed first */
     size_t nrm;
+    char **prune;              /* removed last when left empty, in order */
+    size_t nprune;
 };
 /* What the layout needs to know about the guest. */
 struct xkl__layout_in {
@@ -157,6 +159,10 @@ int xkl__layout_addv(struct xkl__layout *l, const struct xkl_xs_perm *perms, uns
                      const char *value, const char *fmt, va_list ap)
     __attribute__((format(printf, 5, 0)));
 int xkl__layout_rm(struct xkl__layout *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Remove this directory after the rest of the layout when it has no
+ * children left (in the same transaction), as libxl removes a device's
+ * empty parents: the last domain's backend/console goes with it. */
+int xkl__layout_prune(struct xkl__layout *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void xkl__layout_dispose(struct xkl__layout *l);
 /* Before the build: the directories and their permissions (libxl's
  * domain_make). After the build: memory, cpus, store, console, image. */

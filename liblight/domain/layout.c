@@ -30,8 +30,11 @@ void xkl__layout_dispose(struct xkl__layout *l)
     }
     for (size_t i = 0; i < l->nrm; i++)
         free(l->rm[i]);
+    for (size_t i = 0; i < l->nprune; i++)
+        free(l->prune[i]);
     free(l->v);
     free(l->rm);
+    free(l->prune);
     xkl__layout_init(l);
 }
 
@@ -75,20 +78,35 @@ int xkl__layout_add(struct xkl__layout *l, const struct xkl_xs_perm *perms, unsi
     return r;
 }
 
+/* append one formatted path to a path list */
+static int path_push(char ***v, size_t *n, const char *fmt, va_list ap)
+{
+    char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
+    if (!nv)
+        return -1;
+    *v = nv;
+    if (vasprintf(&nv[*n], fmt, ap) < 0)
+        return -1;
+    (*n)++;
+    return 0;
+}
+
 int xkl__layout_rm(struct xkl__layout *l, const char *fmt, ...)
 {
-    char **rm = realloc(l->rm, (l->nrm + 1) * sizeof(*rm));
-    if (!rm)
-        return -1;
-    l->rm = rm;
     va_list ap;
     va_start(ap, fmt);
-    int r = vasprintf(&rm[l->nrm], fmt, ap);
+    int r = path_push(&l->rm, &l->nrm, fmt, ap);
     va_end(ap);
-    if (r < 0)
-        return -1;
-    l->nrm++;
-    return 0;
+    return r;
+}
+
+int xkl__layout_prune(struct xkl__layout *l, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int r = path_push(&l->prune, &l->nprune, fmt, ap);
+    va_end(ap);
+    return r;
 }
 
 /* The permission sets of the domain's own nodes. */
@@ -218,8 +236,11 @@ int xkl__layout_owned(struct xkl__layout *l, uint32_t domid, const char *vm_path
 {
     /* backends first: daemons watching them see the device go before the
      * domain's own directory */
-    for (const struct xkl__devkind *k = xkl__devkinds; k->name; k++)
+    for (const struct xkl__devkind *k = xkl__devkinds; k->name; k++) {
         TRY(add_rm(l, "/local/domain/0/backend/%s/%u", k->name, domid));
+        TRY(xkl__layout_prune(l, "/local/domain/0/backend/%s", k->name));
+    }
+    TRY(xkl__layout_prune(l, "/local/domain/0/backend"));
     TRY(add_rm(l, "/local/domain/%u", domid));
     if (vm_path && !strncmp(vm_path, "/vm/", 4))
         TRY(add_rm(l, "%s", vm_path));
@@ -319,12 +340,29 @@ static struct xkl_xs_op *layout_ops(const struct xkl__layout *l, size_t *n)
 struct batch {
     const struct xkl_xs_op *ops;
     size_t n;
+    const struct xkl__layout *l;
 };
 
 static int write_tx(xkl_xs *xs, xkl_xs_tx tx, void *arg)
 {
     const struct batch *b = arg;
-    return xkl_xs_batch(xs, tx, b->ops, b->n);
+    if (xkl_xs_batch(xs, tx, b->ops, b->n) < 0)
+        return -1;
+    /* empty parents last: a child another create writes meanwhile makes
+     * the transaction conflict, and the retry sees it */
+    for (size_t i = 0; i < b->l->nprune; i++) {
+        unsigned num = 0;
+        char **kids = xkl_xs_directory(xs, tx, b->l->prune[i], &num);
+        if (!kids) {
+            if (errno == ENOENT)
+                continue;
+            return -1;
+        }
+        free(kids);
+        if (num == 0 && xkl_xs_rm(xs, tx, b->l->prune[i]) < 0 && errno != ENOENT)
+            return -1;
+    }
+    return 0;
 }
 
 int xkl__layout_write(xkl_ctx *ctx, const struct xkl__layout *l)
@@ -337,6 +375,7 @@ int xkl__layout_write(xkl_ctx *ctx, const struct xkl__layout *l)
     if (!ops)
         return xkl__err(ctx, ENOMEM, "xenstore layout: %s", strerror(ENOMEM));
     b.ops = ops;
+    b.l = l;
     /* one transaction, retried on conflicts; a failure keeps the batch's
      * message naming the first failing request */
     int r = 0;

@@ -226,7 +226,8 @@ START_TEST(implied_directories)
         { (char *)"/a/f", NULL, { { 3, XKL_XS_PERM_NONE } }, 1 },
         { (char *)"/a/f/g", (char *)"z", { { 0, 0 } }, 0 },
     };
-    struct xkl__layout h = { v, sizeof v / sizeof *v, sizeof v / sizeof *v, rm, 1 };
+    struct xkl__layout h = { .v = v, .n = sizeof v / sizeof *v, .cap = sizeof v / sizeof *v,
+                             .rm = rm, .nrm = 1 };
     xkl__layout_implied(&h, imp);
     ck_assert(!imp[0]);   /* its parent is not in the layout */
     ck_assert(imp[1]);    /* inherits, child follows */
@@ -250,6 +251,14 @@ START_TEST(owned_paths)
     ck_assert(removes(&l, "/libxl/9"));
     ck_assert(removes(&l, "/local/domain/0/backend/console/9"));
     ck_assert_uint_eq(l.n, 0);
+    /* the kinds' directories are pruned when left empty, each before the
+     * backend directory that holds them (which goes last) */
+    ck_assert_uint_ge(l.nprune, 2);
+    bool console = false;
+    for (size_t i = 0; i + 1 < l.nprune; i++)
+        console = console || !strcmp(l.prune[i], "/local/domain/0/backend/console");
+    ck_assert(console);
+    ck_assert_str_eq(l.prune[l.nprune - 1], "/local/domain/0/backend");
     xkl__layout_dispose(&l);
     /* a vm path that is not under /vm is never removed */
     xkl__layout_init(&l);
