@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * xl console: attach to a guest's console. xenconsoled owns the console
+ * xl console: attach to a guest's console. xenconsoled owns the PV console
  * ring and gives each guest a pty (its path in /local/domain/N/console/tty);
- * we relay between that pty and our terminal ourselves. Ctrl-] detaches.
- * We leave when the domain is gone (the pty hangs up, or the domain no
- * longer exists).
+ * an HVM guest's emulated serial ports are QEMU's ptys
+ * (/local/domain/N/serial/M/tty), its default console as in Xen's xl. We
+ * relay between that pty and our terminal ourselves. Ctrl-] detaches. We
+ * leave when the domain is gone (the pty hangs up, or the domain no longer
+ * exists). Also xl qemu-monitor-command, the other way into the device
+ * model.
  */
 #include "life.h"
 
@@ -19,6 +22,7 @@
 #include <unistd.h>
 
 XL_CMD(console);
+XL_CMD(qemu_monitor_command);
 
 #define DETACH_KEY 0x1d   /* Ctrl-] */
 
@@ -50,12 +54,18 @@ static int write_all(int fd, const char *buf, size_t len)
 
 int xl_console_attach(xkl_ctx *ctx, uint32_t domid, bool unpause)
 {
+    return xl_console_attach_type(ctx, domid, XKL_CONSOLE_DEFAULT, 0, unpause);
+}
+
+int xl_console_attach_type(xkl_ctx *ctx, uint32_t domid, enum xkl_console_type type, unsigned num,
+                           bool unpause)
+{
     char *tty = NULL;
     /* xenconsoled writes the pty path shortly after the domain appears */
     for (int i = 0; i < 100 && !tty; i++) {
-        tty = xkl_console_tty(ctx, domid);
+        tty = xkl_console_tty_of(ctx, domid, type, num);
         if (!tty) {
-            if (!domain_alive(ctx, domid))
+            if (errno == ENODEV || !domain_alive(ctx, domid))
                 break;
             struct timespec ts = { 0, 100 * 1000 * 1000 };
             nanosleep(&ts, NULL);
@@ -141,8 +151,8 @@ int cmd_console(int argc, char **argv)
         switch (opt) {
         case 't': type = optarg; break;
         case 'n':
-            if (xl_parse_uint(optarg, 0, 0, &num) < 0) {
-                xl_err("console: only console 0 is supported, not '%s'", optarg);
+            if (xl_parse_uint(optarg, 0, 7, &num) < 0) {
+                xl_err("console: -n %s: expected a console number 0 to 7", optarg);
                 return XL_FAIL;
             }
             break;
@@ -155,19 +165,38 @@ int cmd_console(int argc, char **argv)
         xl_err("console: unknown console type '%s' (expected pv or serial)", type);
         return XL_USAGE;
     }
-    if (type && !strcmp(type, "serial")) {
-        /* an emulated serial port needs a device model: PV and PVH guests
-         * have none */
-        xl_err("console: serial consoles need an HVM guest; use -t pv");
-        return XL_FAIL;
-    }
+    /* as Xen's xl: an HVM guest's default is its emulated serial port */
+    enum xkl_console_type t = !type ? XKL_CONSOLE_DEFAULT
+                              : !strcmp(type, "serial") ? XKL_CONSOLE_SERIAL : XKL_CONSOLE_PV;
     xkl_ctx *ctx = xl_ctx_open();
     if (!ctx)
         return XL_FAIL;
     uint32_t id;
     int rc = XL_FAIL;
     if (xl_domid(ctx, argv[optind], &id) == 0)
-        rc = xl_console_attach(ctx, id, false);
+        rc = xl_console_attach_type(ctx, id, t, (unsigned)num, false);
     xkl_ctx_close(ctx);
     return rc;
+}
+
+static int monitor_one(xkl_ctx *ctx, uint32_t domid, void *arg)
+{
+    char *out = NULL;
+    if (xkl_domain_qemu_monitor(ctx, domid, arg, &out) < 0)
+        return xl_ctx_fail(ctx);
+    fputs(out, stdout);
+    free(out);
+    return XL_OK;
+}
+
+/* xl qemu-monitor-command: a QEMU monitor command (HMP) through QMP, its
+ * text printed as QEMU wrote it */
+int cmd_qemu_monitor_command(int argc, char **argv)
+{
+    int opt;
+    while ((opt = getopt(argc, argv, "+h")) != -1)
+        return xl_usage("qemu-monitor-command");
+    if (argc - optind != 2)
+        return xl_usage("qemu-monitor-command");
+    return xl_with_domain(argv[optind], monitor_one, argv[optind + 1]);
 }

@@ -45,4 +45,7 @@ int xl_create_run(const char *file, char *const *overrides, size_t noverrides,
 /* Attach to a domain's console (cmd_console.c); returns an exit code.
  * unpause: unpause the domain once the pty is open (xl create -c). */
 int xl_console_attach(xkl_ctx *ctx, uint32_t domid, bool unpause);
+/* The same for a console by type and number (xl console -t / -n). */
+int xl_console_attach_type(xkl_ctx *ctx, uint32_t domid, enum xkl_console_type type, unsigned num,
+                           bool unpause);
 #endif

@@ -45,6 +45,7 @@ XL_CMD(network_list);
 XL_CMD(network_detach);
 XL_CMD(cd_insert);
 XL_CMD(cd_eject);
+XL_CMD(qemu_monitor_command);
 
 static const struct xl_cmd commands[] = {
     /* XL-COMMAND-TABLE: add { "name", cmd_name, "usage", "help" } rows here. */
@@ -83,6 +84,7 @@ static const struct xl_cmd commands[] = {
       "Destroy a domain's virtual network device" },
     { "cd-insert", cmd_cd_insert, "<Domain> <VirtualDevice> <path>", "Insert a cdrom into a guest's cd drive" },
     { "cd-eject", cmd_cd_eject, "<Domain> <VirtualDevice>", "Eject a cdrom from a guest's cd drive" },
+    { "qemu-monitor-command", cmd_qemu_monitor_command, "<Domain> <Command>", "Issue a qemu monitor command to the device model of a domain" },
     { NULL, NULL, NULL, NULL }
 };
 

@@ -680,16 +680,6 @@ static int conv_firmware(conv_t *c, const cfg_key *k)
     return r;
 }
 
-static bool set_firmware(const struct xkl_domain_config *dc, const cfg_key *k)
-{
-    if (dc->b_info.hvm.firmware)
-        return true;
-    for (size_t i = 0; i < dc->num_xl_raw; i++)
-        if (!strcmp(dc->xl_raw[i].key, k->name))
-            return true;
-    return false;
-}
-
 /* deprecated firmware_override: the HVM firmware path */
 static int conv_firmware_override(conv_t *c, const cfg_key *k)
 {
@@ -823,19 +813,38 @@ static bool set_pool(const struct xkl_domain_config *dc, const cfg_key *k)
     return dc->c_info.pool_name && strcmp(dc->c_info.pool_name, "Pool-0");
 }
 
-/* shadow_memory sizes a PVH guest's HAP pool (create acts on it); for PV
- * (shadow paging, log-dirty) and HVM nothing uses it yet */
+/* shadow_memory sizes a PVH or HVM guest's HAP pool (create acts on it);
+ * for PV (shadow paging, log-dirty) nothing uses it yet */
 static bool set_shadow(const struct xkl_domain_config *dc, const cfg_key *k)
 {
     (void)k;
-    return dc->b_info.shadow_memkb >= 0 && dc->c_info.type != XKL_DOMAIN_TYPE_PVH;
+    return dc->b_info.shadow_memkb >= 0 && dc->c_info.type == XKL_DOMAIN_TYPE_PV;
 }
 
-/* PVH: libguest builds the ACPI tables (or none for acpi=0) */
-static bool set_acpi(const struct xkl_domain_config *dc, const cfg_key *k)
+static bool is_hvm(const struct xkl_domain_config *dc)
+{
+    return dc->c_info.type == XKL_DOMAIN_TYPE_HVM;
+}
+
+/* vnc= / sdl= on a PV guest ask for a vfb device, which xkit has not;
+ * for HVM, vnc is QEMU's display (create acts on it) */
+static bool set_vnc(const struct xkl_domain_config *dc, const cfg_key *k)
+{
+    return set_true(dc, k) && !is_hvm(dc);
+}
+
+/* the HVM device model's settings: for PV and PVH, QEMU serves qdisk
+ * backends only, with its own fixed arguments */
+static bool set_dm_override(const struct xkl_domain_config *dc, const cfg_key *k)
 {
     (void)k;
-    return dc->b_info.acpi >= 0 && dc->c_info.type != XKL_DOMAIN_TYPE_PVH;
+    return dc->b_info.device_model != NULL && !is_hvm(dc);
+}
+
+static bool set_dm_args(const struct xkl_domain_config *dc, const cfg_key *k)
+{
+    (void)k;
+    return dc->b_info.num_extra > 0 && !is_hvm(dc);
 }
 
 static bool set_altp2m(const struct xkl_domain_config *dc, const cfg_key *k)
@@ -862,16 +871,10 @@ static bool set_pcis(const struct xkl_domain_config *dc, const cfg_key *k)
     return dc->num_pcidevs > 0;
 }
 
-static bool set_vga(const struct xkl_domain_config *dc, const cfg_key *k)
-{
-    (void)k;
-    return dc->b_info.hvm.vga_kind != NULL;
-}
-
 static bool set_viridian(const struct xkl_domain_config *dc, const cfg_key *k)
 {
     (void)k;
-    return dc->b_info.hvm.viridian >= 0 || dc->b_info.hvm.num_viridian_enable > 0;
+    return dc->b_info.hvm.num_viridian_enable > 0;
 }
 
 /* ---- the table ---- */
@@ -919,7 +922,7 @@ const struct xkl__cfg_key xkl__cfg_keys[] = {
     R_INT("cpu_weight", ANY, ACTS, b_info.sched_params.weight, 1, 65535),
     R_INT("cap", ANY, ACTS, b_info.sched_params.cap, 0, 1 << 20),
     R_BOOL("nestedhvm", HVM | PVH, ACTS, b_info.nested_hvm),
-    R_BOOL("acpi", HVM | PVH, NOT, b_info.acpi, .set = set_acpi),   /* PVH: acted on */
+    R_BOOL("acpi", HVM | PVH, ACTS, b_info.acpi),   /* PVH: libguest's tables; HVM: hvmloader's */
     R_STR("altp2m", HVM | PVH, NOT, b_info.altp2m, .set = set_altp2m),
     R_FN("tsc_mode", ANY, ACTS, conv_tsc),
     R_STR("kernel", ANY, ACTS, b_info.kernel),
@@ -933,14 +936,14 @@ const struct xkl__cfg_key xkl__cfg_keys[] = {
     R_FN("bootloader", ANY, NOT, conv_bootloader, .set = set_bootloader),
     R_FN("device_model_version", ANY, INERT, conv_dm_version),  /* no device model runs */
     R_BOOL("device_model_stubdomain_override", ANY, NOT, b_info.device_model_stubdomain, .set = set_true),
-    R_STR("device_model_override", ANY, NOT, b_info.device_model),
+    R_STR("device_model_override", ANY, NOT, b_info.device_model, .set = set_dm_override),
     R_FN("device_model", ANY, INERT, conv_device_model),
     R_STR("device_model_user", ANY, NOT, b_info.device_model_user),
-    R_LIST("device_model_args", ANY, NOT, b_info, extra),
+    { ROW("device_model_args", LIST, ANY, NOT), .off = FLD(b_info.extra), .noff = FLD(b_info.num_extra), .set = set_dm_args },
     R_LIST("device_model_args_pv", ANY, NOT, b_info, extra_pv),
-    R_LIST("device_model_args_hvm", ANY, NOT, b_info, extra_hvm),
+    R_LIST("device_model_args_hvm", HVM, ACTS, b_info, extra_hvm),
     /* display: for PV, vnc= or sdl= make xl add a vfb device */
-    R_BOOL("vnc", ANY, NOT, b_info.vnc.enable, .set = set_true),
+    R_BOOL("vnc", ANY, NOT, b_info.vnc.enable, .set = set_vnc),
     R_STR("vnclisten", ANY, INERT, b_info.vnc.listen),
     R_STR("vncpasswd", ANY, INERT, b_info.vnc.passwd),
     R_INT("vncdisplay", ANY, INERT, b_info.vnc.display, 0, 65535),
@@ -950,28 +953,32 @@ const struct xkl__cfg_key xkl__cfg_keys[] = {
     R_STR("display", ANY, INERT, b_info.sdl.display),
     R_STR("xauthority", ANY, INERT, b_info.sdl.xauthority),
     /* HVM */
-    R_FN("firmware", PV | HVM, NOT, conv_firmware, .set = set_firmware),
-    R_FN("bios", HVM, NOT, conv_bios, .off = FLD(b_info.hvm.bios)),
-    R_BOOL("pae", HVM, NOT, b_info.hvm.pae),
-    R_BOOL("apic", HVM, NOT, b_info.hvm.apic),
-    R_BOOL("nx", HVM, NOT, b_info.hvm.nx),
-    R_BOOL("hpet", HVM, NOT, b_info.hvm.hpet),
-    R_BOOL("vpt_align", HVM, NOT, b_info.hvm.vpt_align),
+    R_FN("firmware", PV | HVM, ACTS, conv_firmware),
+    R_FN("bios", HVM, ACTS, conv_bios, .off = FLD(b_info.hvm.bios)),
+    R_STR("bios_path_override", HVM, ACTS, b_info.hvm.system_firmware),
+    /* the CPUID policy is Xen's default, which has them on: only off is refused */
+    R_BOOL("pae", HVM, NOT, b_info.hvm.pae, .set = set_false),
+    R_BOOL("apic", HVM, NOT, b_info.hvm.apic, .set = set_false),
+    R_BOOL("nx", HVM, NOT, b_info.hvm.nx, .set = set_false),
+    R_BOOL("hpet", HVM, ACTS, b_info.hvm.hpet),
+    R_BOOL("vpt_align", HVM, ACTS, b_info.hvm.vpt_align),
     R_STR("timeoffset", HVM, NOT, b_info.hvm.timeoffset),
-    R_STR("boot", HVM, NOT, b_info.hvm.boot),
-    R_BOOL("usb", HVM, NOT, b_info.hvm.usb),
-    R_LIST1("usbdevice", HVM, NOT, b_info.hvm, usbdevice_list),
+    R_STR("boot", HVM, ACTS, b_info.hvm.boot),
+    R_BOOL("usb", HVM, ACTS, b_info.hvm.usb),
+    R_LIST1("usbdevice", HVM, ACTS, b_info.hvm, usbdevice_list),
     R_STR("soundhw", HVM, NOT, b_info.hvm.soundhw),
-    R_LIST1("serial", HVM, NOT, b_info.hvm, serial_list),
-    R_STR("keymap", HVM, NOT, b_info.hvm.keymap),
-    R_BOOL("nographic", HVM, NOT, b_info.hvm.nographic),
-    R_BOOL("localtime", HVM, NOT, b_info.hvm.localtime),
-    R_INT("rtc_timeoffset", HVM, NOT, b_info.hvm.rtc_timeoffset, -(1LL << 40), 1LL << 40),
+    R_LIST1("serial", HVM, ACTS, b_info.hvm, serial_list),
+    R_STR("keymap", HVM, ACTS, b_info.hvm.keymap),
+    R_BOOL("nographic", HVM, ACTS, b_info.hvm.nographic),
+    R_BOOL("localtime", HVM, ACTS, b_info.hvm.localtime),
+    R_INT("rtc_timeoffset", HVM, ACTS, b_info.hvm.rtc_timeoffset, -(1LL << 40), 1LL << 40),
     R_MB("mmio_hole", HVM, NOT, b_info.hvm.mmio_hole_memkb),
-    R_FN("stdvga", HVM, NOT, conv_vga, .set = set_vga),
+    R_FN("stdvga", HVM, ACTS, conv_vga),
     R_BY("vga", HVM),                     /* read by stdvga */
+    /* viridian=1 acts (the default groups); a list of groups does not yet */
     R_FN("viridian", HVM, NOT, conv_viridian, .set = set_viridian),
-    R_FN("firmware_override", HVM, NOT, conv_firmware_override),   /* sets firmware */
+    R_BOOL("xen_platform_pci", HVM, ACTS, b_info.hvm.xen_platform_pci),
+    R_FN("firmware_override", HVM, ACTS, conv_firmware_override),   /* sets firmware */
     R_BOOL("e820_host", PV, NOT, b_info.pv.e820_host, .set = set_true),
     /* shutdown actions (xl's defaults are set before the table runs) */
     R_ACTION("on_poweroff", on_poweroff),
@@ -1004,11 +1011,11 @@ const struct xkl__cfg_key xkl__cfg_keys[] = {
     R_RAW("vdispl", ANY), R_RAW("dm_restrict", ANY),
     R_RAW("vsnd", ANY), R_RAW("virtio", ANY), R_RAW("tee", ANY),
     R_RAW("bootloader_restrict", PV | PVH), R_RAW("bootloader_user", PV | PVH),
-    R_RAW("hdtype", HVM), R_RAW("bios_path_override", HVM), R_RAW("acpi_s3", HVM),
+    R_RAW("hdtype", HVM), R_RAW("acpi_s3", HVM),
     R_RAW("acpi_s4", HVM), R_RAW("acpi_laptop_slate", HVM), R_RAW("altp2mhvm", HVM),
     R_RAW("cpuid", ANY), R_RAW("acpi_firmware", HVM), R_RAW("smbios_firmware", HVM),
     R_RAW("smbios", HVM), R_RAW("ms_vm_genid", HVM), R_RAW("timer_mode", HVM | PVH),
-    R_RAW("xen_platform_pci", HVM), R_RAW("hvm_pirq", HVM), R_RAW("spice", HVM),
+    R_RAW("hvm_pirq", HVM), R_RAW("spice", HVM),
     R_RAW("spicehost", HVM), R_RAW("spiceport", HVM), R_RAW("spicetls_port", HVM),
     R_RAW("spicedisable_ticketing", HVM), R_RAW("spicepasswd", HVM),
     R_RAW("spiceagent_mouse", HVM), R_RAW("spicevdagent", HVM),

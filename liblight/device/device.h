@@ -180,10 +180,30 @@ int xkl__hotplug_run(struct xkl_ctx *ctx, const char *script, const char *action
                      const char *xenbus_type, const char *const *env, int timeout_ms,
                      const char *what);
 
+/* Put an HVM vif's emulated half (the tap QEMU made for nic, the index-th
+ * vif) on its bridge and up, as vif-bridge does with type_if=tap; only
+ * the built-in vif-bridge (a user's script= is refused). */
+int xkl__vif_tap_up(struct xkl_ctx *ctx, uint32_t domid, const struct xkl_nic *nic, size_t index,
+                    const char *what);
+
 /* ---- the device model for PV backends (../dm/dm.c) ---- */
 /* QEMU serving the domain's qdisk backends (-machine xenpv), started once
  * per domain and recorded where libxl records it; 0 when it runs. */
 int xkl__dm_pv_ensure(struct xkl_ctx *ctx, uint32_t domid, const char *what);
+/* An HVM guest's QEMU (-machine xenfv, its emulated disks and NICs, the
+ * settings of xl.cfg's HVM keys; dm/args.c), started as libxl starts it;
+ * once it runs: the taps on their bridges, serial/N/tty for each pty, the
+ * VNC password and console/vnc-port. On failure it is stopped and its
+ * records are gone. */
+struct xkl__dm_hvm_in;
+int xkl__dm_hvm_start(struct xkl_ctx *ctx, const struct xkl__dm_hvm_in *in, const char *what);
+/* A pidfd on an HVM guest's running QEMU (its pid in *pid), or -1 when
+ * none runs or the guest is not HVM; for watching it die. */
+int xkl__dm_hvm_pidfd(struct xkl_ctx *ctx, uint32_t domid, int *pid);
+/* Whether a toolstack is stopping the domain's QEMU on purpose: its
+ * xenstore directory is gone (libxl removes it before the kill, ours
+ * with it). */
+bool xkl__dm_stopping(struct xkl_ctx *ctx, uint32_t domid);
 /* Stop the domain's QEMU and remove its record; nothing when none runs. */
 void xkl__dm_stop(struct xkl_ctx *ctx, uint32_t domid);
 /* What domid's QEMU last said (its log's last distinct lines), for an

@@ -44,9 +44,17 @@ int xkl__devices_add(xkl_ctx *ctx, uint32_t domid, struct xkl_domain_config *dc,
     for (size_t i = 0; i < dc->num_disks; i++)
         if (xkl__vbd_add(ctx, domid, &dc->disks[i], f, what) < 0)
             goto fail;
-    for (size_t i = 0; i < dc->num_nics; i++)
-        if (xkl__vif_add(ctx, domid, &dc->nics[i], f, what) < 0)
+    for (size_t i = 0; i < dc->num_nics; i++) {
+        /* an HVM guest's vif: its PV half here (its emulated half is the
+         * tap QEMU made, dm/), a type=vif one PV alone */
+        struct xkl_nic pv = dc->nics[i];
+        if (dc->c_info.type == XKL_DOMAIN_TYPE_HVM) {
+            pv.nictype = XKL_NIC_TYPE_VIF;
+            pv.model = NULL;
+        }
+        if (xkl__vif_add(ctx, domid, &pv, f, what) < 0)
             goto fail;
+    }
     return 0;
 fail:;
     /* each add released its own work; take away the ones before it */

@@ -9,6 +9,7 @@
  * persisted configuration in step.
  */
 #include "private.h"
+#include "dm/dm.h"
 #include "device/vif.h"
 
 #include <ctype.h>
@@ -440,6 +441,32 @@ static int builtin_bridge(xkl_ctx *ctx, const struct xkl__vif *v, struct xkl__fa
 out:
     xkl__nl_close(nl);
     return r;
+}
+
+int xkl__vif_tap_up(xkl_ctx *ctx, uint32_t domid, const struct xkl_nic *nic, size_t index,
+                    const char *what)
+{
+    char where[256];
+    snprintf(where, sizeof where, "%s: vif %lld (emulated)", what, nic->devid);
+    struct xkl_nic pv = *nic;   /* settled as its PV half is */
+    pv.nictype = XKL_NIC_TYPE_VIF;
+    pv.model = NULL;
+    if (pv.devid < 0)
+        pv.devid = (long long)index;
+    const uint8_t rnd[3] = { 0, 0, 0 };
+    struct xkl__vif v;
+    char why[256];
+    if (xkl__vif_resolve(&pv, domid, 0, rnd, &v, why, sizeof why) < 0)
+        return xkl__err(ctx, errno, "%s: %s", where, why);
+    if (!v.builtin)
+        return xkl__err(ctx, EOPNOTSUPP,
+                        "%s: script %s: the tap of an emulated NIC is bridged in-process only (vif-bridge); use type=vif for a PV interface alone",
+                        where, v.script);
+    struct xkl__vif t = v;
+    t.ifname = NULL;   /* QEMU named it already */
+    if (xkl__dm_tap_name(domid, nic, index, t.netdev, sizeof t.netdev) < 0)
+        return xkl__err(ctx, ENAMETOOLONG, "%s: the tap's name is longer than 15 characters", where);
+    return builtin_bridge(ctx, &t, NULL, where);
 }
 
 static int backend_of(xkl_ctx *ctx, const struct xkl_nic *nic, uint32_t *bdom, const char *what)

@@ -35,57 +35,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#define START_TIMEOUT_MS 10000   /* QEMU writes "running" within this */
+#define PV_START_TIMEOUT_MS 10000    /* QEMU writes "running" within this */
+#define HVM_START_TIMEOUT_MS 60000   /* libxl's, for a whole emulated machine */
 #define SLICE_MS 100             /* between looks at QEMU's pidfd while waiting */
 #define STOP_TIMEOUT_MS 5000     /* SIGTERM, then SIGKILL */
 #define KILL_TIMEOUT_MS 2000
 
 /* ---- pure helpers (dm.h) ---- */
-
-int xkl__dm_pv_args(struct xkl__dm_argv *a, const char *qemu, uint32_t domid, const char *name,
-                    uint64_t max_kb)
-{
-    memset(a, 0, sizeof *a);
-    snprintf(a->domid, sizeof a->domid, "%u", domid);
-    snprintf(a->qmp, sizeof a->qmp, "socket,id=libxl-cmd,path=%s/qmp-libxl-%u,server=on,wait=off",
-             XKL__DM_RUN_DIR, domid);
-    snprintf(a->mem, sizeof a->mem, "%llu", (unsigned long long)((max_kb + 1023) / 1024));
-    /* -name takes QEMU options: guest= keeps a name with '=' whole, and a
-     * comma is written twice */
-    size_t o = (size_t)snprintf(a->name, sizeof a->name, "guest=");
-    for (const char *p = name; *p; p++) {
-        size_t need = *p == ',' ? 2 : 1;
-        if (o + need >= sizeof a->name) {
-            errno = ENAMETOOLONG;
-            return -1;
-        }
-        a->name[o++] = *p;
-        if (*p == ',')
-            a->name[o++] = ',';
-    }
-    a->name[o] = '\0';
-    const char *const v[] = {
-        qemu,
-        "-xen-domid", a->domid,
-        "-no-shutdown",
-        "-chardev", a->qmp,
-        "-mon", "chardev=libxl-cmd,mode=control",
-        "-nodefaults",
-        "-no-user-config",
-        "-xen-attach",
-        "-name", a->name,
-        /* no "-vnc none" (libxl's): it makes QEMU load a keymap, and a
-         * host without qemu-system-data then has QEMU exit; with no
-         * display there is no VNC server anyway */
-        "-display", "none",
-        "-machine", "xenpv",
-        "-m", a->mem,
-    };
-    a->argc = sizeof v / sizeof *v;
-    memcpy(a->argv, v, sizeof v);
-    a->argv[a->argc] = NULL;
-    return 0;
-}
 
 /* Whether the argument s[0..n) is a path whose last component names qemu. */
 static bool names_qemu(const char *s, size_t n)
@@ -223,11 +179,12 @@ static pid_t recorded_pid(xkl_xs *xs, uint32_t domid)
  * version libxl reads, its QMP socket. Best effort. */
 static void remove_records(xkl_xs *xs, uint32_t domid)
 {
-    char dm[64], pid[64], ver[48], sock[64];
+    char dm[64], pid[64], ver[48], sock[64], stat[64];
     snprintf(dm, sizeof dm, "/local/domain/0/device-model/%u", domid);
     snprintf(pid, sizeof pid, "/local/domain/%u/image/device-model-pid", domid);
     snprintf(ver, sizeof ver, "/libxl/%u/dm-version", domid);
     snprintf(sock, sizeof sock, "%s/qmp-libxl-%u", XKL__DM_RUN_DIR, domid);
+    snprintf(stat, sizeof stat, "%s/qmp-libxenstat-%u", XKL__DM_RUN_DIR, domid);
     const struct xkl_xs_op ops[] = {
         { .kind = XKL_XS_OP_RM, .path = dm, .missing_ok = 1 },
         { .kind = XKL_XS_OP_RM, .path = pid, .missing_ok = 1 },
@@ -235,6 +192,7 @@ static void remove_records(xkl_xs *xs, uint32_t domid)
     };
     xkl_xs_batch(xs, XKL_XS_TX_NONE, ops, sizeof ops / sizeof *ops);
     unlink(sock);
+    unlink(stat);
 }
 
 /* fd moved to 3 or above (close-on-exec), so that the child's dup2 onto
@@ -256,7 +214,7 @@ static int high_fd(int fd)
  * pid, waits until we hold a pidfd on it (so the pid cannot be reused
  * meanwhile), then exits and is reaped here. 0 with *pidfd, or -1 with
  * errno and nothing left running. */
-static int spawn(const struct xkl__dm_argv *a, int null_fd, int log_fd, const char *exec_msg,
+static int spawn(char *const *argv, int null_fd, int log_fd, const char *exec_msg,
                  pid_t *pid, int *pidfd)
 {
     int pp[2], go[2];
@@ -288,7 +246,7 @@ static int spawn(const struct xkl__dm_argv *a, int null_fd, int log_fd, const ch
             if (dup2(null_fd, 0) < 0 || dup2(log_fd, 1) < 0 || dup2(log_fd, 2) < 0)
                 _exit(127);
             close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
-            execv(a->argv[0], (char *const *)a->argv);
+            execv(argv[0], argv);
             if (write(2, exec_msg, msglen) < 0)
                 _exit(127);
             _exit(127);
@@ -395,14 +353,15 @@ static int mkdir_p1(const char *dir)
 /* Wait until QEMU writes "running" to its state node, watched; between
  * watch events (at most SLICE_MS apart) look whether it exited. 0, or -1
  * with errno ETIMEDOUT (too slow), ECHILD (exited) or the xenstore one. */
-static int wait_running(xkl_xs *xs, const char *state, int pidfd, char *why, size_t whylen)
+static int wait_running(xkl_xs *xs, const char *state, int pidfd, int timeout_ms, char *why,
+                        size_t whylen)
 {
     static const char token[] = "xkl-dm-state";
     if (xkl_xs_watch(xs, state, token) < 0) {
         snprintf(why, whylen, "%s", xkl_xs_error(xs));
         return -1;
     }
-    long long deadline = now_ms() + START_TIMEOUT_MS;
+    long long deadline = now_ms() + timeout_ms;
     int r = -1, err = ETIMEDOUT;
     for (;;) {
         /* a watch fires once when set, then on every change: look first */
@@ -436,6 +395,9 @@ static int wait_running(xkl_xs *xs, const char *state, int pidfd, char *why, siz
     return r;
 }
 
+static int dm_start(xkl_ctx *ctx, uint32_t domid, const char *name, char *const *argv,
+                    int timeout_ms, const char *what);
+
 int xkl__dm_pv_ensure(xkl_ctx *ctx, uint32_t domid, const char *what)
 {
     xkl_xs *xs = xkl__xs(ctx);
@@ -468,10 +430,23 @@ int xkl__dm_pv_ensure(xkl_ctx *ctx, uint32_t domid, const char *what)
         return xkl__err(ctx, errno, "%s: QEMU for domain %u: %s: %s (install qemu-system-xen)", what,
                         domid, XK_QEMU_XEN, strerror(errno));
     }
+    int r = dm_start(ctx, domid, name, (char *const *)a.argv, PV_START_TIMEOUT_MS, what);
+    free(name);
+    return r;
+}
 
+/* Start argv as domid's QEMU, recorded where libxl records it (its
+ * xenstore directory made empty first, its pid and version), its output
+ * appended to its log, and wait until it writes "running". On failure it
+ * is killed and its records removed; the error has its log's last lines. */
+static int dm_start(xkl_ctx *ctx, uint32_t domid, const char *name, char *const *argv,
+                    int timeout_ms, const char *what)
+{
+    xkl_xs *xs = xkl__xs(ctx);
+    if (!xs)
+        return xkl__err_wrap(ctx, "%s: QEMU for domain %u", what, domid);
     char logpath[PATH_MAX];
     log_path_of(name, logpath, sizeof logpath);
-    free(name);
     if (mkdir_p1(XKL__DM_LOG_DIR) < 0 || mkdir_p1(XKL__DM_RUN_DIR) < 0)
         return xkl__err(ctx, errno, "%s: QEMU for domain %u: mkdir %s or %s: %s", what, domid,
                         XKL__DM_LOG_DIR, XKL__DM_RUN_DIR, strerror(errno));
@@ -513,7 +488,7 @@ int xkl__dm_pv_ensure(xkl_ctx *ctx, uint32_t domid, const char *what)
     snprintf(exec_msg, sizeof exec_msg, "xkit: cannot execute %s\n", XK_QEMU_XEN);
     pid_t pid = 0;
     int pidfd = -1;
-    int r = spawn(&a, null_fd, log_fd, exec_msg, &pid, &pidfd);
+    int r = spawn(argv, null_fd, log_fd, exec_msg, &pid, &pidfd);
     int e = errno;
     close(log_fd);
     close(null_fd);
@@ -535,7 +510,7 @@ int xkl__dm_pv_ensure(xkl_ctx *ctx, uint32_t domid, const char *what)
         r = -1;
     } else {
         /* silent as Xen's xl is; its log path is in any error about it */
-        r = wait_running(xs, state, pidfd, why, sizeof why);
+        r = wait_running(xs, state, pidfd, timeout_ms, why, sizeof why);
         e = errno;
     }
     if (r < 0) {
@@ -549,7 +524,7 @@ int xkl__dm_pv_ensure(xkl_ctx *ctx, uint32_t domid, const char *what)
                      domid, logpath, tail);
         else if (e == ETIMEDOUT)
             xkl__err(ctx, e, "%s: QEMU for domain %u did not write running to %s in %d s; %s: %s",
-                     what, domid, state, START_TIMEOUT_MS / 1000, logpath, tail);
+                     what, domid, state, timeout_ms / 1000, logpath, tail);
         else
             xkl__err(ctx, e, "%s: QEMU for domain %u: %s", what, domid, why);
     }
@@ -586,4 +561,231 @@ void xkl__dm_stop(xkl_ctx *ctx, uint32_t domid)
     /* gone, or a recorded pid that is no longer this domain's QEMU: its
      * records go either way */
     remove_records(xs, domid);
+}
+
+/* ---- an HVM guest's device model ---- */
+
+#define QMP_TIMEOUT_MS 10000   /* libxl's LIBXL_QMP_CMD_TIMEOUT */
+
+/* s as a JSON string (quotes included), malloc'd */
+static char *json_quote(const char *s)
+{
+    size_t n = 3;
+    for (const char *p = s; *p; p++)
+        n += 6;
+    char *o = malloc(n), *q = o;
+    if (!o)
+        return NULL;
+    *q++ = '"';
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\') {
+            *q++ = '\\';
+            *q++ = (char)*p;
+        } else if (*p < 0x20) {
+            q += sprintf(q, "\\u%04x", *p);
+        } else {
+            *q++ = (char)*p;
+        }
+    }
+    *q++ = '"';
+    *q = '\0';
+    return o;
+}
+
+/* What libxl publishes once QEMU runs: serial/N/tty for each pty (xl
+ * console -t serial opens it), the VNC password, console/vnc-listen and
+ * console/vnc-port. */
+static int publish(xkl_ctx *ctx, const struct xkl__dm_hvm_in *in, const char *what)
+{
+    uint32_t d = in->domid;
+    const struct xkl_b_info *bi = &in->dc->b_info;
+    bool serial = false;
+    for (size_t i = 0; i < bi->hvm.num_serial_list; i++)
+        serial = serial || !strcmp(bi->hvm.serial_list[i], "pty");
+    bool vnc = bi->vnc.enable != 0 && bi->hvm.nographic != 1;
+    if (!serial && !vnc)
+        return 0;
+    struct xkl__qmp q;
+    char why[512];
+    if (xkl__qmp_open(&q, d, QMP_TIMEOUT_MS, why, sizeof why) < 0)
+        return xkl__err(ctx, errno, "%s: QEMU for domain %u: %s", what, d, why);
+    xkl_xs *xs = xkl__xs(ctx);
+    struct xkl__qmp_msg m;
+    int r = 0;
+    if (serial) {
+        if (xkl__qmp_call(&q, "query-chardev", NULL, QMP_TIMEOUT_MS, &m, why, sizeof why) < 0) {
+            r = xkl__err(ctx, errno, "%s: QEMU for domain %u: %s", what, d, why);
+            goto out;
+        }
+        char ptys[8][64];
+        xkl__qmp_ptys(m.ret, ptys, 8);
+        xkl__qmp_msg_dispose(&m);
+        for (unsigned i = 0; i < 8 && r == 0; i++) {
+            if (!ptys[i][0])
+                continue;
+            char path[64];
+            snprintf(path, sizeof path, "/local/domain/%u/serial/%u/tty", d, i);
+            if (xkl_xs_write(xs, XKL_XS_TX_NONE, path, ptys[i], strlen(ptys[i])) < 0)
+                r = xkl__err(ctx, errno, "%s: domain %u: %s", what, d, xkl_xs_error(xs));
+        }
+    }
+    if (r == 0 && vnc && bi->vnc.passwd && *bi->vnc.passwd) {
+        char *pw = json_quote(bi->vnc.passwd), *args = NULL;
+        if (!pw || asprintf(&args, "{\"password\":%s}", pw) < 0) {
+            free(pw);
+            r = xkl__err(ctx, ENOMEM, "%s: %s", what, strerror(ENOMEM));
+            goto out;
+        }
+        free(pw);
+        int c = xkl__qmp_call(&q, "change-vnc-password", args, QMP_TIMEOUT_MS, &m, why, sizeof why);
+        free(args);
+        if (c < 0) {
+            r = xkl__err(ctx, errno, "%s: QEMU for domain %u: %s", what, d, why);
+            goto out;
+        }
+        xkl__qmp_msg_dispose(&m);
+    }
+    if (r == 0 && vnc) {
+        if (xkl__qmp_call(&q, "query-vnc", NULL, QMP_TIMEOUT_MS, &m, why, sizeof why) < 0) {
+            r = xkl__err(ctx, errno, "%s: QEMU for domain %u: %s", what, d, why);
+            goto out;
+        }
+        const char *host = NULL, *port = NULL;
+        if (YAJL_IS_OBJECT(m.ret))
+            for (size_t i = 0; i < m.ret->u.object.len; i++) {
+                yajl_val v = m.ret->u.object.values[i];
+                if (!YAJL_IS_STRING(v))
+                    continue;
+                if (!strcmp(m.ret->u.object.keys[i], "host"))
+                    host = YAJL_GET_STRING(v);
+                else if (!strcmp(m.ret->u.object.keys[i], "service"))
+                    port = YAJL_GET_STRING(v);
+            }
+        char lp[64], pp[64];
+        snprintf(lp, sizeof lp, "/local/domain/%u/console/vnc-listen", d);
+        snprintf(pp, sizeof pp, "/local/domain/%u/console/vnc-port", d);
+        const struct xkl_xs_op ops[] = {
+            { .kind = XKL_XS_OP_WRITE, .path = lp, .data = host, .len = host ? strlen(host) : 0 },
+            { .kind = XKL_XS_OP_WRITE, .path = pp, .data = port, .len = port ? strlen(port) : 0 },
+        };
+        /* only what QEMU said, and only in the shape a host and a port have */
+        bool ok = host && port && strlen(host) < 256 && strspn(port, "0123456789") == strlen(port) &&
+                  *port;
+        if (ok && xkl_xs_batch(xs, XKL_XS_TX_NONE, ops, 2) < 0)
+            r = xkl__err(ctx, errno, "%s: domain %u: %s", what, d, xkl_xs_error(xs));
+        xkl__qmp_msg_dispose(&m);
+    }
+out:
+    xkl__qmp_close(&q);
+    return r;
+}
+
+int xkl__dm_hvm_start(xkl_ctx *ctx, const struct xkl__dm_hvm_in *in, const char *what)
+{
+    uint32_t d = in->domid;
+    const struct xkl_domain_config *dc = in->dc;
+    const char *qemu = dc->b_info.device_model && *dc->b_info.device_model ? dc->b_info.device_model
+                                                                              : XK_QEMU_XEN;
+    if (access(qemu, X_OK) < 0)
+        return xkl__err(ctx, errno, "%s: QEMU for domain %u: %s: %s%s", what, d, qemu, strerror(errno),
+                        qemu == (const char *)XK_QEMU_XEN ? " (install qemu-system-xen)" : "");
+    struct xkl__dm_cmd c;
+    char why[512];
+    if (xkl__dm_hvm_args(&c, qemu, in, why, sizeof why) < 0)
+        return xkl__err(ctx, errno, "%s: %s", what, why);
+    int r = dm_start(ctx, d, dc->c_info.name, c.argv, HVM_START_TIMEOUT_MS, what);
+    xkl__dm_cmd_dispose(&c);
+    if (r < 0)
+        return -1;
+    for (size_t i = 0; i < dc->num_nics && r == 0; i++)
+        if (dc->nics[i].nictype != XKL_NIC_TYPE_VIF)
+            r = xkl__vif_tap_up(ctx, d, &dc->nics[i], i, what);
+    if (r == 0)
+        r = publish(ctx, in, what);
+    if (r < 0) {
+        int e = errno;
+        char keep[sizeof ctx->err];
+        memcpy(keep, ctx->err, sizeof keep);
+        xkl__dm_stop(ctx, d);
+        memcpy(ctx->err, keep, sizeof keep);
+        errno = e;
+    }
+    return r;
+}
+
+int xkl_domain_qemu_monitor(xkl_ctx *ctx, uint32_t domid, const char *command, char **output)
+{
+    if (!ctx)
+        return -1;
+    XKL__LOCK(ctx);
+    int r = -1;
+    struct xkl__qmp q;
+    char why[512];
+    char *cmd = NULL, *args = NULL;
+    if (!command || !output) {
+        r = xkl__err(ctx, EINVAL, "qemu-monitor-command: no command");
+        goto out;
+    }
+    *output = NULL;
+    if (!(cmd = json_quote(command)) || asprintf(&args, "{\"command-line\":%s}", cmd) < 0) {
+        args = NULL;
+        r = xkl__err(ctx, ENOMEM, "qemu-monitor-command: %s", strerror(ENOMEM));
+        goto out;
+    }
+    if (xkl__qmp_open(&q, domid, QMP_TIMEOUT_MS, why, sizeof why) < 0) {
+        r = xkl__err(ctx, errno, "qemu-monitor-command domain %u: %s%s", domid, why,
+                     errno == ENOENT ? " (no device model runs for it)" : "");
+        goto out;
+    }
+    struct xkl__qmp_msg m;
+    if (xkl__qmp_call(&q, "human-monitor-command", args, QMP_TIMEOUT_MS, &m, why, sizeof why) < 0) {
+        r = xkl__err(ctx, errno, "qemu-monitor-command domain %u: %s", domid, why);
+    } else {
+        const char *text = YAJL_IS_STRING(m.ret) ? YAJL_GET_STRING(m.ret) : NULL;
+        if (!text)
+            r = xkl__err(ctx, EPROTO, "qemu-monitor-command domain %u: QEMU's answer is not text", domid);
+        else if (!(*output = strdup(text)))
+            r = xkl__err(ctx, ENOMEM, "qemu-monitor-command: %s", strerror(ENOMEM));
+        else
+            r = 0;
+        xkl__qmp_msg_dispose(&m);
+    }
+    xkl__qmp_close(&q);
+out:
+    free(cmd);
+    free(args);
+    XKL__UNLOCK(ctx);
+    return r;
+}
+
+int xkl__dm_hvm_pidfd(xkl_ctx *ctx, uint32_t domid, int *pid)
+{
+    xkl_xs *xs = xkl__xs(ctx);
+    if (!xs)
+        return -1;
+    char *type = xkl__xs_readf(ctx, "/libxl/%u/type", domid);
+    bool hvm = type && !strcmp(type, "hvm");
+    free(type);
+    if (!hvm)
+        return -1;   /* a PV guest's QEMU serves disks only, and may go */
+    pid_t p = recorded_pid(xs, domid);
+    if (p <= 0)
+        return -1;
+    /* held first, then checked: the pidfd stays this process */
+    int fd = pidfd_open(p, 0);
+    if (fd >= 0 && !is_domains_qemu(p, domid)) {
+        close(fd);
+        fd = -1;
+    }
+    if (fd >= 0 && pid)
+        *pid = (int)p;
+    return fd;
+}
+
+bool xkl__dm_stopping(xkl_ctx *ctx, uint32_t domid)
+{
+    char *st = xkl__xs_readf(ctx, "/local/domain/0/device-model/%u/state", domid);
+    bool stopping = !st && errno == ENOENT;
+    free(st);
+    return stopping;
 }

@@ -24,6 +24,8 @@
 #include <string.h>
 #include <xen/domctl.h>
 #include <sys/time.h>
+#include <time.h>
+#include "dm/dm.h"
 #include <uuid/uuid.h>
 #include <xkit/guest.h>
 
@@ -42,6 +44,8 @@ struct cstate {
     struct xkg_build_result br;
     double start_time;
     char xen_caps[1024];   /* XENVER_capabilities, read once by run_kernel */
+    struct xkl__hvm_plan plan;   /* HVM: firmware, video RAM, params (run_check) */
+    long long rtc_offset;        /* HVM: seconds from UTC (run_limits) */
     struct xkl__fault fault;   /* TEST ONLY knobs */
 };
 
@@ -51,6 +55,16 @@ struct cstate {
 static bool is_pvh(const struct cstate *s)
 {
     return s->dc->c_info.type == XKL_DOMAIN_TYPE_PVH;
+}
+
+static bool is_hvm(const struct cstate *s)
+{
+    return s->dc->c_info.type == XKL_DOMAIN_TYPE_HVM;
+}
+
+static enum xkg_type guest_type(const struct cstate *s)
+{
+    return is_hvm(s) ? XKG_TYPE_HVM : is_pvh(s) ? XKG_TYPE_PVH : XKG_TYPE_PV;
 }
 
 /* 1: serialise creates (and renames) so that "is the name free" and
@@ -77,10 +91,25 @@ static int run_check(void *arg)
     const char *name = dc->c_info.name;
     if (!name || !*name)
         return xkl__err(s->ctx, EINVAL, "create: the config has no name");
-    if (dc->c_info.type != XKL_DOMAIN_TYPE_PV && dc->c_info.type != XKL_DOMAIN_TYPE_PVH)
-        return xkl__err(s->ctx, EOPNOTSUPP, "create %s: only type pv and pvh guests are supported", name);
-    if (!dc->b_info.kernel)
+    if (dc->c_info.type != XKL_DOMAIN_TYPE_PV && dc->c_info.type != XKL_DOMAIN_TYPE_PVH &&
+        dc->c_info.type != XKL_DOMAIN_TYPE_HVM)
+        return xkl__err(s->ctx, EOPNOTSUPP, "create %s: only type pv, pvh and hvm guests are supported", name);
+    if (!is_hvm(s) && !dc->b_info.kernel)
         return xkl__err(s->ctx, EINVAL, "create %s: no kernel in the config (bootloaders are not supported)", name);
+    if (is_hvm(s)) {
+        char why[256];
+        if (xkl__hvm_plan(dc, &s->plan, why, sizeof why) < 0)
+            return xkl__err(s->ctx, errno, "create %s: %s", name, why);
+        s->video_kb = s->plan.video_kb;
+        /* populate-on-demand is what memory < maxmem needs for HVM */
+        if (s->target_kb < s->max_kb)
+            return xkl__err(s->ctx, EOPNOTSUPP,
+                            "create %s: memory=%llu below maxmem=%llu: an HVM guest then needs populate-on-demand, which xkit does not do yet (set memory = maxmem)",
+                            name, (unsigned long long)(s->target_kb / 1024), (unsigned long long)(s->max_kb / 1024));
+        if (s->max_kb < s->video_kb + 16 * 1024)
+            return xkl__err(s->ctx, EINVAL, "create %s: memory=%llu: an HVM guest needs at least 16 MiB beyond its %llu MiB of video RAM",
+                            name, (unsigned long long)(s->max_kb / 1024), (unsigned long long)(s->video_kb / 1024));
+    }
     const char *key = xkl__config_unsupported(dc);
     if (key)
         return xkl__err(s->ctx, EOPNOTSUPP,
@@ -107,7 +136,8 @@ static int run_kernel(void *arg)
     struct cstate *s = arg;
     char err[512] = "";   /* a fault point may fail before anything wrote it */
     xkc_handle *xc = s->ctx->xc;
-    s->img = xkg_image_load(s->dc->b_info.kernel, 0, err, sizeof err);
+    /* HVM: the builder loads the firmware; a kernel= is QEMU's (direct boot) */
+    s->img = xkg_image_load(is_hvm(s) ? s->plan.hvmloader : s->dc->b_info.kernel, 0, err, sizeof err);
     if (!s->img)
         return xkl__err(s->ctx, errno, "create %s: %s", s->dc->c_info.name, err);
     /* from here on the image is ours: every failure frees it */
@@ -116,7 +146,7 @@ static int run_kernel(void *arg)
                  xkc_error(xc));
         goto fail;
     }
-    if (FAULT(s) || xkg_image_check(s->img, is_pvh(s) ? XKG_TYPE_PVH : XKG_TYPE_PV, s->xen_caps,
+    if (FAULT(s) || xkg_image_check(s->img, guest_type(s), s->xen_caps,
                                     err, sizeof err) < 0) {
         xkl__err(s->ctx, errno ? errno : EIO, "create %s: %s", s->dc->c_info.name, err);
         goto fail;
@@ -132,14 +162,14 @@ int xkl__domctl_config(xkl_ctx *ctx, const struct xkl_domain_config *dc, unsigne
                        struct xkc_domain_config *cc)
 {
     const struct xkl_b_info *bi = &dc->b_info;
-    bool pvh = dc->c_info.type == XKL_DOMAIN_TYPE_PVH;
-    xkc_domain_config_init(cc, pvh ? XKC_DOMAIN_PVH : XKC_DOMAIN_PV);
+    bool pvh = dc->c_info.type == XKL_DOMAIN_TYPE_PVH, hvm = dc->c_info.type == XKL_DOMAIN_TYPE_HVM;
+    xkc_domain_config_init(cc, hvm ? XKC_DOMAIN_HVM : pvh ? XKC_DOMAIN_PVH : XKC_DOMAIN_PV);
     cc->max_vcpus = max_vcpus;
-    if (dc->c_info.hap >= 0 && pvh)
+    if (dc->c_info.hap >= 0 && (pvh || hvm))
         cc->hap = dc->c_info.hap;
     /* nestedhvm=1: the guest sees the virtualisation extensions (PVH is
      * an HVM container; for PV the key is a located warning already) */
-    if (pvh && bi->nested_hvm == 1)
+    if ((pvh || hvm) && bi->nested_hvm == 1)
         cc->nested_virt = true;
     /* grant tables: -1 keeps libxl's defaults (the hypervisor's frame
      * limits, the highest grant version it offers) */
@@ -248,6 +278,24 @@ static int run_limits(void *arg)
         if (r < 0)
             return limits_fail(s);
     }
+    if (is_hvm(s)) {
+        /* the HVM params libxl sets before the build, and the RTC's
+         * offset from UTC (rtc_timeoffset, plus the host's zone for
+         * localtime=1) */
+        for (size_t i = 0; i < s->plan.nparams; i++)
+            if (FAULT(s) || xkc_hvm_param_set(xc, s->domid, s->plan.params[i].index, s->plan.params[i].value) < 0)
+                return limits_fail(s);
+        s->rtc_offset = bi->hvm.rtc_timeoffset;
+        if (bi->hvm.localtime == 1) {
+            time_t now = time(NULL);
+            struct tm tm;
+            if (localtime_r(&now, &tm))
+                s->rtc_offset += tm.tm_gmtoff;
+        }
+        if (s->rtc_offset && (s->rtc_offset < INT32_MIN || s->rtc_offset > INT32_MAX ||
+                              xkc_domain_set_time_offset(xc, s->domid, (int32_t)s->rtc_offset) < 0))
+            return limits_fail(s);
+    }
     return 0;
 }
 
@@ -258,6 +306,10 @@ static void layout_in(const struct cstate *s, struct xkl__layout_in *in)
     in->name = s->dc->c_info.name;
     in->uuid = s->uuid;
     in->pvh = is_pvh(s);
+    in->hvm = is_hvm(s);
+    in->bios = s->plan.bios;
+    in->acpi = s->plan.acpi;
+    in->rtc_offset = s->rtc_offset;
     in->max_vcpus = s->max_vcpus;
     in->avail_vcpus = s->avail_vcpus;
     in->max_kb = s->max_kb;
@@ -316,7 +368,7 @@ static int run_build(void *arg)
     struct cstate *s = arg;
     struct xkg_build_cfg bc;
     char err[512];
-    xkg_build_cfg_init(&bc, is_pvh(s) ? XKG_TYPE_PVH : XKG_TYPE_PV);
+    xkg_build_cfg_init(&bc, guest_type(s));
     bc.kernel = s->img;
     bc.ramdisk_path = s->dc->b_info.ramdisk;
     bc.cmdline = s->dc->b_info.cmdline;
@@ -324,7 +376,15 @@ static int run_build(void *arg)
     bc.nr_vcpus = s->max_vcpus;
     bc.no_acpi = s->dc->b_info.acpi == 0;   /* acpi=0 (default on) */
     bc.xen_caps = s->xen_caps;   /* already read by run_kernel */
-    if (is_pvh(s) && s->dc->b_info.shadow_memkb > 0)
+    if (is_hvm(s)) {
+        /* hvmloader, with SeaBIOS or OVMF as its "firmware" module; QEMU
+         * takes the video RAM out of the rest; kernel= is QEMU's */
+        bc.ramdisk_path = s->plan.bios_path;
+        bc.cmdline = NULL;
+        bc.mem_kb = s->target_kb - s->video_kb;
+        bc.online_vcpus = s->avail_vcpus;
+    }
+    if ((is_pvh(s) || is_hvm(s)) && s->dc->b_info.shadow_memkb > 0)
         bc.paging_pool_kb = (uint64_t)s->dc->b_info.shadow_memkb;   /* shadow_memory */
     if (xkg_build(s->ctx->xc, s->domid, &bc, &s->br, err, sizeof err) < 0)
         return xkl__err(s->ctx, errno, "create %s (domain %u): %s", s->dc->c_info.name, s->domid, err);
@@ -371,6 +431,22 @@ static int run_devices(void *arg)
     struct cstate *s = arg;
     char what[160];
     snprintf(what, sizeof what, "create %s (domain %u)", s->dc->c_info.name, s->domid);
+    if (is_hvm(s)) {
+        /* the emulated machine first: its NICs have the MACs of their PV
+         * halves (chosen now), and it serves qdisk backends as well */
+        for (size_t i = 0; i < s->dc->num_nics; i++)
+            if (xkl__nic_choose_mac(s->ctx, &s->dc->nics[i], what) < 0)
+                return -1;
+        const struct xkl__dm_hvm_in in = {
+            .domid = s->domid, .dc = s->dc, .max_kb = s->max_kb, .video_kb = s->video_kb,
+            .max_vcpus = s->max_vcpus, .avail_vcpus = s->avail_vcpus,
+        };
+        if (FAULT(s))
+            return xkl__err(s->ctx, EIO, "%s: starting QEMU", what);
+        if (xkl__dm_hvm_start(s->ctx, &in, what) < 0)
+            return -1;
+    }
+    /* on failure it removes what it added, the QEMU above included */
     return xkl__devices_add(s->ctx, s->domid, s->dc, &s->fault, what);
 }
 

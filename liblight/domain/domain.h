@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <xkit/ctrl.h>
 #include <xen/sched.h>
+#include <xen/hvm/params.h>
 
 struct xkl__known {            /* a domain the event stream has seen */
     uint32_t domid;
@@ -122,6 +123,30 @@ void xkl__name_unlock(int fd);
 /* Rename under the name lock: EEXIST when another live domain has it. */
 int xkl__rename(xkl_ctx *ctx, uint32_t domid, const char *new_name);
 
+/* ---- an HVM create's decisions (hvm.c, pure) ---- */
+/* viridian=1: xl.cfg(5)'s "defaults" groups of Xen 4.17 (base, freq,
+ * time_ref_count, apic_assist, crash_ctl, stimer with the synic it needs,
+ * no_vp_limit, cpu_hotplug) */
+#define XKL__VIRIDIAN_DEFAULT (HVMPV_base_freq | HVMPV_time_ref_count | HVMPV_apic_assist | \
+                               HVMPV_crash_ctl | HVMPV_synic | HVMPV_stimer | HVMPV_no_vp_limit | \
+                               HVMPV_cpu_hotplug)
+struct xkl__hvm_param {
+    unsigned index;
+    uint64_t value;
+};
+struct xkl__hvm_plan {
+    const char *hvmloader;     /* the image the builder loads */
+    const char *bios;          /* hvmloader/bios: "seabios" or "ovmf" */
+    const char *bios_path;     /* the module hvmloader hands over to */
+    uint64_t video_kb;         /* QEMU's video RAM, inside memory= */
+    bool acpi;                 /* platform/acpi */
+    struct xkl__hvm_param params[8];
+    size_t nparams;
+};
+/* Pointers point into dc or at constants. 0, or -1 with errno
+ * (EOPNOTSUPP, EINVAL) and the reason in why[len] naming the key. */
+int xkl__hvm_plan(const struct xkl_domain_config *dc, struct xkl__hvm_plan *p, char *why, size_t len);
+
 /* ---- xenstore layout of a domain (layout.c) ---- */
 struct xkl__node {
     char *path;
@@ -142,13 +167,17 @@ struct xkl__layout_in {
     uint32_t domid;
     const char *name;
     const char *uuid;          /* text form */
-    bool pvh;
+    bool pvh, hvm;
     unsigned max_vcpus, avail_vcpus;
     uint64_t max_kb, target_kb, video_kb;
     const char *kernel, *cmdline, *ramdisk;   /* PV image/ nodes */
     uint64_t store_gfn, console_gfn;
     uint32_t store_port, console_port;
     double start_time;
+    /* HVM: what hvmloader reads, from the plan */
+    const char *bios;          /* hvmloader/bios */
+    bool acpi;                 /* platform/acpi */
+    long long rtc_offset;      /* /vm/UUID/rtc/timeoffset (seconds) */
 };
 void xkl__layout_init(struct xkl__layout *l);
 /* Append a node (value NULL: a directory) with perms[nperms] (0: inherit,

@@ -266,3 +266,43 @@ char *xkl_console_tty(xkl_ctx *ctx, uint32_t domid)
     XKL__UNLOCK(ctx);
     return t;
 }
+
+/* Whether domid is an HVM guest: libxl's record (ours and Debian's xl's). */
+static bool is_hvm_domain(xkl_ctx *ctx, uint32_t domid)
+{
+    char *t = xkl__xs_readf(ctx, "/libxl/%u/type", domid);
+    bool hvm = t && !strcmp(t, "hvm");
+    free(t);
+    return hvm;
+}
+
+char *xkl_console_tty_of(xkl_ctx *ctx, uint32_t domid, enum xkl_console_type type, unsigned num)
+{
+    XKL__LOCK(ctx);
+    bool hvm = is_hvm_domain(ctx, domid);
+    if (type == XKL_CONSOLE_DEFAULT)
+        type = hvm ? XKL_CONSOLE_SERIAL : XKL_CONSOLE_PV;
+    char *t = NULL;
+    if (type == XKL_CONSOLE_PV) {
+        if (num != 0)
+            xkl__err(ctx, ENODEV, "console %u of domain %u: only PV console 0 is supported", num, domid);
+        else
+            t = xkl__xs_readf(ctx, "/local/domain/%u/console/tty", domid);
+        if (!t && num == 0)
+            xkl__err_wrap(ctx, "console of domain %u: no tty in xenstore (is xenconsoled running?)", domid);
+    } else if (!hvm) {
+        xkl__err(ctx, ENODEV, "serial console of domain %u: only HVM guests have emulated serial ports; use -t pv", domid);
+    } else {
+        t = xkl__xs_readf(ctx, "/local/domain/%u/serial/%u/tty", domid, num);
+        if (!t)
+            xkl__err(ctx, ENODEV, "serial console %u of domain %u: none in xenstore (the guest's config needs serial='pty')",
+                     num, domid);
+    }
+    if (t && !*t) {
+        free(t);
+        t = NULL;
+        xkl__err(ctx, EAGAIN, "console of domain %u: its pty is not made yet", domid);
+    }
+    XKL__UNLOCK(ctx);
+    return t;
+}

@@ -179,6 +179,8 @@ int xkl__layout_make(struct xkl__layout *l, const struct xkl__layout_in *in)
         TRY(add(l, d, P_RW, NULL, "%s/%s", dp, guest_dirs[i]));
     TRY(add(l, d, P_INHERIT, in->name, "%s/name", vp));
     TRY(add(l, d, P_INHERIT, in->uuid, "%s/uuid", vp));
+    if (in->hvm)   /* what hvmloader reads: the toolstack's, the guest reads */
+        TRY(add(l, d, P_RO, NULL, "%s/hvmloader", dp));
     return 0;
 }
 
@@ -200,7 +202,19 @@ int xkl__layout_built(struct xkl__layout *l, const struct xkl__layout_in *in)
     TRY(add(l, d, P_INHERIT, NUM("%u", d), "%s/domid", dp));
     TRY(add(l, d, P_INHERIT, NUM("%u", in->store_port), "%s/store/port", dp));
     TRY(add(l, d, P_INHERIT, NUM("%llu", (unsigned long long)in->store_gfn), "%s/store/ring-ref", dp));
-    if (!in->pvh) {
+    if (in->hvm) {
+        TRY(add(l, d, P_INHERIT, "hvm", "%s/image/ostype", vp));
+        TRY(add(l, d, P_INHERIT, NUM("%lld", in->rtc_offset), "%s/rtc/timeoffset", vp));
+        /* hvmloader: the system firmware to hand over to, and no moving
+         * of RAM above 4 GiB (qemu-xen could not follow it) */
+        TRY(add(l, d, P_INHERIT, in->bios ? in->bios : "seabios", "%s/hvmloader/bios", dp));
+        TRY(add(l, d, P_INHERIT, "0", "%s/hvmloader/allow-memory-relocate", dp));
+        TRY(add(l, d, P_INHERIT, in->acpi ? "1" : "0", "%s/platform/acpi", dp));
+        TRY(add(l, d, P_INHERIT, "1", "%s/platform/acpi_s3", dp));
+        TRY(add(l, d, P_INHERIT, "1", "%s/platform/acpi_s4", dp));
+        TRY(add(l, d, P_INHERIT, "0", "%s/platform/acpi_laptop_slate", dp));
+        TRY(add(l, d, P_INHERIT, "qemu_xen", "%s/platform/device-model", dp));
+    } else if (!in->pvh) {
         TRY(add(l, d, P_INHERIT, "linux", "%s/image/ostype", vp));
         if (in->kernel)
             TRY(add(l, d, P_INHERIT, in->kernel, "%s/image/kernel", vp));
@@ -226,7 +240,7 @@ int xkl__layout_built(struct xkl__layout *l, const struct xkl__layout_in *in)
         .back = cback, .nback = sizeof cback / sizeof *cback,
     };
     TRY(xkl__device_layout(l, &con));
-    TRY(add(l, d, P_INHERIT, in->pvh ? "pvh" : "pv", "/libxl/%u/type", d));
+    TRY(add(l, d, P_INHERIT, in->hvm ? "hvm" : in->pvh ? "pvh" : "pv", "/libxl/%u/type", d));
     TRY(add(l, d, P_INHERIT, "qemu_xen", "/libxl/%u/dm-version", d));
 #undef NUM
     return 0;

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -333,6 +334,25 @@ static int act(xkl_ctx *ctx, uint32_t *domid, const struct xkl_dominfo *di)
     return r;
 }
 
+/* The device model of an HVM guest died while the guest ran: the guest
+ * cannot go on (its emulated machine is gone), so it is handled as a
+ * crash, with what QEMU last said. Lock held. */
+static int dm_died(xkl_ctx *ctx, uint32_t *domid, struct xkl_dominfo *di, int pid)
+{
+    if (xkl__dm_stopping(ctx, *domid))
+        return 1;   /* a destroy (ours or Debian's xl's): the domain goes next */
+    char said[600] = "";
+    if (xkl__dm_said(ctx, *domid, said, sizeof said) < 0)
+        snprintf(said, sizeof said, "no QEMU log");
+    xkl__log(ctx, "domain %u (%s): its device model (QEMU, pid %d) exited while the guest ran; %s",
+             *domid, di->name, pid, said);
+    /* a preserved guest stays, paused: nothing emulates its machine */
+    xkc_domain_pause(ctx->xc, *domid);
+    di->shutdown = true;
+    di->shutdown_reason = SHUTDOWN_crash;
+    return act(ctx, domid, di);
+}
+
 int xkl_domain_monitor(xkl_ctx *ctx, uint32_t *domid)
 {
     XKL__LOCK(ctx);
@@ -345,9 +365,17 @@ int xkl_domain_monitor(xkl_ctx *ctx, uint32_t *domid)
     XKL__UNLOCK(ctx);
     if (r < 0)
         return -1;
+    int dm_fd = -1, dm_pid = 0;
+    uint32_t dm_of = 0;
+    bool dm_gone = false;
     for (;;) {
         XKL__LOCK(ctx);
         r = xkl__info(ctx, *domid, &di);
+        if (dm_fd >= 0 && dm_of != *domid) {   /* restarted: another QEMU */
+            close(dm_fd);
+            dm_fd = -1;
+            dm_gone = false;
+        }
         if (r < 0 && errno == ESRCH) {
             /* destroyed by someone else (maybe another toolstack, which
              * does not know our state file) */
@@ -366,16 +394,50 @@ int xkl_domain_monitor(xkl_ctx *ctx, uint32_t *domid)
         }
         if (r == 0 && di.shutdown)
             r = act(ctx, domid, &di);
+        else if (r == 0 && dm_gone)
+            r = dm_died(ctx, domid, &di, dm_pid);
         else if (r == 0)
             r = 1;
+        if (r == 1 && dm_fd >= 0 && dm_of != *domid) {
+            close(dm_fd);
+            dm_fd = -1;
+        }
+        if (r == 1 && (dm_fd < 0 || dm_gone)) {
+            /* an HVM guest's QEMU is watched too: a pidfd fires when it
+             * exits, whoever killed it */
+            if (dm_fd >= 0)
+                close(dm_fd);
+            dm_gone = false;
+            dm_fd = xkl__dm_hvm_pidfd(ctx, *domid, &dm_pid);
+            dm_of = *domid;
+        }
         XKL__UNLOCK(ctx);
-        if (r <= 0)
+        if (r <= 0) {
+            if (dm_fd >= 0)
+                close(dm_fd);
             return r;
-        struct xkl_xs_event *we = xkl_xs_read_watch(evxs, -1);
+        }
+        struct xkl_xs_event *we = xkl_xs_read_watch(evxs, 0);
+        while (!we && (errno == EAGAIN || errno == ETIMEDOUT)) {
+            struct pollfd p[2] = { { .fd = xkl_xs_watch_fd(evxs), .events = POLLIN },
+                                   { .fd = dm_fd, .events = POLLIN } };
+            int n = poll(p, dm_fd >= 0 ? 2 : 1, -1);
+            if (n < 0 && errno != EINTR)
+                break;
+            if (n > 0 && dm_fd >= 0 && (p[1].revents & POLLIN)) {
+                dm_gone = true;
+                break;
+            }
+            we = xkl_xs_read_watch(evxs, 0);
+        }
+        if (dm_gone && !we)
+            continue;
         if (!we) {
             XKL__LOCK(ctx);
             xkl__err(ctx, errno, "monitor domain %u: %s", *domid, xkl_xs_error(evxs));
             XKL__UNLOCK(ctx);
+            if (dm_fd >= 0)
+                close(dm_fd);
             return -1;
         }
         free(we);

@@ -287,11 +287,21 @@ START_TEST(unsupported_every_class)
     ck_assert_str_eq(unsupported_of(PVG "device_model_args = [ '-x' ]\n"), "device_model_args");
     ck_assert_str_eq(unsupported_of(PVG "device_model_stubdomain_override = 1\n"),
                      "device_model_stubdomain_override");
-    ck_assert_str_eq(unsupported_of("name = 'u'\ntype = 'hvm'\nacpi = 0\n"), "acpi");
+    /* HVM: what create acts on, and what it still refuses */
+    ck_assert_str_eq(unsupported_of("name = 'u'\ntype = 'hvm'\nacpi = 0\n"), "(none)");
     ck_assert_str_eq(unsupported_of("name = 'u'\nfirmware = 'pvgrub64'\n"), "(none)");   /* PV: pvgrub's kernel */
-    ck_assert_str_eq(unsupported_of("name = 'u'\ntype = 'hvm'\nfirmware = 'uefi'\n"), "firmware");
+    ck_assert_str_eq(unsupported_of("name = 'u'\ntype = 'hvm'\nfirmware = 'uefi'\n"), "(none)");
+    ck_assert_str_eq(unsupported_of("name = 'u'\ntype = 'hvm'\nviridian = 1\n"), "(none)");
     ck_assert_str_eq(unsupported_of("name = 'u'\ntype = 'hvm'\nviridian = [ 'base' ]\n"), "viridian");
-    ck_assert_str_eq(unsupported_of("name = 'u'\ntype = 'hvm'\nvga = 'stdvga'\n"), "stdvga");
+    ck_assert_str_eq(unsupported_of("name = 'u'\ntype = 'hvm'\nvga = 'stdvga'\n"), "(none)");
+    ck_assert_str_eq(unsupported_of("name = 'u'\ntype = 'hvm'\nvnc = 1\nserial = 'pty'\nusbdevice = 'tablet'\n"),
+                     "(none)");
+    ck_assert_str_eq(unsupported_of("name = 'u'\ntype = 'hvm'\ndevice_model_args = [ '-x' ]\n"), "(none)");
+    ck_assert_str_eq(unsupported_of("name = 'u'\ntype = 'hvm'\ndevice_model_user = 'q'\n"), "device_model_user");
+    ck_assert_str_eq(unsupported_of("name = 'u'\ntype = 'hvm'\npae = 0\n"), "pae");
+    ck_assert_str_eq(unsupported_of("name = 'u'\ntype = 'hvm'\npae = 1\n"), "(none)");
+    ck_assert_str_eq(unsupported_of("name = 'u'\ntype = 'hvm'\nsoundhw = 'hda'\n"), "soundhw");
+    ck_assert_str_eq(unsupported_of("name = 'u'\ntype = 'hvm'\ntimer_mode = 2\n"), "timer_mode");
     /* keys for another guest type are warned about and dropped, as by xl */
     ck_assert_str_eq(unsupported_of(PVG "acpi = 0\nacpi_s3 = 0\n"), "(none)");
     ck_assert_str_eq(unsupported_of(PVHG "e820_host = 1\n"), "(none)");

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The device model's pure parts (QEMU's command line, recognising a
- * domain's QEMU, the end of its log) and the boot keys that map to pvgrub
+/* The device model's pure parts (QEMU's command lines for PV and HVM, QMP
+ * messages, recognising a domain's QEMU, the end of its log), an HVM
+ * create's plan (firmware, video RAM, params) and the boot keys that map to pvgrub
  * (firmware = "pvgrub64", bootloader = "pygrub"); no hypervisor. */
 #include "private.h"
 #include "dm/dm.h"
@@ -161,12 +162,12 @@ START_TEST(firmware_errors)
     ck_assert_ptr_null(convert_text("name = 'g'\nfirmware = 'uefi'\n", &d));
     one_diag(&d, XKL_DIAG_ERROR, "t.cfg:2:12: expected firmware pvgrub64 for a PV guest, found 'uefi'");
     xkl_diags_dispose(&d);
-    /* HVM: the firmware as written (create refuses HVM firmware) */
+    /* HVM: the firmware as written (create's plan reads it) */
     xkl_domain_config *dc = convert_text("name = 'g'\ntype = 'hvm'\nfirmware = 'uefi'\n", &d);
     ck_assert_ptr_nonnull(dc);
     ck_assert_str_eq(dc->b_info.hvm.firmware, "uefi");
     ck_assert_ptr_null(dc->b_info.kernel);
-    ck_assert_str_eq(xkl__config_unsupported(dc), "firmware");
+    ck_assert_ptr_null(xkl__config_unsupported(dc));
     xkl_domain_config_free(dc);
     xkl_diags_dispose(&d);
 }
@@ -262,6 +263,288 @@ START_TEST(other_bootloaders_stay_refused)
 }
 END_TEST
 
+/* ---- HVM: QEMU's arguments, QMP, create's plan ---- */
+
+static bool has_pair(const struct xkl__dm_cmd *c, const char *opt, const char *val)
+{
+    for (size_t i = 0; i + 1 < c->argc; i++)
+        if (!strcmp(c->argv[i], opt) && (!val || !strcmp(c->argv[i + 1], val)))
+            return true;
+    return false;
+}
+
+static bool has_arg(const struct xkl__dm_cmd *c, const char *a)
+{
+    for (size_t i = 0; i < c->argc; i++)
+        if (!strcmp(c->argv[i], a))
+            return true;
+    return false;
+}
+
+START_TEST(hvm_args_defaults_as_libxl)
+{
+    xkl_diags d;
+    xkl_domain_config *dc = convert_text("name = 'w,x'\ntype = 'hvm'\nmemory = 1024\n", &d);
+    ck_assert_ptr_nonnull(dc);
+    struct xkl__dm_hvm_in in = { .domid = 12, .dc = dc, .max_kb = 1024 * 1024, .video_kb = 8192,
+                                 .max_vcpus = 1, .avail_vcpus = 1 };
+    struct xkl__dm_cmd c;
+    char why[256];
+    ck_assert_int_eq(xkl__dm_hvm_args(&c, "/q", &in, why, sizeof why), 0);
+    ck_assert_str_eq(c.argv[0], "/q");
+    ck_assert_ptr_null(c.argv[c.argc]);
+    ck_assert(has_pair(&c, "-xen-domid", "12"));
+    ck_assert(has_pair(&c, "-chardev", "socket,id=libxl-cmd,path=/run/xen/qmp-libxl-12,server=on,wait=off"));
+    ck_assert(has_pair(&c, "-mon", "chardev=libxl-cmd,mode=control"));
+    ck_assert(has_pair(&c, "-chardev", "socket,id=libxenstat-cmd,path=/run/xen/qmp-libxenstat-12,server=on,wait=off"));
+    ck_assert(has_pair(&c, "-name", "guest=w,,x"));
+    ck_assert(has_pair(&c, "-vnc", "127.0.0.1:0,to=99"));   /* VNC on by default */
+    ck_assert(has_pair(&c, "-display", "none"));
+    ck_assert(has_pair(&c, "-device", "cirrus-vga,vgamem_mb=8"));
+    ck_assert(has_pair(&c, "-boot", "order=cda"));
+    ck_assert(has_pair(&c, "-net", "none"));
+    ck_assert(has_pair(&c, "-machine", "xenfv,suppress-vmdesc=on"));
+    ck_assert(has_pair(&c, "-m", "1016"));   /* video RAM out of memory= */
+    ck_assert(has_arg(&c, "-nodefaults") && has_arg(&c, "-no-shutdown") && has_arg(&c, "-no-user-config"));
+    ck_assert(!has_arg(&c, "-smp") && !has_arg(&c, "-serial") && !has_arg(&c, "-no-acpi") && !has_arg(&c, "-usb"));
+    xkl__dm_cmd_dispose(&c);
+    xkl_domain_config_free(dc);
+    xkl_diags_dispose(&d);
+}
+END_TEST
+
+START_TEST(hvm_args_from_the_config)
+{
+    xkl_diags d;
+    xkl_domain_config *dc = convert_text(
+        "name = 'g'\ntype = 'hvm'\nvnclisten = '0.0.0.0'\nvncdisplay = 3\nvncunused = 0\nvncpasswd = 's'\n"
+        "serial = [ 'pty', 'file:/tmp/s1' ]\nvga = 'stdvga'\nvideoram = 32\nboot = 'dc'\nusb = 1\n"
+        "usbdevice = [ 'tablet' ]\nacpi = 0\nvcpus = 2\nmaxvcpus = 4\nxen_platform_pci = 0\n"
+        "vif = [ 'mac=00:16:3e:01:02:03, bridge=br0', 'type=vif, mac=00:16:3e:00:00:09', 'model=e1000, mac=00:16:3e:00:00:0a, vifname=web' ]\n"
+        "disk = [ 'format=raw, vdev=hda, access=rw, target=/d,1.img', 'format=qcow2, vdev=xvdb, access=rw, target=/q.qcow2',\n"
+        "         'vdev=hdc, devtype=cdrom, access=ro, target=/c.iso', 'vdev=xvde, access=rw, target=/pv.img' ]\n"
+        "device_model_args = [ '-global', 'x=y' ]\n", &d);
+    ck_assert_msg(dc != NULL, "%s", d.n ? d.v[0].text : "");
+    struct xkl__dm_hvm_in in = { .domid = 3, .dc = dc, .max_kb = 512 * 1024, .video_kb = 32768,
+                                 .max_vcpus = 4, .avail_vcpus = 2 };
+    struct xkl__dm_cmd c;
+    char why[256];
+    ck_assert_msg(xkl__dm_hvm_args(&c, "/q", &in, why, sizeof why) == 0, "%s", why);
+    ck_assert(has_pair(&c, "-vnc", "0.0.0.0:3,password=on"));
+    ck_assert(has_pair(&c, "-serial", "pty"));
+    ck_assert(has_pair(&c, "-serial", "file:/tmp/s1"));
+    ck_assert(has_pair(&c, "-device", "VGA,vgamem_mb=32"));
+    ck_assert(has_pair(&c, "-boot", "order=dc"));
+    ck_assert(has_arg(&c, "-usb"));
+    ck_assert(has_pair(&c, "-device", "usb-tablet"));
+    ck_assert(has_arg(&c, "-no-acpi"));
+    ck_assert(has_pair(&c, "-smp", "2,maxcpus=4"));
+    ck_assert(has_pair(&c, "-machine", "pc,accel=xen,suppress-vmdesc=on"));
+    ck_assert(has_pair(&c, "-m", "480"));
+    /* NICs: the emulated half of each vif but the type=vif one */
+    ck_assert(has_pair(&c, "-device", "rtl8139,id=nic0,netdev=net0,mac=00:16:3e:01:02:03"));
+    ck_assert(has_pair(&c, "-netdev", "type=tap,id=net0,ifname=vif3.0-emu,script=no,downscript=no"));
+    ck_assert(!has_pair(&c, "-device", "rtl8139,id=nic1,netdev=net1,mac=00:16:3e:00:00:09"));
+    ck_assert(has_pair(&c, "-device", "e1000,id=nic2,netdev=net2,mac=00:16:3e:00:00:0a"));
+    ck_assert(has_pair(&c, "-netdev", "type=tap,id=net2,ifname=web-emu,script=no,downscript=no"));
+    ck_assert(!has_pair(&c, "-net", "none"));
+    /* disks: IDE for hd[a-d]/xvd[a-d], commas doubled, cdroms on ide-cd, xvde PV only */
+    ck_assert(has_pair(&c, "-drive", "file=/d,,1.img,if=ide,index=0,media=disk,format=raw,cache=writeback"));
+    ck_assert(has_pair(&c, "-drive", "file=/q.qcow2,if=ide,index=1,media=disk,format=qcow2,cache=writeback"));
+    ck_assert(has_pair(&c, "-drive", "if=none,readonly=on,id=ide-2,file=/c.iso,format=raw"));
+    ck_assert(has_pair(&c, "-device", "ide-cd,id=ide-2,drive=ide-2,bus=ide.1,unit=0"));
+    for (size_t i = 0; i < c.argc; i++)
+        ck_assert_msg(!strstr(c.argv[i], "/pv.img"), "xvde emulated: %s", c.argv[i]);
+    /* the user's arguments last, as written */
+    ck_assert_str_eq(c.argv[c.argc - 2], "-global");
+    ck_assert_str_eq(c.argv[c.argc - 1], "x=y");
+    xkl__dm_cmd_dispose(&c);
+    xkl_domain_config_free(dc);
+    xkl_diags_dispose(&d);
+}
+END_TEST
+
+static const char *hvm_args_why(const char *text)
+{
+    static char why[256];
+    xkl_diags d;
+    xkl_domain_config *dc = convert_text(text, &d);
+    ck_assert_msg(dc != NULL, "%s", d.n ? d.v[0].text : "");
+    struct xkl__dm_hvm_in in = { .domid = 1, .dc = dc, .max_kb = 65536, .video_kb = 8192,
+                                 .max_vcpus = 1, .avail_vcpus = 1 };
+    struct xkl__dm_cmd c;
+    why[0] = '\0';
+    int r = xkl__dm_hvm_args(&c, "/q", &in, why, sizeof why);
+    if (r == 0)
+        xkl__dm_cmd_dispose(&c);
+    else
+        ck_assert_ptr_null(c.argv);
+    xkl_domain_config_free(dc);
+    xkl_diags_dispose(&d);
+    return r == 0 ? "ok" : why;
+}
+
+START_TEST(hvm_args_refused)
+{
+    ck_assert_str_eq(hvm_args_why("name = 'g'\ntype = 'hvm'\nboot = 'cx'\n"),
+                     "boot 'cx': expected the letters a, c, d and n");
+    ck_assert_str_eq(hvm_args_why("name = 'g'\ntype = 'hvm'\nvga = 'qxl'\n"),
+                     "vga 'qxl': expected stdvga, cirrus or none");
+    ck_assert_str_eq(hvm_args_why("name = 'g'\ntype = 'hvm'\nusbdevice = 'host:1234:5678'\n"),
+                     "usbdevice 'host:1234:5678': expected tablet, mouse or keyboard");
+    ck_assert_str_eq(hvm_args_why("name = 'g'\ntype = 'hvm'\nserial = 'a b'\n"),
+                     "serial 'a b': not a serial device QEMU knows (pty, file:PATH, /dev/ttyS0, ...)");
+    ck_assert(strstr(hvm_args_why("name = 'g'\ntype = 'hvm'\ndisk = [ 'vdev=hda, access=ro, target=/x' ]\n"),
+                     "cannot be read-only"));
+    ck_assert(strstr(hvm_args_why("name = 'g'\ntype = 'hvm'\nvif = [ 'mac=00:16:3e:00:00:01, vifname=averylongname1' ]\n"),
+                     "longer than 15"));
+    ck_assert(strstr(hvm_args_why("name = 'g'\ntype = 'hvm'\nvif = [ 'mac=00:16:3e:00:00:01, model=e1000;x' ]\n"),
+                     "not a QEMU NIC model name"));
+    ck_assert_str_eq(hvm_args_why("name = 'g'\ntype = 'hvm'\nvif = [ 'bridge=br0' ]\n"),
+                     "vif 0: no MAC address chosen");
+    ck_assert_str_eq(hvm_args_why("name = 'g'\ntype = 'hvm'\nvga = 'none'\nvnc = 0\n"), "ok");
+}
+END_TEST
+
+START_TEST(ide_index_of_vdev)
+{
+    ck_assert_int_eq(xkl__dm_ide_index("hda"), 0);
+    ck_assert_int_eq(xkl__dm_ide_index("hdd"), 3);
+    ck_assert_int_eq(xkl__dm_ide_index("xvdb"), 1);
+    ck_assert_int_eq(xkl__dm_ide_index("xvde"), -1);
+    ck_assert_int_eq(xkl__dm_ide_index("hde"), -1);
+    ck_assert_int_eq(xkl__dm_ide_index("sda"), -1);
+    ck_assert_int_eq(xkl__dm_ide_index("xvdaa"), -1);
+    ck_assert_int_eq(xkl__dm_ide_index("hda1"), -1);
+    ck_assert_int_eq(xkl__dm_ide_index(NULL), -1);
+}
+END_TEST
+
+static enum xkl__qmp_kind qmp_kind(const char *line, long long *id, char *desc, size_t len)
+{
+    struct xkl__qmp_msg m;
+    ck_assert_int_eq(xkl__qmp_parse(line, strlen(line), &m), 0);
+    enum xkl__qmp_kind k = m.kind;
+    if (id)
+        *id = m.id;
+    if (desc)
+        snprintf(desc, len, "%s", m.desc);
+    xkl__qmp_msg_dispose(&m);
+    return k;
+}
+
+START_TEST(qmp_messages)
+{
+    long long id;
+    char desc[256];
+    ck_assert_int_eq(qmp_kind("{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 0, \"minor\": 2, \"major\": 7}}, \"capabilities\": []}}",
+                              NULL, NULL, 0), XKL__QMP_GREETING);
+    ck_assert_int_eq(qmp_kind("{\"return\": {}, \"id\": 4}", &id, NULL, 0), XKL__QMP_RETURN);
+    ck_assert_int_eq(id, 4);
+    ck_assert_int_eq(qmp_kind("{\"error\": {\"class\": \"CommandNotFound\", \"desc\": \"The command x has not been found\"}, \"id\": 5}",
+                              &id, desc, sizeof desc), XKL__QMP_ERROR);
+    ck_assert_int_eq(id, 5);
+    ck_assert_str_eq(desc, "CommandNotFound: The command x has not been found");
+    ck_assert_int_eq(qmp_kind("{\"timestamp\": {\"seconds\": 1, \"microseconds\": 2}, \"event\": \"RESUME\"}",
+                              &id, desc, sizeof desc), XKL__QMP_EVENT);
+    ck_assert_int_eq(id, -1);
+    ck_assert_str_eq(desc, "RESUME");
+    ck_assert_int_eq(qmp_kind("[1, 2]", NULL, NULL, 0), XKL__QMP_BAD);
+    ck_assert_int_eq(qmp_kind("{\"return\": ", NULL, NULL, 0), XKL__QMP_BAD);
+    ck_assert_int_eq(qmp_kind("{\"other\": 1}", NULL, NULL, 0), XKL__QMP_BAD);
+    ck_assert_int_eq(qmp_kind("", NULL, NULL, 0), XKL__QMP_BAD);
+    struct xkl__qmp_msg m;   /* a NUL inside is not JSON text */
+    ck_assert_int_eq(xkl__qmp_parse("{\"return\":\0{}}", 14, &m), 0);
+    ck_assert_int_eq(m.kind, XKL__QMP_BAD);
+    xkl__qmp_msg_dispose(&m);
+}
+END_TEST
+
+START_TEST(qmp_serial_ptys)
+{
+    const char *reply = "{\"return\": [{\"frontend-open\": true, \"filename\": \"pty:/dev/pts/3\", \"label\": \"serial0\"},"
+                        " {\"filename\": \"unix:/run/xen/qmp-libxl-1,server=on\", \"label\": \"libxl-cmd\"},"
+                        " {\"filename\": \"pty:/dev/pts/7\", \"label\": \"serial2\"},"
+                        " {\"filename\": \"pty:/etc/passwd\", \"label\": \"serial1\"},"
+                        " {\"filename\": \"pty:/dev/pts/9\", \"label\": \"serial9\"},"
+                        " {\"filename\": \"file:/x\", \"label\": \"serial3\"}], \"id\": 2}";
+    struct xkl__qmp_msg m;
+    ck_assert_int_eq(xkl__qmp_parse(reply, strlen(reply), &m), 0);
+    ck_assert_int_eq(m.kind, XKL__QMP_RETURN);
+    char ptys[8][64];
+    ck_assert_int_eq(xkl__qmp_ptys(m.ret, ptys, 8), 2);
+    ck_assert_str_eq(ptys[0], "/dev/pts/3");
+    ck_assert_str_eq(ptys[1], "");   /* not a pts path: never published */
+    ck_assert_str_eq(ptys[2], "/dev/pts/7");
+    ck_assert_str_eq(ptys[3], "");
+    xkl__qmp_msg_dispose(&m);
+}
+END_TEST
+
+START_TEST(hvm_plan_firmware_and_video)
+{
+    xkl_diags d;
+    struct xkl__hvm_plan p;
+    char why[256];
+    xkl_domain_config *dc = convert_text("name = 'g'\ntype = 'hvm'\n", &d);
+    ck_assert_int_eq(xkl__hvm_plan(dc, &p, why, sizeof why), 0);
+    ck_assert_str_eq(p.hvmloader, XK_HVMLOADER);
+    ck_assert_str_eq(p.bios, "seabios");
+    ck_assert_str_eq(p.bios_path, XK_SEABIOS);
+    ck_assert_uint_eq(p.video_kb, 8192);
+    ck_assert(p.acpi);
+    /* HPET, VPT align, timer mode 1, altp2m 0; no viridian */
+    ck_assert_uint_eq(p.nparams, 4);
+    ck_assert_uint_eq(p.params[0].index, HVM_PARAM_HPET_ENABLED);
+    ck_assert_uint_eq(p.params[0].value, 1);
+    ck_assert_uint_eq(p.params[2].index, HVM_PARAM_TIMER_MODE);
+    ck_assert_uint_eq(p.params[2].value, 1);
+    xkl_domain_config_free(dc);
+    xkl_diags_dispose(&d);
+
+    dc = convert_text("name = 'g'\ntype = 'hvm'\nfirmware = 'uefi'\nvga = 'stdvga'\nacpi = 0\nhpet = 0\nviridian = 1\n", &d);
+    ck_assert_int_eq(xkl__hvm_plan(dc, &p, why, sizeof why), 0);
+    ck_assert_str_eq(p.bios, "ovmf");
+    ck_assert_str_eq(p.bios_path, XK_OVMF);
+    ck_assert_uint_eq(p.video_kb, 16384);
+    ck_assert(!p.acpi);
+    ck_assert_uint_eq(p.params[0].value, 0);
+    ck_assert_uint_eq(p.nparams, 5);
+    ck_assert_uint_eq(p.params[4].index, HVM_PARAM_VIRIDIAN);
+    ck_assert_uint_eq(p.params[4].value, 0x19e5);
+    xkl_domain_config_free(dc);
+    xkl_diags_dispose(&d);
+
+    dc = convert_text("name = 'g'\ntype = 'hvm'\nfirmware_override = '/fw'\nbios = 'ovmf'\nbios_path_override = '/o.fd'\nvga = 'none'\n", &d);
+    ck_assert_int_eq(xkl__hvm_plan(dc, &p, why, sizeof why), 0);
+    ck_assert_str_eq(p.hvmloader, "/fw");
+    ck_assert_str_eq(p.bios, "ovmf");
+    ck_assert_str_eq(p.bios_path, "/o.fd");
+    ck_assert_uint_eq(p.video_kb, 0);
+    xkl_domain_config_free(dc);
+    xkl_diags_dispose(&d);
+
+    static const char *const bad[][2] = {
+        { "bios = 'rombios'\n", "bios=rombios needs qemu-xen-traditional: use seabios or ovmf" },
+        { "firmware = 'rombios'\n", "firmware=rombios needs qemu-xen-traditional: use seabios or ovmf" },
+        { "device_model_version = 'qemu-xen-traditional'\n",
+          "device_model_version=qemu-xen-traditional: Xen 4.17 on Debian has only qemu-xen (remove the key)" },
+        { "vga = 'stdvga'\nvideoram = 8\n", "videoram=8: std VGA needs at least 16 MiB" },
+        { "videoram = 4\n", "videoram=4: cirrus VGA needs at least 8 MiB" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "name = 'g'\ntype = 'hvm'\n%s", bad[i][0]);
+        dc = convert_text(text, &d);
+        ck_assert_ptr_nonnull(dc);
+        ck_assert_int_eq(xkl__hvm_plan(dc, &p, why, sizeof why), -1);
+        ck_assert_str_eq(why, bad[i][1]);
+        xkl_domain_config_free(dc);
+        xkl_diags_dispose(&d);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("light_dm");
@@ -278,6 +561,15 @@ int main(void)
     tcase_add_test(tb, pygrub_what_pvgrub_cannot_take);
     tcase_add_test(tb, other_bootloaders_stay_refused);
     suite_add_tcase(s, tb);
+    TCase *th = tcase_create("hvm");
+    tcase_add_test(th, hvm_args_defaults_as_libxl);
+    tcase_add_test(th, hvm_args_from_the_config);
+    tcase_add_test(th, hvm_args_refused);
+    tcase_add_test(th, ide_index_of_vdev);
+    tcase_add_test(th, qmp_messages);
+    tcase_add_test(th, qmp_serial_ptys);
+    tcase_add_test(th, hvm_plan_firmware_and_video);
+    suite_add_tcase(s, th);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);

@@ -133,6 +133,18 @@ XKL_API char *xkl_domain_config_json(xkl_ctx *ctx, uint32_t domid);
 XKL_API xkl_domain_config *xkl_domain_config_load(xkl_ctx *ctx, uint32_t domid);
 /* The pty xenconsoled made for console 0 (malloc'd path). */
 XKL_API char *xkl_console_tty(xkl_ctx *ctx, uint32_t domid);
+/* The pty of a console by type, as xl console -t picks it: PV console 0
+ * (xenconsoled's), or an HVM guest's emulated serial port num (QEMU's
+ * pty, serial='pty' in xl.cfg). DEFAULT: serial 0 for an HVM guest, the
+ * PV console otherwise. Malloc'd path, or NULL with the error (EAGAIN: not
+ * there yet; ENODEV: the guest has no such console). */
+enum xkl_console_type { XKL_CONSOLE_DEFAULT, XKL_CONSOLE_PV, XKL_CONSOLE_SERIAL };
+XKL_API char *xkl_console_tty_of(xkl_ctx *ctx, uint32_t domid, enum xkl_console_type type,
+                                 unsigned num);
+/* Run a QEMU monitor (HMP) command in an HVM guest's device model, as xl
+ * qemu-monitor-command does; *output (malloc'd) is what QEMU printed. */
+XKL_API int xkl_domain_qemu_monitor(xkl_ctx *ctx, uint32_t domid, const char *command,
+                                    char **output);
 
 /* Domain events for a long-running manager: poll the fd, then take events. */
 enum xkl_event_kind { XKL_EVENT_SHUTDOWN, XKL_EVENT_DEATH };
