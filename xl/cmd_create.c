@@ -41,7 +41,7 @@ int cmd_create(int argc, char **argv)
         case 'e': co.monitor = false; break;
         case 'q': co.quiet = true; break;
         case 'V':
-            xl_err("create: -V: guests with a VNC display need a device model, which xkit does not run");
+            xl_err("create: -V: xkit starts no VNC viewer; point one at the port in /local/domain/<domid>/console/vnc-port");
             return XL_FAIL;
         case 'f': file = optarg; break;
         case 'h': xl_usage("create"); return XL_OK;

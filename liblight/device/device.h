@@ -204,6 +204,11 @@ int xkl__dm_hvm_pidfd(struct xkl_ctx *ctx, uint32_t domid, int *pid);
  * xenstore directory is gone (libxl removes it before the kill, ours
  * with it). */
 bool xkl__dm_stopping(struct xkl_ctx *ctx, uint32_t domid);
+/* Change the medium of an HVM guest's emulated cdrom at IDE index ide
+ * (QMP eject, then blockdev-change-medium of target as a raw image; target
+ * NULL or "": leave it empty). */
+int xkl__dm_cdrom_change(struct xkl_ctx *ctx, uint32_t domid, int ide, const char *target,
+                         const char *what);
 /* Stop the domain's QEMU and remove its record; nothing when none runs. */
 void xkl__dm_stop(struct xkl_ctx *ctx, uint32_t domid);
 /* What domid's QEMU last said (its log's last distinct lines), for an

@@ -9,6 +9,7 @@
  * nodes: that domain sets the device up.
  */
 #include "private.h"
+#include "dm/dm.h"
 #include "device/vbd.h"
 
 #include <errno.h>
@@ -484,8 +485,7 @@ int xkl__vbd_add(xkl_ctx *ctx, uint32_t domid, const struct xkl_disk *disk, stru
             xkl__err(ctx, EOPNOTSUPP, "%s: %s: an empty cdrom needs an HVM guest (domain %u is %s)",
                      what, vname, domid, type);
         else
-            xkl__err(ctx, EOPNOTSUPP, "%s: %s: an empty cdrom: HVM is not supported yet", what,
-                     vname);
+            r = 0;   /* an HVM guest's empty drive is QEMU's alone (ide-cd): no PV half */
         goto out;
     }
 
@@ -811,6 +811,54 @@ out:
     return r;
 }
 
+struct cd_change {
+    const char *vdev, *target;
+    bool found;
+};
+
+/* the saved config's cdrom at vdev gets the new medium (none: empty) */
+static int persist_cdrom(struct xkl_domain_config *dc, void *arg)
+{
+    struct cd_change *c = arg;
+    for (size_t i = 0; i < dc->num_disks; i++) {
+        struct xkl_disk *dk = &dc->disks[i];
+        if (!dk->is_cdrom || !dk->vdev || strcmp(dk->vdev, c->vdev))
+            continue;
+        char *p = c->target && *c->target ? strdup(c->target) : NULL;
+        if (c->target && *c->target && !p)
+            return -1;
+        free(dk->pdev_path);
+        dk->pdev_path = p;
+        dk->format = p ? XKL_DISK_FORMAT_RAW : XKL_DISK_FORMAT_EMPTY;
+        c->found = true;
+    }
+    return 0;
+}
+
+/* An HVM guest's cdrom is QEMU's (an ide-cd drive): the medium changes
+ * through QMP, then the saved config follows. */
+static int cdrom_change(xkl_ctx *ctx, uint32_t domid, const char *vdev, const char *target,
+                        const char *what)
+{
+    int ide = xkl__dm_ide_index(vdev);
+    if (ide < 0)
+        return xkl__err(ctx, EINVAL, "%s: %s: not an emulated IDE drive (hda..hdd)", what, vdev);
+    xkl_domain_config *dc = xkl__config_load(ctx, domid, NULL);
+    bool cd = false;
+    for (size_t i = 0; dc && i < dc->num_disks; i++)
+        cd = cd || (dc->disks[i].is_cdrom && dc->disks[i].vdev && !strcmp(dc->disks[i].vdev, vdev));
+    xkl_domain_config_free(dc);
+    if (!cd)
+        return xkl__err(ctx, ENODEV, "%s: %s: the guest has no cdrom drive there (devtype=cdrom in its disk spec)",
+                        what, vdev);
+    if (target && *target && access(target, R_OK) < 0)
+        return xkl__err(ctx, errno, "%s: %s: %s", what, target, strerror(errno));
+    if (xkl__dm_cdrom_change(ctx, domid, ide, target, what) < 0)
+        return -1;
+    struct cd_change c = { .vdev = vdev, .target = target };
+    return xkl__config_update(ctx, domid, persist_cdrom, &c, what);
+}
+
 int xkl_cdrom_insert(xkl_ctx *ctx, uint32_t domid, const char *vdev, const char *target)
 {
     XKL__LOCK(ctx);
@@ -831,7 +879,7 @@ int xkl_cdrom_insert(xkl_ctx *ctx, uint32_t domid, const char *vdev, const char 
         xkl__err(ctx, EOPNOTSUPP, "%s: %s: needs an HVM guest (domain %u is %s)", what, vdev,
                  domid, type);
     else
-        xkl__err(ctx, EOPNOTSUPP, "%s: %s: HVM is not supported yet", what, vdev);
+        r = cdrom_change(ctx, domid, vdev, target, what);
     XKL__UNLOCK(ctx);
     return r;
 }

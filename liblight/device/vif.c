@@ -175,17 +175,7 @@ static const char *nz(const char *s)
     return s && *s ? s : NULL;
 }
 
-static int resolve_bad(char *why, size_t len, int e, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int resolve_bad(char *why, size_t len, int e, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, len, fmt, ap);
-    va_end(ap);
-    errno = e;
-    return -1;
-}
+#define resolve_bad xkl__why
 
 int xkl__vif_resolve(const struct xkl_nic *nic, uint32_t domid, uint32_t backend_domid,
                      const uint8_t rnd[3], struct xkl__vif *v, char *why, size_t len)

@@ -703,9 +703,14 @@ int xkl__dm_hvm_start(xkl_ctx *ctx, const struct xkl__dm_hvm_in *in, const char 
     if (r == 0)
         r = publish(ctx, in, what);
     if (r < 0) {
+        /* what QEMU said goes with the error: it may have died meanwhile */
         int e = errno;
-        char keep[sizeof ctx->err];
+        char keep[sizeof ctx->err], said[600];
         memcpy(keep, ctx->err, sizeof keep);
+        if (xkl__dm_said(ctx, d, said, sizeof said) == 0) {
+            size_t n = strlen(keep);
+            snprintf(keep + n, sizeof keep - n, "; %s", said);
+        }
         xkl__dm_stop(ctx, d);
         memcpy(ctx->err, keep, sizeof keep);
         errno = e;
@@ -788,4 +793,39 @@ bool xkl__dm_stopping(xkl_ctx *ctx, uint32_t domid)
     bool stopping = !st && errno == ENOENT;
     free(st);
     return stopping;
+}
+
+int xkl__dm_cdrom_change(xkl_ctx *ctx, uint32_t domid, int ide, const char *target, const char *what)
+{
+    struct xkl__qmp q;
+    char why[512];
+    if (xkl__qmp_open(&q, domid, QMP_TIMEOUT_MS, why, sizeof why) < 0)
+        return xkl__err(ctx, errno, "%s: QEMU: %s", what, why);
+    struct xkl__qmp_msg m;
+    char args[128];
+    /* out first (the guest may hold the tray locked: forced), then in */
+    snprintf(args, sizeof args, "{\"id\":\"ide-%d\",\"force\":true}", ide);
+    int r = xkl__qmp_call(&q, "eject", args, QMP_TIMEOUT_MS, &m, why, sizeof why);
+    if (r == 0) {
+        xkl__qmp_msg_dispose(&m);
+        if (target && *target) {
+            char *file = json_quote(target), *a = NULL;
+            if (!file || asprintf(&a, "{\"id\":\"ide-%d\",\"filename\":%s,\"format\":\"raw\"}", ide, file) < 0) {
+                a = NULL;
+                errno = ENOMEM;
+                snprintf(why, sizeof why, "%s", strerror(ENOMEM));
+                r = -1;
+            } else {
+                r = xkl__qmp_call(&q, "blockdev-change-medium", a, QMP_TIMEOUT_MS, &m, why, sizeof why);
+                if (r == 0)
+                    xkl__qmp_msg_dispose(&m);
+            }
+            free(file);
+            free(a);
+        }
+    }
+    if (r < 0)
+        xkl__err(ctx, errno, "%s: QEMU: %s", what, why);
+    xkl__qmp_close(&q);
+    return r;
 }

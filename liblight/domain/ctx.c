@@ -78,6 +78,17 @@ static void fmt(char *buf, size_t len, const char *f, ...)
     errno = e;
 }
 
+int xkl__why(char *why, size_t len, int errnum, const char *f, ...)
+{
+    va_list ap;
+    va_start(ap, f);
+    if (why && len)
+        vsnprintf(why, len, f, ap);
+    va_end(ap);
+    errno = errnum;
+    return -1;
+}
+
 int xkl__err(xkl_ctx *ctx, int errnum, const char *f, ...)
 {
     /* into a copy first: an argument may be ctx->err itself */

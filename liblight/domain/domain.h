@@ -41,6 +41,9 @@ int xkl__vfmt(char *buf, size_t len, const char *fmt, va_list ap) __attribute__(
 /* Set the context's error line and errno = errnum; returns -1. The
  * arguments may point into ctx->err (formatted first, then copied). */
 int xkl__err(xkl_ctx *ctx, int errnum, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same for pure code without a context: the reason into why[len],
+ * errno = errnum; returns -1. */
+int xkl__why(char *why, size_t len, int errnum, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Put "<prefix>: " before the current error line; errno kept; -1. */
 int xkl__err_wrap(xkl_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "<what>: <xkc error>" / "<what>: <xs error>", errno kept. */

@@ -11,21 +11,11 @@
 #include "private.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <xen/hvm/params.h>
 
-static int no(char *why, size_t len, int e, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static int no(char *why, size_t len, int e, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, len, fmt, ap);
-    va_end(ap);
-    errno = e;
-    return -1;
-}
+#define no xkl__why
 
 int xkl__hvm_plan(const struct xkl_domain_config *dc, struct xkl__hvm_plan *p, char *why, size_t len)
 {

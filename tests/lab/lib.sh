@@ -40,11 +40,12 @@ elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 
 # ---- devices (dev-* and bench-dev scenarios) ------------------------------
 # linux_cfg NAME TYPE EXTRA [LINE...]: write NAME.cfg, the Linux test guest
-# ($XK_LINUX) as TYPE (pv or pvh) with kernel command line EXTRA and the
-# given extra config lines (disk = [...], vif = [...])
+# ($XK_LINUX) as TYPE (pv, pvh, or hvm: QEMU boots the kernel directly)
+# with kernel command line EXTRA and the given extra config lines (disk =
+# [...], vif = [...])
 linux_cfg() {
     local name=$1 type=$2 extra=$3 mem=128; shift 3
-    [ "$type" = pvh ] && mem=256
+    [ "$type" != pv ] && mem=256
     {
         echo "name = \"$name\""
         echo "type = \"$type\""
@@ -53,7 +54,7 @@ linux_cfg() {
         echo "extra = \"console=hvc0 quiet $extra\""
         echo "memory = $mem"
         echo "vcpus = 1"
-        [ "$type" = pvh ] && echo 'tsc_mode = "native"'
+        [ "$type" != pv ] && echo 'tsc_mode = "native"'
         [ $# -gt 0 ] && printf '%s\n' "$@"
     } > "$name.cfg"
     rm -f "$(console_log "$name")"    # no marker of an earlier guest of that name
@@ -153,6 +154,17 @@ xl_fails() {
     # a config file's own error is located instead: FILE:LINE:COL: ...
     case $XL_ERR in "xl: "?*|*.cfg:[0-9]*:[0-9]*:\ ?*) ;;
         *) fail "$what: stderr is neither 'xl: ...' nor 'FILE:LINE:COL: ...'" ;; esac
+}
+
+# image_file IMG PATH: the content of PATH in the ext4 image IMG, read
+# through a loop device in dom0 (what a guest wrote to its disk)
+image_file() {
+    local l
+    mkdir -p mnt
+    l=$(losetup -f --show "$1") || fail "losetup $1"
+    mount -o ro "$l" mnt || { losetup -d "$l"; fail "mount $1 in dom0"; }
+    cat "mnt/$2" 2>/dev/null
+    umount mnt; losetup -d "$l"
 }
 
 # bridge_up [NAME [ADDR]]: a bridge in dom0 for the guests' vifs (default

@@ -168,6 +168,38 @@ START_TEST(built_pvh_has_no_image)
 }
 END_TEST
 
+START_TEST(built_hvm_for_hvmloader)
+{
+    struct xkl__layout l;
+    struct xkl__layout_in in;
+    char pb[64];
+    in_init(&in, false);
+    in.hvm = true;
+    in.bios = "ovmf";
+    in.acpi = false;
+    in.rtc_offset = -3600;
+    xkl__layout_init(&l);
+    ck_assert_int_eq(xkl__layout_make(&l, &in), 0);
+    /* hvmloader/ is the toolstack's, readable by the guest */
+    ck_assert_str_eq(perms(find(&l, "/local/domain/7/hvmloader"), pb), "n0,r7");
+    xkl__layout_dispose(&l);
+    xkl__layout_init(&l);
+    ck_assert_int_eq(xkl__layout_built(&l, &in), 0);
+    ck_assert_str_eq(find(&l, "/local/domain/7/hvmloader/bios")->value, "ovmf");
+    ck_assert_str_eq(find(&l, "/local/domain/7/hvmloader/allow-memory-relocate")->value, "0");
+    ck_assert_str_eq(find(&l, "/local/domain/7/platform/acpi")->value, "0");
+    ck_assert_str_eq(find(&l, "/local/domain/7/platform/acpi_s3")->value, "1");
+    ck_assert_str_eq(find(&l, "/local/domain/7/platform/device-model")->value, "qemu_xen");
+    ck_assert_str_eq(find(&l, "/vm/e3ec3358-76ad-4bc4-8e9a-52d484483198/image/ostype")->value, "hvm");
+    ck_assert_str_eq(find(&l, "/vm/e3ec3358-76ad-4bc4-8e9a-52d484483198/rtc/timeoffset")->value, "-3600");
+    ck_assert_ptr_null(find(&l, "/vm/e3ec3358-76ad-4bc4-8e9a-52d484483198/image/cmdline"));
+    ck_assert_str_eq(find(&l, "/libxl/7/type")->value, "hvm");
+    /* the PV console is there for HVM too (hvc0 of a guest with PV drivers) */
+    ck_assert_str_eq(find(&l, "/local/domain/7/console/type")->value, "xenconsoled");
+    xkl__layout_dispose(&l);
+}
+END_TEST
+
 /* Which directories the write may leave to xenstored (it creates them
  * with the parent's permissions when a child is written). */
 static bool implied_of(const struct xkl__layout *l, const bool *imp, const char *path)
@@ -460,6 +492,7 @@ int main(void)
     tcase_add_test(tc, make_dirs_and_permissions);
     tcase_add_test(tc, built_pv);
     tcase_add_test(tc, built_pvh_has_no_image);
+    tcase_add_test(tc, built_hvm_for_hvmloader);
     tcase_add_test(tc, owned_paths);
     tcase_add_test(tc, implied_directories);
     tcase_add_test(tc, state_letters);

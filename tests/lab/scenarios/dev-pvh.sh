@@ -41,11 +41,7 @@ wait_console pvh-dev "XK-DEV-DEL xvdc" 60 || fail "xvdc did not go away in the g
 $XL destroy pvh-dev || fail "destroy"
 dev_clean "pvh-dev" "$D"
 # what the guest wrote is in the image (read back through a loop in dom0)
-mkdir -p mnt
-l=$(losetup -f --show raw.img) || fail "losetup raw.img"
-mount -o ro "$l" mnt || { losetup -d "$l"; fail "mount raw.img in dom0"; }
-w=$(cat mnt/from-guest 2>/dev/null)
-umount mnt; losetup -d "$l"
+w=$(image_file raw.img from-guest)
 [ "$w" = "written by the guest" ] || fail "raw.img holds '$w', not what the guest wrote"
 
 step "PVH: a read-only qcow2 fails create with QEMU's reason, nothing left"

@@ -9,8 +9,14 @@
 #     answers; destroy leaves no QEMU, socket, xenstore node or tap;
 #  2. hvmloader + SeaBIOS boot a boot sector from an emulated IDE disk the
 #     test makes; it prints its marker on the emulated serial port, read
-#     through xl console -t serial (and xl console: HVM's default);
-#  3. a QEMU killed with kill -9 is noticed by the monitor within a second
+#     through xl console -t serial (and xl console: HVM's default); its
+#     emulated cdrom's medium changes with cd-insert / cd-eject;
+#  3. VNC on (the default): QEMU listens on 127.0.0.1:5900, console/vnc-port
+#     and vnc-listen are published (a vncpasswd fails with QEMU's reason:
+#     Debian's qemu-system-xen has no DES cipher); stdvga, a USB
+#     tablet and the RTC offset are what QEMU and xenstore show;
+#  4. OVMF (firmware="uefi") reaches its banner on the serial console;
+#  5. a QEMU killed with kill -9 is noticed by the monitor within a second
 #     and handled as a crash (on_crash=destroy: gone; preserve: kept paused).
 . /xk/lib.sh
 
@@ -89,8 +95,9 @@ memory = 32
 vnc = 0
 serial = "pty"
 boot = "c"
-disk = [ "format=raw, vdev=hda, access=rw, target=$PWD/bs.img" ]
+disk = [ "format=raw, vdev=hda, access=rw, target=$PWD/bs.img", "vdev=hdc, devtype=cdrom, access=ro, target=" ]
 EOF
+truncate -s 2M cd.iso
 t=$(now)
 $XL create -q bs.cfg || fail "create hvm-bs"
 echo "TIME hvm-bs: create returned after $(elapsed "$t") s"
@@ -110,10 +117,76 @@ wait_for 30 grep -q XK-BOOTSECTOR-UP default.out || { kill $cpid; fail "xl conso
 kill $cpid 2>/dev/null; wait $cpid 2>/dev/null
 $XL console -t serial -n 1 hvm-bs < /dev/null > n1.out 2>&1 && fail "serial 1 exists?"
 cat n1.out
+# the emulated cdrom's medium, changed through QMP (and the saved config)
+$XL cd-insert hvm-bs hdc $PWD/cd.iso || fail "cd-insert"
+$XL qemu-monitor-command hvm-bs "info block" | tee block.out
+grep -q "cd.iso" block.out || fail "cd-insert: QEMU's drive has no cd.iso"
+$XL list -l hvm-bs | grep -q "cd.iso" || fail "cd-insert: the saved config does not follow"
+$XL cd-eject hvm-bs hdc || fail "cd-eject"
+$XL qemu-monitor-command hvm-bs "info block" > block.out
+grep -q "cd.iso" block.out && { cat block.out; fail "cd-eject: cd.iso still in the drive"; }
+$XL cd-insert hvm-bs hda $PWD/cd.iso 2> cd.err && fail "cd-insert into a hard disk?"
+cat cd.err
 $XL destroy hvm-bs || fail "destroy hvm-bs"
 gone_clean $d hvm-bs
 
-step "3. QEMU killed with kill -9: the monitor notices and acts on_crash"
+step "3. VNC on (libxl's default): QEMU's port published; stdvga, USB tablet, RTC offset"
+{ sed -e "s/hvm-fw/hvm-vnc/" -e "/^vnc/d" fw.cfg; printf '%s\n' 'vga = "stdvga"' \
+    'usb = 1' 'usbdevice = [ "tablet" ]' 'rtc_timeoffset = 3600' 'viridian = 1' 'memory = 48'; } > vnc.cfg
+$XL create -q vnc.cfg || { tail -n 20 /var/log/xen/qemu-dm-hvm-vnc.log; fail "create hvm-vnc"; }
+d=$($XL domid hvm-vnc)
+pid=$(qemu_of $d) || fail "no QEMU for hvm-vnc"
+tr '\0' ' ' < /proc/$pid/cmdline | grep -q -- "-vnc 127.0.0.1:0,to=99 " || fail "QEMU's -vnc"
+[ "$(xenstore-read /local/domain/$d/console/vnc-port)" = 5900 ] || fail "console/vnc-port"
+[ "$(xenstore-read /local/domain/$d/console/vnc-listen)" = 127.0.0.1 ] || fail "console/vnc-listen"
+$XL qemu-monitor-command hvm-vnc "info vnc" | tee vnc.out
+grep -q "127.0.0.1:5900" vnc.out || fail "QEMU's VNC server is not on 127.0.0.1:5900"
+# stdvga (Bochs VGA, 1234:1111), the USB tablet, the RTC offset
+$XL qemu-monitor-command hvm-vnc "info pci" > pci.out
+grep -q "1234:1111" pci.out || { cat pci.out; fail "no std VGA"; }
+$XL qemu-monitor-command hvm-vnc "info usb" | tee usb.out
+grep -qi "tablet" usb.out || fail "no USB tablet"
+uuid=$(xenstore-read /local/domain/$d/vm)
+[ "$(xenstore-read $uuid/rtc/timeoffset)" = 3600 ] || fail "rtc/timeoffset"
+tr '\0' ' ' < /proc/$pid/cmdline | grep -q -- "-device VGA,vgamem_mb=16" || fail "QEMU's VGA"
+[ "$(xenstore-read /local/domain/$d/memory/videoram)" = 16384 ] || fail "memory/videoram"
+$XL destroy hvm-vnc || fail "destroy hvm-vnc"
+gone_clean $d hvm-vnc
+# Debian's qemu-system-xen has no DES (VNC's password cipher): a vncpasswd
+# fails the create with QEMU's words, as under Debian's xl, leaving nothing
+{ sed -e "s/hvm-fw/hvm-pw/" -e "/^vnc/d" fw.cfg; echo 'vncpasswd = "s3cret"'; } > pw.cfg
+if $XL create -q pw.cfg 2> pw.err; then
+    d=$($XL domid hvm-pw); $XL qemu-monitor-command hvm-pw "info vnc" | tee vnc.out
+    grep -qi "auth: vnc" vnc.out || fail "vncpasswd: QEMU's VNC has no password"
+    $XL destroy hvm-pw; gone_clean $d hvm-pw
+else
+    cat pw.err
+    grep -q "QEMU's log .*-vnc.*DES" pw.err || fail "vncpasswd: the error does not say what QEMU said"
+    wait_for 10 sh -c "! $REF_XL domid hvm-pw 2>/dev/null" || fail "vncpasswd: domain left"
+fi
+
+step "4. OVMF (firmware=uefi) reaches its banner on the serial console"
+if [ -r /usr/share/ovmf/OVMF.fd ]; then
+    printf '%s\n' 'name = "hvm-uefi"' 'type = "hvm"' 'firmware = "uefi"' 'memory = 128' 'vnc = 0' \
+        'serial = "pty"' > uefi.cfg
+    t=$(now)
+    $XL create -q uefi.cfg || fail "create hvm-uefi"
+    d=$($XL domid hvm-uefi)
+    [ "$(xenstore-read /local/domain/$d/hvmloader/bios)" = ovmf ] || fail "hvmloader/bios is not ovmf"
+    timeout 400 $XL console -t serial hvm-uefi < /dev/null > uefi.out 2>&1 &
+    cpid=$!
+    wait_for 400 grep -q -e "UEFI Interactive Shell" -e "BdsDxe" -e "Shell>" uefi.out ||
+        { kill $cpid; tr -d '\r' < uefi.out | tail -n 20; $REF_XL dmesg | grep "(d$d)" | tail -n 20; fail "no OVMF banner"; }
+    echo "TIME hvm-uefi: OVMF's banner $(elapsed "$t") s after create started"
+    tr -d '\r' < uefi.out | grep -a -m3 -e "UEFI" -e "BdsDxe" -e "Shell"
+    kill $cpid 2>/dev/null; wait $cpid 2>/dev/null
+    $XL destroy hvm-uefi || fail "destroy hvm-uefi"
+    gone_clean $d hvm-uefi
+else
+    echo "no /usr/share/ovmf/OVMF.fd in dom0 (install ovmf): skipped"
+fi
+
+step "5. QEMU killed with kill -9: the monitor notices and acts on_crash"
 for action in destroy preserve; do
     # the boot sector guest: it runs until destroyed (xk-hvm powers off)
     { sed -e "s/hvm-bs/hvm-kill/" bs.cfg; echo "on_crash = \"$action\""; } > kill.cfg
