@@ -187,3 +187,28 @@ pings() {
     cat ping.out
     return 1
 }
+
+# ---- benchmarks (bench-* scenarios) ----------------------------------------
+# bench_init: a fifo nobody writes, so nap can sleep without a process
+bench_init() { mkfifo tick && exec 9<>tick; declare -gA SAMPLES; }
+nap() { read -r -t "$1" -u 9 _ || :; }
+# forks: the kernel's count of clones since boot (FORKS), read without forking
+forks() { local k v; while read -r k v _; do [ "$k" = processes ] && { FORKS=$v; return; }; done < /proc/stat; }
+# sample KEY VALUE: one more sample of KEY
+sample() { SAMPLES[$1]+=" $2"; }
+# median SAMPLES [RAW]: samples in 1/100 ms -> "12.3" ms; plain counts with RAW = 1
+median() {
+    printf '%s\n' $1 | sort -n | awk -v raw="${2:-0}" '{ v[NR] = $1 }
+        END { if (!NR) exit; m = v[int((NR + 1) / 2)]; if (raw) print m; else printf "%.1f", m / 100 }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+# row LABEL KEY REF: medians of KEY.ours and KEY.REF in ms and their ratio;
+# crow the same for counts (no ratio)
+row() {
+    local o f
+    o=$(median "${SAMPLES[$2.ours]}"); f=$(median "${SAMPLES[$2.$3]}")
+    printf '%-30s %9s %9s %6s\n' "$1" "$o" "$f" "$(ratio "$o" "$f")"
+}
+crow() {
+    printf '%-30s %9s %9s %6s\n' "$1" "$(median "${SAMPLES[$2.ours]}" 1)" "$(median "${SAMPLES[$2.$3]}" 1)" -
+}

@@ -25,11 +25,8 @@ for w in ours ref reffile; do cp "$XK_IMAGES/data.img" "bd-$w.img"; done
 pl=$(losetup -f --show "$PWD/bd-ref.img") || fail "losetup bd-ref.img"
 dev_baseline      # the scenario's loop device is its own
 trap 'losetup -d "$pl" 2>/dev/null; ip link del xenbr0 2>/dev/null' EXIT
+bench_init
 
-# a fifo nobody writes: read -t on it is a sleep without a process
-mkfifo tick && exec 9<>tick
-nap() { read -r -t "$1" -u 9 _ || :; }
-forks() { local k v; while read -r k v _; do [ "$k" = processes ] && { FORKS=$v; return; }; done < /proc/stat; }
 tool() { if [ "$1" = ours ]; then echo "$XL"; else echo "$REF_XL"; fi; }
 disk_of() {
     case $1 in
@@ -38,8 +35,6 @@ disk_of() {
         reffile) echo "format=raw,vdev=xvda,access=rw,target=$PWD/bd-reffile.img" ;;
     esac
 }
-declare -A SAMPLES
-sample() { SAMPLES[$1]+=" $2"; }
 
 # up_wait NAME: until XK-LINUX-UP is in NAME's console log (bash reads the
 # file: no process per poll)
@@ -94,19 +89,6 @@ for ((r = 0; r < N; r++)); do
     for who in ours ref reffile; do cycle "$who" "bd-$who-$r" 1; done
 done
 
-median() {   # samples in 1/100 ms -> "12.3"; plain counts with $2 = 1
-    printf '%s\n' $1 | sort -n | awk -v raw="${2:-0}" '{ v[NR] = $1 }
-        END { if (!NR) exit; m = v[int((NR + 1) / 2)]; if (raw) print m; else printf "%.1f", m / 100 }'
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
-row() {   # LABEL KEY REF
-    local o f
-    o=$(median "${SAMPLES[$2.ours]}"); f=$(median "${SAMPLES[$2.$3]}")
-    printf '%-30s %9s %9s %6s\n' "$1" "$o" "$f" "$(ratio "$o" "$f")"
-}
-crow() {   # LABEL KEY REF
-    printf '%-30s %9s %9s %6s\n' "$1" "$(median "${SAMPLES[$2.ours]}" 1)" "$(median "${SAMPLES[$2.$3]}" 1)" -
-}
 
 echo
 echo "PV Linux guest with one raw disk and one vif on xenbr0: ms, median of $N; ratio = ours / reference"

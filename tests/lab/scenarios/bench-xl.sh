@@ -24,12 +24,7 @@ tool() { if [ "$1" = ours ]; then echo "$XL"; else echo "$REF_XL"; fi; }
 OUR_CMDS=$($XL help 2>&1 | awk 'NR > 3 { print $1 }')
 has() { [ "$1" = help ] || printf '%s\n' "$OUR_CMDS" | grep -qx -- "$1"; }
 
-# forks: the kernel's count of clones since boot, read without forking
-forks() { local k v; while read -r k v _; do [ "$k" = processes ] && { FORKS=$v; return; }; done < /proc/stat; }
-
-# a fifo nobody writes: read -t on it is a sleep without a process
-mkfifo tick && exec 9<>tick
-nap() { read -r -t "$1" -u 9 _ || :; }
+bench_init   # nap, forks (lib.sh)
 
 cfg() {   # NAME TYPE
     {
@@ -80,9 +75,6 @@ run_counted() {
     # command's own processes reported by now
     [ -e "cnt.$op.$who" ] && mv "cnt.$op.$who" "snap.$op.$who"
     echo "$op.$who clones=$((FORKS - f0 - 1))" >> clones
-}
-median() {   # samples in 1/100 ms -> "12.3"
-    printf '%s\n' $1 | sort -n | awk '{ v[NR] = $1 } END { if (NR) printf "%.1f", v[int((NR + 1) / 2)] / 100 }'
 }
 best() { printf '%s\n' $1 | sort -n | awk 'NR == 1 { printf "%.1f", $1 / 100 }'; }
 

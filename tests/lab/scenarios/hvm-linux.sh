@@ -5,7 +5,9 @@
 # emulated IDE disk and an emulated NIC from the same disk= and vif= specs:
 # its PV drivers unplug both (xen-platform-pci), then it reads and writes
 # the disk through xen-blkfront (xvda) and pings dom0 through xen-netfront;
-# QEMU shows the emulated NIC gone. Debian's xl lists and destroys our HVM
+# QEMU shows the emulated NIC gone. The same kernel booted by SeaBIOS and
+# GRUB from an emulated IDE disk reads that disk through xen-blkfront
+# (xvda1). Debian's xl lists and destroys our HVM
 # guest; ours destroys one Debian's xl made. Nothing is left either way.
 . /xk/lib.sh
 [ -r "$XK_LINUX/vmlinuz" ] || skip "no $XK_LINUX/vmlinuz"
@@ -45,6 +47,32 @@ dev_clean "hvm-linux (Debian's destroy)" "$D"
 # what the guest wrote through blkfront is in the image
 w=$(image_file raw.img from-guest)
 [ "$w" = "written by the guest" ] || fail "raw.img holds '$w', not what the guest wrote"
+
+step "HVM Linux from an emulated disk: SeaBIOS, GRUB, then the PV disk"
+if [ -r "$XK_IMAGES/bios.img" ]; then
+    cp "$XK_IMAGES/bios.img" bios.img
+    printf '%s\n' 'name = "hvm-bios"' 'type = "hvm"' 'memory = 256' 'vnc = 0' 'serial = "pty"' \
+        'tsc_mode = "native"' 'boot = "c"' "disk = [ 'format=raw,vdev=hda,access=rw,target=$PWD/bios.img' ]" > bios.cfg
+    rm -f "$(console_log hvm-bios)"
+    t=$(now)
+    $XL create -q bios.cfg || fail "create hvm-bios"
+    D=$($XL domid hvm-bios) || fail "domid hvm-bios"
+    timeout 300 $XL console -t serial hvm-bios < /dev/null > grub.out 2>&1 &
+    cpid=$!
+    wait_for 120 grep -q XK-GRUB-BIOS grub.out || { kill $cpid; tr -d '\r' < grub.out | tail; fail "GRUB did not start from the emulated disk"; }
+    echo "TIME hvm-bios: GRUB (from the IDE disk) $(elapsed "$t") s after create started"
+    wait_console hvm-bios XK-LINUX-UP 600 || fail "no XK-LINUX-UP from the disk-booted kernel"
+    echo "TIME hvm-bios: Linux up $(elapsed "$t") s after create started"
+    wait_console hvm-bios "XK-LINUX-CMDLINE .*xk.boot=bios" 10 || fail "not the kernel GRUB booted"
+    wait_console hvm-bios "XK-DISK-READ hello from the BIOS boot disk" 120 ||
+        fail "the guest did not read its boot disk through xvda1 (PV, after unplug)"
+    kill $cpid 2>/dev/null; wait $cpid 2>/dev/null
+    # xk.mode=poweroff: on_poweroff=destroy takes it away
+    wait_for 120 sh -c "! $REF_XL domid hvm-bios 2>/dev/null" || fail "hvm-bios did not power off"
+    dev_clean "hvm-bios" "$D"
+else
+    echo "no bios.img (the lab builds it with grub-pc-bin): skipped"
+fi
 
 step "our xl destroys an HVM guest Debian's xl made"
 printf '%s\n' 'name = "ref-hvm"' 'type = "hvm"' "firmware_override = \"$XK_GUESTS/xk-hvm\"" \

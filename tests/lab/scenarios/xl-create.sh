@@ -29,7 +29,7 @@ for type in pv pvh; do
     rc=$?
     cat console.err
     echo "TIME $type: create -c -> guest gone in $(elapsed "$t") s"
-    [ $rc = 0 ] || fail "create -c rc $rc"
+    [ $rc = 0 ] || { cat console.out; $REF_XL list; ls -l /var/lib/xkit; fail "create -c rc $rc"; }
     grep -q "XK-GUEST-UP type=$type" console.out || { cat console.out; fail "no marker on our console"; }
     wait_for 10 gone c-$type || fail "c-$type not destroyed by on_poweroff"
 done
