@@ -7,6 +7,10 @@
 # then die of SIGSEGV (seen in hvm-linux: 10 in 130 s). Is it our toolstack
 # or the emulated host? The same guest under our xl and under Debian's xl,
 # dom0 spawning /bin/true meanwhile: how many spawns die, per toolstack.
+# Measured 2026-12-02 (TCG): ours 12 of 4480 spawns died, Debian's xl 13 of
+# 4400, both in 165 s: the same rate, so the emulated host, not xkit (the
+# same lost-store corruption as stress-corrupt.sh, far more often while
+# QEMU serves a guest's port I/O).
 #   XK_BUILDDIR=... tests/lab/lab run tests/lab/open/hvm-bios-segv.sh
 . /xk/lib.sh
 [ -r "$XK_IMAGES/bios.img" ] || skip "no bios.img"
