@@ -212,3 +212,27 @@ row() {
 crow() {
     printf '%-30s %9s %9s %6s\n' "$1" "$(median "${SAMPLES[$2.ours]}" 1)" "$(median "${SAMPLES[$2.$3]}" 1)" -
 }
+# wait_marker NAME MARKER SECONDS: until MARKER is in NAME's console log
+# (bash reads the file: no process per poll, nothing to skew a timing)
+wait_marker() {
+    local f line n=0 max=$(($3 * 100))
+    f=$(console_log "$1")
+    while :; do
+        if [ -r "$f" ]; then
+            while IFS= read -r line; do [[ $line == *"$2"* ]] && return 0; done < "$f"
+        fi
+        n=$((n + 1)); [ $n -lt $max ] || { tail "$f"; fail "$1: no $2 in $3 s"; }
+        nap 0.01
+    done
+}
+# bench_record WHO T0 T1 T2 T3 T4 F0 F1 F2 F3: one create/up/destroy cycle's
+# samples: times in us (EPOCHREALTIME without its dot: create started,
+# returned, marker seen, destroy started, returned) and clone counts
+# (forks before and after create, before and after destroy)
+bench_record() {
+    sample "create.$1" $(( (10#$3 - 10#$2) / 10 ))
+    sample "up.$1" $(( (10#$4 - 10#$2) / 10 ))
+    sample "destroy.$1" $(( (10#$6 - 10#$5) / 10 ))
+    sample "cc.$1" $(($8 - $7 - 1))
+    sample "dc.$1" $((${10} - $9 - 1))
+}

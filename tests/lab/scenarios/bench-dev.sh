@@ -36,20 +36,6 @@ disk_of() {
     esac
 }
 
-# up_wait NAME: until XK-LINUX-UP is in NAME's console log (bash reads the
-# file: no process per poll)
-up_wait() {
-    local f line n=0
-    f=$(console_log "$1")
-    while :; do
-        if [ -r "$f" ]; then
-            while IFS= read -r line; do [[ $line == *XK-LINUX-UP* ]] && return 0; done < "$f"
-        fi
-        n=$((n + 1)); [ $n -lt 12000 ] || { tail "$f"; fail "$1: no XK-LINUX-UP in 120 s"; }
-        nap 0.01
-    done
-}
-
 # cycle WHO NAME TIMED: create, wait for the marker, destroy, check clean
 cycle() {
     local who=$1 name=$2 timed=$3 t0 t1 t2 t3 t4 f0 f1 f2 d
@@ -59,7 +45,7 @@ cycle() {
     $(tool "$who") create -q "$name.cfg" > out.last 2> err.last || { cat err.last; fail "create $name ($who)"; }
     t1=${EPOCHREALTIME/./}
     forks; f1=$FORKS
-    up_wait "$name"
+    wait_marker "$name" XK-LINUX-UP 120
     t2=${EPOCHREALTIME/./}
     d=$($REF_XL domid "$name") || fail "$name has no domid"
     if [ "$who" = reffile ] && [ -z "${BACKEND:-}" ]; then
@@ -73,11 +59,7 @@ cycle() {
     forks
     dev_clean "$name ($who)" "$d"
     [ "$timed" = 1 ] || return 0
-    sample "create.$who" $(( (10#$t1 - 10#$t0) / 10 ))
-    sample "up.$who" $(( (10#$t2 - 10#$t0) / 10 ))
-    sample "destroy.$who" $(( (10#$t4 - 10#$t3) / 10 ))
-    sample "cc.$who" $((f1 - f0 - 1))
-    sample "dc.$who" $((FORKS - f2 - 1))
+    bench_record "$who" "$t0" "$t1" "$t2" "$t3" "$t4" "$f0" "$f1" "$f2" "$FORKS"
 }
 
 step "warm-up: $NW untimed cycle(s) per tool"

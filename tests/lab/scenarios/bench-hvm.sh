@@ -16,20 +16,6 @@ NW=${HVM_BENCH_WARM:-1}
 bench_init
 tool() { if [ "$1" = ours ]; then echo "$XL"; else echo "$REF_XL"; fi; }
 
-# marker_wait NAME: until XK-GUEST-UP is in NAME's console log (bash reads
-# the file: no process per poll)
-marker_wait() {
-    local f line n=0
-    f=$(console_log "$1")
-    while :; do
-        if [ -r "$f" ]; then
-            while IFS= read -r line; do [[ $line == *XK-GUEST-UP* ]] && return 0; done < "$f"
-        fi
-        n=$((n + 1)); [ $n -lt 6000 ] || { tail "$f"; fail "$1: no XK-GUEST-UP in 60 s"; }
-        nap 0.01
-    done
-}
-
 cycle() {   # WHO NAME TIMED
     local who=$1 name=$2 timed=$3 t0 t1 t2 t3 t4 f0 f1 f2 d
     printf '%s\n' "name = \"$name\"" 'type = "hvm"' "firmware_override = \"$XK_GUESTS/xk-hvm\"" \
@@ -40,7 +26,7 @@ cycle() {   # WHO NAME TIMED
     $(tool "$who") create -q "$name.cfg" > out.last 2> err.last || { cat err.last; fail "create $name ($who)"; }
     t1=${EPOCHREALTIME/./}
     forks; f1=$FORKS
-    marker_wait "$name"
+    wait_marker "$name" XK-GUEST-UP 60
     t2=${EPOCHREALTIME/./}
     d=$($REF_XL domid "$name") || fail "$name has no domid"
     forks; f2=$FORKS
@@ -50,11 +36,7 @@ cycle() {   # WHO NAME TIMED
     forks
     dev_clean "$name ($who)" "$d"
     [ "$timed" = 1 ] || return 0
-    sample "create.$who" $(( (10#$t1 - 10#$t0) / 10 ))
-    sample "up.$who" $(( (10#$t2 - 10#$t0) / 10 ))
-    sample "destroy.$who" $(( (10#$t4 - 10#$t3) / 10 ))
-    sample "cc.$who" $((f1 - f0 - 1))
-    sample "dc.$who" $((FORKS - f2 - 1))
+    bench_record "$who" "$t0" "$t1" "$t2" "$t3" "$t4" "$f0" "$f1" "$f2" "$FORKS"
 }
 
 dev_baseline
