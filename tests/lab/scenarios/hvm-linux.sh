@@ -68,7 +68,7 @@ if [ -r "$XK_IMAGES/bios.img" ]; then
         fail "the guest did not read its boot disk through xvda1 (PV, after unplug)"
     kill $cpid 2>/dev/null; wait $cpid 2>/dev/null
     # xk.mode=poweroff: on_poweroff=destroy takes it away
-    wait_for 120 sh -c "! $REF_XL domid hvm-bios 2>/dev/null" || fail "hvm-bios did not power off"
+    wait_for 300 sh -c "! $REF_XL domid hvm-bios 2>/dev/null" || { tail -n 5 "$(console_log hvm-bios)"; fail "hvm-bios did not power off"; }
     dev_clean "hvm-bios" "$D"
 else
     echo "no bios.img (the lab builds it with grub-pc-bin): skipped"
