@@ -768,10 +768,7 @@ int xkl__dm_hvm_pidfd(xkl_ctx *ctx, uint32_t domid, int *pid)
     xkl_xs *xs = xkl__xs(ctx);
     if (!xs)
         return -1;
-    char *type = xkl__xs_readf(ctx, "/libxl/%u/type", domid);
-    bool hvm = type && !strcmp(type, "hvm");
-    free(type);
-    if (!hvm)
+    if (!xkl__is_hvm(ctx, domid))
         return -1;   /* a PV guest's QEMU serves disks only, and may go */
     pid_t p = recorded_pid(xs, domid);
     if (p <= 0)

@@ -126,6 +126,10 @@ void xkl__name_unlock(int fd);
 /* Rename under the name lock: EEXIST when another live domain has it. */
 int xkl__rename(xkl_ctx *ctx, uint32_t domid, const char *new_name);
 
+/* Whether domid is an HVM guest, from libxl's record /libxl/D/type (ours
+ * and Debian's xl's); false when it cannot be read. */
+bool xkl__is_hvm(xkl_ctx *ctx, uint32_t domid);
+
 /* ---- an HVM create's decisions (hvm.c, pure) ---- */
 /* viridian=1: xl.cfg(5)'s "defaults" groups of Xen 4.17 (base, freq,
  * time_ref_count, apic_assist, crash_ctl, stimer with the synic it needs,

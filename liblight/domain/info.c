@@ -254,21 +254,10 @@ xkl_domain_config *xkl_domain_config_load(xkl_ctx *ctx, uint32_t domid)
 
 char *xkl_console_tty(xkl_ctx *ctx, uint32_t domid)
 {
-    XKL__LOCK(ctx);
-    char *t = xkl__xs_readf(ctx, "/local/domain/%u/console/tty", domid);
-    if (!t)
-        xkl__err_wrap(ctx, "console of domain %u: no tty in xenstore (is xenconsoled running?)", domid);
-    else if (!*t) {
-        free(t);
-        t = NULL;
-        xkl__err(ctx, EAGAIN, "console of domain %u: xenconsoled has not made its pty yet", domid);
-    }
-    XKL__UNLOCK(ctx);
-    return t;
+    return xkl_console_tty_of(ctx, domid, XKL_CONSOLE_PV, 0);
 }
 
-/* Whether domid is an HVM guest: libxl's record (ours and Debian's xl's). */
-static bool is_hvm_domain(xkl_ctx *ctx, uint32_t domid)
+bool xkl__is_hvm(xkl_ctx *ctx, uint32_t domid)
 {
     char *t = xkl__xs_readf(ctx, "/libxl/%u/type", domid);
     bool hvm = t && !strcmp(t, "hvm");
@@ -279,7 +268,8 @@ static bool is_hvm_domain(xkl_ctx *ctx, uint32_t domid)
 char *xkl_console_tty_of(xkl_ctx *ctx, uint32_t domid, enum xkl_console_type type, unsigned num)
 {
     XKL__LOCK(ctx);
-    bool hvm = is_hvm_domain(ctx, domid);
+    /* libxl's type record only when the type depends on it */
+    bool hvm = type != XKL_CONSOLE_PV && xkl__is_hvm(ctx, domid);
     if (type == XKL_CONSOLE_DEFAULT)
         type = hvm ? XKL_CONSOLE_SERIAL : XKL_CONSOLE_PV;
     char *t = NULL;
@@ -301,7 +291,8 @@ char *xkl_console_tty_of(xkl_ctx *ctx, uint32_t domid, enum xkl_console_type typ
     if (t && !*t) {
         free(t);
         t = NULL;
-        xkl__err(ctx, EAGAIN, "console of domain %u: its pty is not made yet", domid);
+        xkl__err(ctx, EAGAIN, "console of domain %u: %s has not made its pty yet", domid,
+                 type == XKL_CONSOLE_PV ? "xenconsoled" : "QEMU");
     }
     XKL__UNLOCK(ctx);
     return t;

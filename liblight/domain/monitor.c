@@ -365,17 +365,14 @@ int xkl_domain_monitor(xkl_ctx *ctx, uint32_t *domid)
     XKL__UNLOCK(ctx);
     if (r < 0)
         return -1;
+    /* an HVM guest's QEMU, watched through a pidfd; looked up once per
+     * domain (not per wake-up: every monitor wakes on every death) */
     int dm_fd = -1, dm_pid = 0;
     uint32_t dm_of = 0;
-    bool dm_gone = false;
+    bool dm_looked = false, dm_gone = false;
     for (;;) {
         XKL__LOCK(ctx);
         r = xkl__info(ctx, *domid, &di);
-        if (dm_fd >= 0 && dm_of != *domid) {   /* restarted: another QEMU */
-            close(dm_fd);
-            dm_fd = -1;
-            dm_gone = false;
-        }
         if (r < 0 && errno == ESRCH) {
             /* destroyed by someone else (maybe another toolstack, which
              * does not know our state file) */
@@ -398,18 +395,18 @@ int xkl_domain_monitor(xkl_ctx *ctx, uint32_t *domid)
             r = dm_died(ctx, domid, &di, dm_pid);
         else if (r == 0)
             r = 1;
-        if (r == 1 && dm_fd >= 0 && dm_of != *domid) {
-            close(dm_fd);
-            dm_fd = -1;
-        }
-        if (r == 1 && (dm_fd < 0 || dm_gone)) {
-            /* an HVM guest's QEMU is watched too: a pidfd fires when it
-             * exits, whoever killed it */
+        if (r == 1 && (!dm_looked || dm_of != *domid)) {   /* first look, or restarted */
             if (dm_fd >= 0)
                 close(dm_fd);
-            dm_gone = false;
             dm_fd = xkl__dm_hvm_pidfd(ctx, *domid, &dm_pid);
             dm_of = *domid;
+            dm_looked = true;
+            dm_gone = false;
+        }
+        if (r == 1 && dm_gone) {   /* stopped on purpose: the domain goes next */
+            close(dm_fd);
+            dm_fd = -1;
+            dm_gone = false;
         }
         XKL__UNLOCK(ctx);
         if (r <= 0) {
