@@ -200,3 +200,11 @@ int xkc_domain_paging_mempool_set(xkc_handle *h, uint32_t domid, uint64_t bytes)
     d.u.paging_mempool.size = bytes;
     return xkc__domctl_dom(h, domid, &d);
 }
+
+int xkc_domain_trigger(xkc_handle *h, uint32_t domid, unsigned trigger, uint32_t vcpu)
+{
+    struct xen_domctl d = { .cmd = XEN_DOMCTL_sendtrigger };
+    d.u.sendtrigger.trigger = trigger;
+    d.u.sendtrigger.vcpu = vcpu;
+    return xkc__domctl_dom(h, domid, &d);
+}

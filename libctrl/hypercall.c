@@ -63,6 +63,12 @@ long xkc__hypercall_bounce(xkc_handle *h, unsigned op, uint64_t cmd, void *arg, 
     return bounce(h, op, true, cmd, arg, len, &issued);
 }
 
+long xkc__hypercall_bounce1(xkc_handle *h, unsigned op, void *arg, size_t len)
+{
+    bool issued;
+    return bounce(h, op, false, 0, arg, len, &issued);
+}
+
 static const char *const domctl_names[] = {
     [XEN_DOMCTL_createdomain] = "createdomain",
     [XEN_DOMCTL_destroydomain] = "destroydomain",
@@ -86,6 +92,8 @@ static const char *const domctl_names[] = {
     [XEN_DOMCTL_get_address_size] = "get_address_size",
     [XEN_DOMCTL_settscinfo] = "settscinfo",
     [XEN_DOMCTL_get_paging_mempool_size] = "get_paging_mempool_size",
+    [XEN_DOMCTL_getnodeaffinity] = "getnodeaffinity",
+    [XEN_DOMCTL_sendtrigger] = "sendtrigger",
     [XEN_DOMCTL_set_paging_mempool_size] = "set_paging_mempool_size",
 };
 

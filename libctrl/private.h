@@ -97,6 +97,8 @@ int xkc__domctl_dom(xkc_handle *h, uint32_t domid, struct xen_domctl *d);
  * address as argument `argpos` (others from a[]), copy back. */
 long xkc__hypercall_bounce(xkc_handle *h, unsigned op, uint64_t cmd, void *arg,
                            size_t len);
+/* The same for an op whose only argument is the structure (xsm_op). */
+long xkc__hypercall_bounce1(xkc_handle *h, unsigned op, void *arg, size_t len);
 const char *xkc__domctl_name(uint32_t cmd);
 
 /* ---- marshalling (pure; domctl_pack.c, sysctl.c, memory.c, gnttab.c) ---- */

@@ -75,26 +75,6 @@ unsigned xkc__bitmap_weight(const uint8_t *map, size_t bytes)
     return n;
 }
 
-int xkc_free_cpus(xkc_handle *h, unsigned *count)
-{
-    struct xkc_physinfo pi;
-    if (xkc_physinfo(h, &pi) < 0)
-        return -1;
-    size_t bytes = (pi.max_cpu_id + 8) / 8;
-    struct xkc__buf b;
-    if (xkc__buf_get(h, bytes, &b) < 0)
-        return -1;
-    struct xen_sysctl s = { .cmd = XEN_SYSCTL_cpupool_op };
-    s.u.cpupool_op.op = XEN_SYSCTL_CPUPOOL_OP_FREEINFO;
-    set_xen_guest_handle(s.u.cpupool_op.cpumap.bitmap, (uint8_t *)b.p);
-    s.u.cpupool_op.cpumap.nr_bits = (uint32_t)(bytes * 8);
-    int rc = xkc__sysctl(h, &s, "cpupool_op freeinfo");
-    if (rc == 0)
-        *count = xkc__bitmap_weight(b.p, bytes);
-    xkc__buf_put(h, &b);
-    return rc;
-}
-
 int xkc_cputopo(xkc_handle *h, struct xkc_cputopo *cpus, unsigned *n)
 {
     if (!n || (*n && !cpus))
@@ -158,5 +138,22 @@ int xkc_numainfo(xkc_handle *h, struct xkc_numa_node *nodes, uint32_t *distances
     }
     xkc__buf_put(h, &db);
     xkc__buf_put(h, &mb);
+    return rc;
+}
+
+int xkc_debug_keys(xkc_handle *h, const char *keys)
+{
+    size_t n = keys ? strlen(keys) : 0;
+    if (!n || n > XKC__PAGE_SIZE)
+        return xkc__fail(h, EINVAL, "sysctl debug_keys: %zu keys", n);
+    struct xkc__buf b;
+    if (xkc__buf_get(h, n, &b) < 0)
+        return -1;
+    memcpy(b.p, keys, n);
+    struct xen_sysctl s = { .cmd = XEN_SYSCTL_debug_keys };
+    set_xen_guest_handle(s.u.debug_keys.keys, (const char *)b.p);
+    s.u.debug_keys.nr_keys = (uint32_t)n;
+    int rc = xkc__sysctl(h, &s, "debug_keys");
+    xkc__buf_put(h, &b);
     return rc;
 }

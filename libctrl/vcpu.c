@@ -150,3 +150,95 @@ int xkc_sched_credit_set(xkc_handle *h, uint32_t domid, unsigned weight, unsigne
 {
     return sched_op(h, domid, XEN_SCHEDULER_CREDIT, XEN_DOMCTL_SCHEDOP_putinfo, &weight, &cap);
 }
+
+int xkc_domain_node_affinity(xkc_handle *h, uint32_t domid, uint8_t *nodes, size_t bytes)
+{
+    if (!nodes || !bytes || bytes > XKC__PAGE_SIZE)
+        return xkc__fail(h, EINVAL, "domctl getnodeaffinity (domain %u): no nodemap or bad size %zu",
+                         domid, bytes);
+    struct xkc__buf b;
+    if (xkc__buf_get(h, bytes, &b) < 0)
+        return -1;
+    memset(b.p, 0, bytes);
+    struct xen_domctl d = { .cmd = XEN_DOMCTL_getnodeaffinity };
+    set_xen_guest_handle(d.u.nodeaffinity.nodemap.bitmap, (uint8_t *)b.p);
+    d.u.nodeaffinity.nodemap.nr_bits = (uint32_t)(bytes * 8);
+    int rc = xkc__domctl_dom(h, domid, &d);
+    if (rc == 0)
+        memcpy(nodes, b.p, bytes);
+    xkc__buf_put(h, &b);
+    return rc;
+}
+
+int xkc_sched_rtds_get(xkc_handle *h, uint32_t domid, uint32_t *period_us, uint32_t *budget_us)
+{
+    struct xen_domctl d = { .cmd = XEN_DOMCTL_scheduler_op };
+    d.u.scheduler_op.sched_id = XEN_SCHEDULER_RTDS;
+    d.u.scheduler_op.cmd = XEN_DOMCTL_SCHEDOP_getinfo;
+    if (xkc__domctl_dom(h, domid, &d) < 0)
+        return -1;
+    *period_us = d.u.scheduler_op.u.rtds.period;
+    *budget_us = d.u.scheduler_op.u.rtds.budget;
+    return 0;
+}
+
+int xkc_sched_rtds_set(xkc_handle *h, uint32_t domid, uint32_t period_us, uint32_t budget_us)
+{
+    struct xen_domctl d = { .cmd = XEN_DOMCTL_scheduler_op };
+    d.u.scheduler_op.sched_id = XEN_SCHEDULER_RTDS;
+    d.u.scheduler_op.cmd = XEN_DOMCTL_SCHEDOP_putinfo;
+    d.u.scheduler_op.u.rtds.period = period_us;
+    d.u.scheduler_op.u.rtds.budget = budget_us;
+    return xkc__domctl_dom(h, domid, &d);
+}
+
+/* Per-vcpu RTDS parameters, both ways: Xen may process fewer than asked
+ * (a preemption); the call continues from where it stopped. */
+static int rtds_vcpus(xkc_handle *h, uint32_t domid, uint32_t cmd, struct xkc_rtds_vcpu *v, unsigned n)
+{
+    if (!v || !n || n > XKC__PAGE_SIZE / sizeof(xen_domctl_schedparam_vcpu_t))
+        return xkc__fail(h, EINVAL, "domctl scheduler_op rtds (domain %u): %u vcpus", domid, n);
+    struct xkc__buf b;
+    if (xkc__buf_get(h, n * sizeof(xen_domctl_schedparam_vcpu_t), &b) < 0)
+        return -1;
+    xen_domctl_schedparam_vcpu_t *p = b.p;
+    memset(p, 0, n * sizeof *p);
+    for (unsigned i = 0; i < n; i++) {
+        p[i].vcpuid = v[i].vcpu;
+        p[i].u.rtds.period = v[i].period_us;
+        p[i].u.rtds.budget = v[i].budget_us;
+        p[i].u.rtds.flags = v[i].extratime ? XEN_DOMCTL_SCHEDRT_extra : 0;
+    }
+    int rc = 0;
+    for (unsigned done = 0; rc == 0 && done < n;) {
+        struct xen_domctl d = { .cmd = XEN_DOMCTL_scheduler_op };
+        d.u.scheduler_op.sched_id = XEN_SCHEDULER_RTDS;
+        d.u.scheduler_op.cmd = cmd;
+        set_xen_guest_handle(d.u.scheduler_op.u.v.vcpus, p + done);
+        d.u.scheduler_op.u.v.nr_vcpus = n - done;
+        rc = xkc__domctl_dom(h, domid, &d);
+        if (rc == 0) {
+            if (!d.u.scheduler_op.u.v.nr_vcpus)
+                rc = xkc__fail(h, EIO, "domctl scheduler_op rtds (domain %u): no progress", domid);
+            done += d.u.scheduler_op.u.v.nr_vcpus;
+        }
+    }
+    if (rc == 0 && cmd == XEN_DOMCTL_SCHEDOP_getvcpuinfo)
+        for (unsigned i = 0; i < n; i++) {
+            v[i].period_us = p[i].u.rtds.period;
+            v[i].budget_us = p[i].u.rtds.budget;
+            v[i].extratime = p[i].u.rtds.flags & XEN_DOMCTL_SCHEDRT_extra;
+        }
+    xkc__buf_put(h, &b);
+    return rc;
+}
+
+int xkc_sched_rtds_vcpu_get(xkc_handle *h, uint32_t domid, struct xkc_rtds_vcpu *v, unsigned n)
+{
+    return rtds_vcpus(h, domid, XEN_DOMCTL_SCHEDOP_getvcpuinfo, v, n);
+}
+
+int xkc_sched_rtds_vcpu_set(xkc_handle *h, uint32_t domid, const struct xkc_rtds_vcpu *v, unsigned n)
+{
+    return rtds_vcpus(h, domid, XEN_DOMCTL_SCHEDOP_putvcpuinfo, (struct xkc_rtds_vcpu *)v, n);
+}

@@ -139,6 +139,60 @@ XKC_API const char *xkc_sched_name(unsigned id);
 /* Number of CPUs that belong to no cpupool (xl info's free_cpus). */
 XKC_API int xkc_free_cpus(xkc_handle *h, unsigned *count);
 
+/* cpupools. CPU maps are bitmaps (bit n = CPU n) of `bytes` bytes, up to
+ * XKC_CPUMAP_MAX_BYTES. xkc_cpupool_info: the pool with the lowest id >=
+ * poolid (Xen's iteration: ENOENT past the last), its CPUs in cpus (may
+ * be NULL). xkc_cpupool_create: *poolid XKC_CPUPOOL_ANY or a wanted id,
+ * out: the new pool's id; sched_id XEN_SCHEDULER_*. The others as their
+ * names say; remove_cpu retries while Xen says the CPU is busy (EAGAIN). */
+#define XKC_CPUMAP_MAX_BYTES 512
+#define XKC_CPUPOOL_ANY 0xFFFFFFFFu
+struct xkc_cpupool {
+    uint32_t id, sched_id, n_dom;
+};
+XKC_API int xkc_cpupool_info(xkc_handle *h, uint32_t poolid, struct xkc_cpupool *out,
+                             uint8_t *cpus, size_t bytes);
+XKC_API int xkc_cpupool_create(xkc_handle *h, uint32_t *poolid, unsigned sched_id);
+XKC_API int xkc_cpupool_destroy(xkc_handle *h, uint32_t poolid);
+XKC_API int xkc_cpupool_add_cpu(xkc_handle *h, uint32_t poolid, uint32_t cpu);
+XKC_API int xkc_cpupool_remove_cpu(xkc_handle *h, uint32_t poolid, uint32_t cpu);
+XKC_API int xkc_cpupool_move_domain(xkc_handle *h, uint32_t poolid, uint32_t domid);
+XKC_API int xkc_cpupool_free_map(xkc_handle *h, uint8_t *cpus, size_t bytes);
+/* The scheduler-wide parameters of a pool running credit (time slice,
+ * rate limit, migration delay) or credit2 (rate limit); EINVAL from Xen
+ * when the pool runs another scheduler. */
+struct xkc_credit_params {
+    uint32_t tslice_ms, ratelimit_us, migration_delay_us;
+};
+XKC_API int xkc_sched_credit_params_get(xkc_handle *h, uint32_t poolid, struct xkc_credit_params *p);
+XKC_API int xkc_sched_credit_params_set(xkc_handle *h, uint32_t poolid,
+                                        const struct xkc_credit_params *p);
+XKC_API int xkc_sched_credit2_params_get(xkc_handle *h, uint32_t poolid, uint32_t *ratelimit_us);
+XKC_API int xkc_sched_credit2_params_set(xkc_handle *h, uint32_t poolid, uint32_t ratelimit_us);
+
+/* Press keys on Xen's debug console (sysctl debug_keys): 'h' lists them;
+ * what they print goes to Xen's console ring (xkc_dmesg). */
+XKC_API int xkc_debug_keys(xkc_handle *h, const char *keys);
+
+/* The hypervisor file system (hypfs): an entry's type (XEN_HYPFS_TYPE_*)
+ * and contents (*data malloc'd, NUL-terminated beyond content_len; free()
+ * it); a write of raw contents; and a runtime parameter by name
+ * (/params/NAME), its value converted to the entry's type as Xen's
+ * command line would spell it ("loglvl=all", "ept=pml", "sched_ratelimit_us=500"). */
+struct xkc_hypfs_entry {
+    unsigned type, encoding;
+    uint32_t content_len, max_write_len;
+};
+XKC_API int xkc_hypfs_read(xkc_handle *h, const char *path, struct xkc_hypfs_entry *e, void **data);
+XKC_API int xkc_hypfs_write(xkc_handle *h, const char *path, const void *data, size_t len);
+XKC_API int xkc_hypfs_set_param(xkc_handle *h, const char *name, const char *value);
+
+/* FLASK (XSM): the enforcing mode (1 enforcing, 0 permissive, -1 error:
+ * ENOSYS when Xen has no FLASK), set it, load a binary policy. */
+XKC_API int xkc_flask_getenforce(xkc_handle *h);
+XKC_API int xkc_flask_setenforce(xkc_handle *h, int enforcing);
+XKC_API int xkc_flask_load(xkc_handle *h, const void *policy, size_t len);
+
 /* Pages freed by / used for memory sharing (XENMEM_get_sharing_*). */
 XKC_API int xkc_sharing_pages(xkc_handle *h, uint64_t *freed, uint64_t *used);
 
@@ -222,6 +276,9 @@ XKC_API int xkc_domain_pause(xkc_handle *h, uint32_t domid);
 XKC_API int xkc_domain_unpause(xkc_handle *h, uint32_t domid);
 /* SCHEDOP_remote_shutdown with reason SHUTDOWN_poweroff/reboot/suspend/crash. */
 XKC_API int xkc_domain_shutdown(xkc_handle *h, uint32_t domid, unsigned reason);
+/* Send a trigger (XEN_DOMCTL_SENDTRIGGER_NMI, _RESET, _INIT, _POWER,
+ * _SLEEP) to an HVM domain's vcpu (NMI, INIT) or its ACPI (power, sleep). */
+XKC_API int xkc_domain_trigger(xkc_handle *h, uint32_t domid, unsigned trigger, uint32_t vcpu);
 /* Allocate the vcpus: max must not exceed the config's max_vcpus (EINVAL). */
 XKC_API int xkc_domain_max_vcpus(xkc_handle *h, uint32_t domid, unsigned max);
 XKC_API int xkc_domain_set_maxmem(xkc_handle *h, uint32_t domid, uint64_t max_kb);
@@ -280,6 +337,19 @@ XKC_API int xkc_sched_credit2_get(xkc_handle *h, uint32_t domid, unsigned *weigh
 XKC_API int xkc_sched_credit2_set(xkc_handle *h, uint32_t domid, unsigned weight, unsigned cap);
 XKC_API int xkc_sched_credit_get(xkc_handle *h, uint32_t domid, unsigned *weight, unsigned *cap);
 XKC_API int xkc_sched_credit_set(xkc_handle *h, uint32_t domid, unsigned weight, unsigned cap);
+/* RTDS (real-time deferrable server): a domain's default period and
+ * budget (microseconds; set: every vcpu), and per-vcpu values. */
+XKC_API int xkc_sched_rtds_get(xkc_handle *h, uint32_t domid, uint32_t *period_us, uint32_t *budget_us);
+XKC_API int xkc_sched_rtds_set(xkc_handle *h, uint32_t domid, uint32_t period_us, uint32_t budget_us);
+struct xkc_rtds_vcpu {
+    uint32_t vcpu, period_us, budget_us;
+    bool extratime;
+};
+XKC_API int xkc_sched_rtds_vcpu_get(xkc_handle *h, uint32_t domid, struct xkc_rtds_vcpu *v, unsigned n);
+XKC_API int xkc_sched_rtds_vcpu_set(xkc_handle *h, uint32_t domid, const struct xkc_rtds_vcpu *v,
+                                    unsigned n);
+/* The NUMA nodes a domain's memory is placed on (bit n: node n). */
+XKC_API int xkc_domain_node_affinity(xkc_handle *h, uint32_t domid, uint8_t *nodes, size_t bytes);
 
 /* ------------------------------------------------------------------------ */
 /* Memory (memory_op)                                                       */
