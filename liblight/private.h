@@ -30,4 +30,5 @@
 #include "config/types.h"
 #include "domain/domain.h"
 #include "device/device.h"
+#include "host/host.h"
 #endif

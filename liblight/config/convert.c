@@ -807,12 +807,6 @@ static bool set_false(const struct xkl_domain_config *dc, const cfg_key *k)
 }
 
 /* Pool-0 is where a domain goes anyway */
-static bool set_pool(const struct xkl_domain_config *dc, const cfg_key *k)
-{
-    (void)k;
-    return dc->c_info.pool_name && strcmp(dc->c_info.pool_name, "Pool-0");
-}
-
 /* shadow_memory sizes a PVH or HVM guest's HAP pool (create acts on it);
  * for PV (shadow paging, log-dirty) nothing uses it yet */
 static bool set_shadow(const struct xkl_domain_config *dc, const cfg_key *k)
@@ -910,7 +904,7 @@ const struct xkl__cfg_key xkl__cfg_keys[] = {
     R_BOOL("hap", HVM | PVH, ACTS, c_info.hap),
     R_BOOL("oos", HVM | PVH, NOT, c_info.oos, .set = set_false),
     R_BOOL("driver_domain", ANY, NOT, c_info.driver_domain, .set = set_true),
-    R_STR("pool", ANY, NOT, c_info.pool_name, .set = set_pool),
+    R_STR("pool", ANY, ACTS, c_info.pool_name),   /* the cpupool the domain is born in */
     R_FN("memory", ANY, ACTS, conv_memory),
     R_BY("maxmem", ANY),                  /* read by memory */
     R_FN("vcpus", ANY, ACTS, conv_vcpus),

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xen/domctl.h>
 
 /* The xc call under the lock, its failure named "<what> domain N". */
 #define XC_OP(ctx, what, domid, call)                                              \
@@ -297,6 +298,48 @@ int xkl_vcpu_set_online(xkl_ctx *ctx, uint32_t domid, unsigned count)
         snprintf(path, sizeof path, "/local/domain/%u/cpu/%u/availability", domid, i);
         r = xkl__xs_writef(ctx, XKL_XS_TX_NONE, path, "%s", i < count ? "online" : "offline");
     }
+    XKL__UNLOCK(ctx);
+    return r;
+}
+
+int xkl_trigger_from_name(const char *name)
+{
+    static const char *const names[] = { "nmi", "reset", "init", "power", "sleep", "s3resume" };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(names[i], name))
+            return (int)i;
+    errno = EINVAL;
+    return -1;
+}
+
+int xkl_domain_trigger(xkl_ctx *ctx, uint32_t domid, enum xkl_trigger t, unsigned vcpu)
+{
+    static const unsigned xen[] = {
+        [XKL_TRIGGER_NMI] = XEN_DOMCTL_SENDTRIGGER_NMI,
+        [XKL_TRIGGER_RESET] = XEN_DOMCTL_SENDTRIGGER_RESET,
+        [XKL_TRIGGER_INIT] = XEN_DOMCTL_SENDTRIGGER_INIT,
+        [XKL_TRIGGER_POWER] = XEN_DOMCTL_SENDTRIGGER_POWER,
+        [XKL_TRIGGER_SLEEP] = XEN_DOMCTL_SENDTRIGGER_SLEEP,
+    };
+    if ((unsigned)t > XKL_TRIGGER_S3RESUME)
+        return xkl__err(ctx, EINVAL, "trigger domain %u: unknown trigger %d", domid, (int)t);
+    /* S3 resume: no trigger of its own; the ACPI sleep state goes back to S0 */
+    if (t == XKL_TRIGGER_S3RESUME)
+        return XC_OP(ctx, "s3resume trigger to", domid,
+                     xkc_hvm_param_set(xc_, domid, HVM_PARAM_ACPI_S_STATE, 0));
+    return XC_OP(ctx, "trigger to", domid, xkc_domain_trigger(xc_, domid, xen[t], vcpu));
+}
+
+int xkl_domain_sysrq(xkl_ctx *ctx, uint32_t domid, char key)
+{
+    if (key < '!' || key > '~')
+        return xkl__err(ctx, EINVAL, "sysrq domain %u: expected one printable character", domid);
+    XKL__LOCK(ctx);
+    char path[64];
+    snprintf(path, sizeof path, "/local/domain/%u/control/sysrq", domid);
+    int r = xkl__xs_writef(ctx, XKL_XS_TX_NONE, path, "%c", key);
+    if (r < 0)
+        xkl__err_wrap(ctx, "sysrq domain %u", domid);
     XKL__UNLOCK(ctx);
     return r;
 }

@@ -46,6 +46,8 @@ struct cstate {
     char xen_caps[1024];   /* XENVER_capabilities, read once by run_kernel */
     struct xkl__hvm_plan plan;   /* HVM: firmware, video RAM, params (run_check) */
     long long rtc_offset;        /* HVM: seconds from UTC (run_limits) */
+    uint32_t pool_id;            /* pool= (run_domain): the domain's cpupool */
+    unsigned pool_sched;         /* and its scheduler (XEN_SCHEDULER_*) */
     struct xkl__fault fault;   /* TEST ONLY knobs */
 };
 
@@ -196,6 +198,16 @@ static int run_domain(void *arg)
     struct xkc_domain_config cc;
     if (xkl__domctl_config(s->ctx, s->dc, s->max_vcpus, &cc) < 0)
         return -1;
+    /* pool=: the domain is born in that cpupool (Xen's default pool 0 else) */
+    const char *pool = s->dc->c_info.pool_name;
+    s->pool_id = 0;
+    if (pool && *pool) {
+        if (xkl__cpupool_find(s->ctx, pool, &s->pool_id, &s->pool_sched) < 0)
+            return xkl__err_wrap(s->ctx, "create %s: pool=\"%s\"", s->dc->c_info.name, pool);
+    } else if (xkc_sched_id(s->ctx->xc, &s->pool_sched) < 0) {
+        return xkl__err(s->ctx, errno, "create %s: %s", s->dc->c_info.name, xkc_error(s->ctx->xc));
+    }
+    cc.cpupool_id = s->pool_id;
     s->domid = 0;
     if (xkc_domain_create(s->ctx->xc, &cc, &s->domid) < 0)
         return xkl__err(s->ctx, errno, "create %s: %s", s->dc->c_info.name, xkc_error(s->ctx->xc));
@@ -225,11 +237,22 @@ static int vcpu_map(struct cstate *s, const char *key, const char *all, char *co
 {
     const char *list = xkl__vcpu_cpulist(all, per, nper, v);
     *set = list != NULL;
-    if (list && xkl_cpumap_parse(list, map) < 0) {
-        if (errno == ENOTSUP)
-            return xkl__err(s->ctx, ENOTSUP, "create %s: %s=\"%s\" (vcpu %u): NUMA node lists are not supported yet",
-                            s->dc->c_info.name, key, list, v);
-        return xkl__err(s->ctx, EINVAL, "create %s: %s=\"%s\" (vcpu %u): expected all, N, N-M, ^N or a comma list of them",
+    int r = list ? xkl_cpumap_parse(list, map) : 0;
+    if (r < 0 && errno == ENOTSUP) {
+        /* node:N: the host's topology, asked of Xen for this list only */
+        enum { MAXC = XKL_CPUMAP_BYTES * 8 };
+        struct xkc_cputopo topo[MAXC];
+        uint32_t node[MAXC];
+        unsigned n = MAXC;
+        if (xkc_cputopo(s->ctx->xc, topo, &n) < 0)
+            return limits_fail(s);
+        for (unsigned c = 0; c < n && c < MAXC; c++)
+            node[c] = topo[c].node;
+        r = xkl_cpumap_parse_nodes(list, map, node, n < MAXC ? n : MAXC);
+    }
+    if (r < 0) {
+        return xkl__err(s->ctx, EINVAL, "create %s: %s=\"%s\" (vcpu %u): expected all, N, N-M, "
+                        "node:N, ^N or a comma list of them (CPUs and nodes this host has)",
                         s->dc->c_info.name, key, list, v);
     }
     return 0;
@@ -263,9 +286,9 @@ static int run_limits(void *arg)
     }
     long long w = bi->sched_params.weight, cap = bi->sched_params.cap;
     if (w >= 0 || cap >= 0) {
-        unsigned sched = 0, cw = 256, cc = 0;
-        int r = xkc_sched_id(xc, &sched);
-        bool credit1 = r == 0 && sched == XEN_SCHEDULER_CREDIT;
+        unsigned cw = 256, cc = 0;
+        int r = 0;
+        bool credit1 = s->pool_sched == XEN_SCHEDULER_CREDIT;
         if (r == 0)
             r = credit1 ? xkc_sched_credit_get(xc, s->domid, &cw, &cc)
                         : xkc_sched_credit2_get(xc, s->domid, &cw, &cc);

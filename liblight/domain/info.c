@@ -13,8 +13,9 @@ void xkl_dominfo_state(const struct xkl_dominfo *di, char out[7])
     out[0] = di->running ? 'r' : '-';
     out[1] = di->blocked ? 'b' : '-';
     out[2] = di->paused ? 'p' : '-';
+    static const char reason[] = "-rscwS";   /* by SHUTDOWN_* (sched.h) */
     out[3] = di->shutdown ? 's' : '-';
-    out[4] = di->shutdown && di->shutdown_reason == SHUTDOWN_crash ? 'c' : '-';
+    out[4] = !di->shutdown ? '-' : di->shutdown_reason < sizeof reason - 1 ? reason[di->shutdown_reason] : '?';
     out[5] = di->dying ? 'd' : '-';
     out[6] = 0;
 }
@@ -34,6 +35,9 @@ static void fill(xkl_ctx *ctx, const struct xkc_dominfo *ci, struct xkl_dominfo 
     o->shutdown = ci->shutdown;
     o->dying = ci->dying;
     o->shutdown_reason = ci->shutdown_reason;
+    o->cpupool = ci->cpupool;
+    o->outstanding_kb = ci->outstanding_pages * 4;
+    o->shared_kb = ci->shr_pages * 4;
     o->cpu_time_ns = ci->cpu_time_ns;
     xkl_xs *xs = xkl__xs(ctx);
     char path[64];

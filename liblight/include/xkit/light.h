@@ -23,4 +23,5 @@ XKL_API const char *xkl_version(void);
 #include <xkit/light/xs.h>       /* the xenstore client */
 #include <xkit/light/domain.h>   /* context, life cycle, events, monitor */
 #include <xkit/light/device.h>   /* disks and network interfaces */
+#include <xkit/light/host.h>     /* cpupools */
 #endif /* XKIT_LIGHT_H */

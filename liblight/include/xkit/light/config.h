@@ -19,7 +19,9 @@ extern "C" {
  * "FILE:LINE:COL: warning: ...". A step fails (NULL / -1, errno EINVAL)
  * exactly when it added at least one error.
  */
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum xkl_diag_level { XKL_DIAG_WARNING, XKL_DIAG_ERROR };
 
@@ -54,6 +56,24 @@ XKL_API void xkl_cfg_free(xkl_cfg *cfg);
 /* The value of KEY's last setting when that is a plain "=" of a string or
  * a number (its spelling); NULL when absent, a list, or set with "+=". */
 XKL_API const char *xkl_cfg_get_atom(const xkl_cfg *cfg, const char *key);
+
+/* xlcpupool.cfg(5): name (empty: absent), sched (XEN_SCHEDULER_*, -1:
+ * absent), cpus (a list of numbers or a CPU list string) or nodes (a list
+ * of numbers; cpus is then ignored, with a warning). Other keys are
+ * located warnings; -1 (EINVAL) when an error was added to d. */
+#define XKL_CPUPOOL_NODES_BYTES 8
+struct xkl_cpupool_config {
+    char name[128];
+    int sched_id;
+    bool has_cpus, has_nodes;
+    uint8_t cpus[32];                        /* XKL_CPUMAP_BYTES */
+    uint8_t nodes[XKL_CPUPOOL_NODES_BYTES];
+};
+XKL_API int xkl_cpupool_config_from_cfg(const xkl_cfg *cfg, struct xkl_cpupool_config *pc,
+                                        xkl_diags *d);
+/* XEN_SCHEDULER_* of "credit", "credit2", "rtds", "null", "arinc653";
+ * -1 (EINVAL) for anything else. */
+XKL_API int xkl_sched_from_name(const char *name);
 
 /* Typed domain configuration (what xl create needs); layout is private to
  * liblight (types.def). */

@@ -61,10 +61,15 @@ struct xkl_dominfo {
     bool running, blocked, paused, shutdown, dying;
     unsigned shutdown_reason;  /* SHUTDOWN_*, valid when shutdown */
     uint64_t cpu_time_ns;
+    uint32_t cpupool;        /* the cpupool's id */
+    uint64_t outstanding_kb; /* claimed, not yet populated */
+    uint64_t shared_kb;      /* memory shared with other domains */
 };
 /* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (lower case), NUL-terminated. */
 XKL_API void xkl_uuid_format(const uint8_t uuid[16], char out[37]);
-/* "rbpscd" letters or '-' (xl list's State column), NUL-terminated. */
+/* xl list's State column, NUL-terminated: r, b, p, s (shut down), the
+ * shutdown reason's letter (- poweroff, r reboot, s suspend, c crash, w
+ * watchdog, S soft reset), d (dying), each '-' when not so. */
 XKL_API void xkl_dominfo_state(const struct xkl_dominfo *di, char out[7]);
 /* All domains, in domid order; *out is malloc'd (free() it). */
 XKL_API int xkl_domain_list(xkl_ctx *ctx, struct xkl_dominfo **out, size_t *n);
@@ -93,6 +98,17 @@ XKL_API int xkl_domain_rename(xkl_ctx *ctx, uint32_t domid, const char *new_name
 /* Balloon target (memory/target) and the hypervisor's maximum, in KiB. */
 XKL_API int xkl_domain_set_target_kb(xkl_ctx *ctx, uint32_t domid, uint64_t kb);
 XKL_API int xkl_domain_set_max_kb(xkl_ctx *ctx, uint32_t domid, uint64_t kb);
+/* A trigger for an HVM guest (xl trigger, button-press): an NMI, RESET or
+ * INIT to one vcpu, the ACPI power or sleep button, or an S3 resume.
+ * EINVAL (Xen's) for a PV guest or an unknown vcpu. */
+enum xkl_trigger { XKL_TRIGGER_NMI, XKL_TRIGGER_RESET, XKL_TRIGGER_INIT, XKL_TRIGGER_POWER,
+                   XKL_TRIGGER_SLEEP, XKL_TRIGGER_S3RESUME };
+/* "nmi", "reset", "init", "power", "sleep", "s3resume"; -1 if none. */
+XKL_API int xkl_trigger_from_name(const char *name);
+XKL_API int xkl_domain_trigger(xkl_ctx *ctx, uint32_t domid, enum xkl_trigger t, unsigned vcpu);
+/* Ask the guest's kernel for a magic SysRq key (control/sysrq, which
+ * Linux's xen frontend watches): a single printable character. */
+XKL_API int xkl_domain_sysrq(xkl_ctx *ctx, uint32_t domid, char key);
 
 /* vCPUs. Affinity bitmaps: bit n = physical CPU n. */
 #define XKL_CPUMAP_BYTES 32
@@ -103,9 +119,13 @@ struct xkl_vcpuinfo {
     uint64_t cpu_time_ns;
     uint8_t hard[XKL_CPUMAP_BYTES], soft[XKL_CPUMAP_BYTES];
 };
-/* "all", "3", "0-2,5" -> bitmap (XKL_CPUMAP_BYTES); -1/EINVAL when
- * malformed or a cpu is beyond the map. */
+/* "all", "3", "0-2,5", "^3" -> bitmap (XKL_CPUMAP_BYTES); -1/EINVAL when
+ * malformed or a cpu is beyond the map; ENOTSUP for "node:N" items. */
 XKL_API int xkl_cpumap_parse(const char *s, uint8_t *map);
+/* The same with "node:N" / "nodes:N-M" items too: cpu_node[c] is CPU c's
+ * NUMA node (xkc_cputopo's node), for ncpus CPUs. */
+XKL_API int xkl_cpumap_parse_nodes(const char *s, uint8_t *map, const uint32_t *cpu_node,
+                                   unsigned ncpus);
 /* Every vcpu up to max_vcpu_id; *out malloc'd. */
 XKL_API int xkl_vcpu_list(xkl_ctx *ctx, uint32_t domid, struct xkl_vcpuinfo **out, unsigned *n);
 /* vcpu < 0: all. hard/soft NULL: leave that mask alone. */
