@@ -147,8 +147,7 @@ int cmd_console(int argc, char **argv)
     int opt;
     const char *type = NULL;
     unsigned long num = 0;
-    while ((opt = getopt(argc, argv, "+t:n:h")) != -1) {
-        switch (opt) {
+    XL_FOREACH_OPT(opt, "t:n:", NULL, 1) {
         case 't': type = optarg; break;
         case 'n':
             if (xl_parse_uint(optarg, 0, 7, &num) < 0) {
@@ -156,11 +155,8 @@ int cmd_console(int argc, char **argv)
                 return XL_FAIL;
             }
             break;
-        default: return xl_usage("console");
-        }
     }
-    if (argc - optind != 1)
-        return xl_usage("console");
+    xl_extra_args(argc, argv, 1);
     if (type && strcmp(type, "pv") && strcmp(type, "serial")) {
         xl_err("console: unknown console type '%s' (expected pv or serial)", type);
         return XL_USAGE;
@@ -194,9 +190,8 @@ static int monitor_one(xkl_ctx *ctx, uint32_t domid, void *arg)
 int cmd_qemu_monitor_command(int argc, char **argv)
 {
     int opt;
-    while ((opt = getopt(argc, argv, "+h")) != -1)
-        return xl_usage("qemu-monitor-command");
-    if (argc - optind != 2)
-        return xl_usage("qemu-monitor-command");
+    XL_FOREACH_OPT(opt, "", NULL, 2) {
+    }
+    xl_extra_args(argc, argv, 2);
     return xl_with_domain(argv[optind], monitor_one, argv[optind + 1]);
 }

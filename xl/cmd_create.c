@@ -29,32 +29,35 @@ int cmd_create(int argc, char **argv)
     static const struct option longopts[] = {
         { "dryrun", no_argument, NULL, 'n' },
         { "defconfig", required_argument, NULL, 'f' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "vncviewer", no_argument, NULL, 'V' },
+        { "vncviewer-autopass", no_argument, NULL, 'A' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    while ((opt = getopt_long(argc, argv, "+nf:hpcFeqV", longopts, NULL)) != -1) {
-        switch (opt) {
+    XL_FOREACH_OPT(opt, "nf:pcdFeqVA", longopts, 0) {
         case 'n': dry_run = 1; break;
         case 'p': co.paused = true; break;
         case 'c': co.console = true; break;
         case 'F': co.foreground = true; break;
         case 'e': co.monitor = false; break;
         case 'q': co.quiet = true; break;
+        case 'd': xl_opts.verbose++; break;
         case 'V':
+        case 'A':
             xl_err("create: -V: xkit starts no VNC viewer; point one at the port in /local/domain/<domid>/console/vnc-port");
             return XL_FAIL;
         case 'f': file = optarg; break;
-        case 'h': xl_usage("create"); return XL_OK;
-        default: return xl_usage("create");
-        }
     }
     /* xl create [-f] CFG [key=value...]: the first non-setting argument is
      * the file when -f was not given. */
     if (!file && optind < argc && !strchr(argv[optind], '='))
         file = argv[optind++];
     if (!file) {
-        xl_err("create: expected a config file");
-        return xl_usage("create");
+        /* Xen's xl's words and status (its ERROR_INVAL): no file, and
+         * xkit has no save file to take one from */
+        fprintf(stderr, "Config file not specified and none in save file\n");
+        return 6;
     }
     if (!dry_run)
         return xl_create_run(file, argv + optind, (size_t)(argc - optind), &co);

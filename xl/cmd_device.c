@@ -28,18 +28,18 @@ static int no_dry_run(const char *name)
 }
 
 /* Only -h is known; at least min and (max >= 0) at most max arguments.
- * The index of the first argument, or -1 after printing the usage. */
-static int args(int argc, char **argv, const char *name, int min, int max)
+ * The index of the first argument, or -1 with *rc the exit code (help
+ * printed). */
+static int args(int argc, char **argv, int min, int max, int *rc)
 {
-    while (getopt(argc, argv, "+h") != -1) {
-        xl_usage(name);
+    struct xl_optstate st = { XL_OK };
+    *rc = XL_OK;
+    if (xl_getopt(&st, argc, argv, "", NULL, min) == XL_OPT_EXIT) {
+        *rc = st.rc;
         return -1;
     }
-    int n = argc - optind;
-    if (n < min || (max >= 0 && n > max)) {
-        xl_usage(name);
-        return -1;
-    }
+    if (max >= 0)
+        xl_extra_args(argc, argv, max);
     return optind;
 }
 
@@ -73,15 +73,15 @@ static int do_disk_attach(xkl_ctx *ctx, uint32_t domid, void *spec)
 
 int cmd_block_attach(int argc, char **argv)
 {
-    int i = args(argc, argv, "block-attach", 2, -1);
+    int rc, i = args(argc, argv, 2, -1, &rc);
     if (i < 0)
-        return XL_USAGE;
+        return rc;
     if (no_dry_run("block-attach") < 0)
         return XL_FAIL;
     char *spec = join(argv + i + 1, argc - i - 1, "block-attach");
     if (!spec)
         return XL_FAIL;
-    int rc = xl_with_domain(argv[i], do_disk_attach, spec);
+    rc = xl_with_domain(argv[i], do_disk_attach, spec);
     free(spec);
     return rc;
 }
@@ -106,15 +106,10 @@ int cmd_block_detach(int argc, char **argv)
     };
     struct detach_arg a = { NULL, 0 };
     int opt;
-    while ((opt = getopt_long(argc, argv, "+fh", longopts, NULL)) != -1) {
-        if (opt != 'f')
-            return xl_usage("block-detach");
-        a.flags |= XKL_DETACH_FORCE;
+    XL_FOREACH_OPT(opt, "f", longopts, 2) {
+    case 'f': a.flags |= XKL_DETACH_FORCE; break;
     }
-    if (argc - optind != 2)
-        return xl_usage("block-detach");
-    if (no_dry_run("block-detach") < 0)
-        return XL_FAIL;
+    xl_extra_args(argc, argv, 2);
     a.which = argv[optind + 1];
     return xl_with_domain(argv[optind], do_disk_detach, &a);
 }
@@ -133,9 +128,9 @@ static int do_cd(xkl_ctx *ctx, uint32_t domid, void *arg)
 
 int cmd_cd_insert(int argc, char **argv)
 {
-    int i = args(argc, argv, "cd-insert", 3, 3);
+    int rc, i = args(argc, argv, 3, 3, &rc);
     if (i < 0)
-        return XL_USAGE;
+        return rc;
     if (no_dry_run("cd-insert") < 0)
         return XL_FAIL;
     struct cd_arg a = { argv[i + 1], argv[i + 2] };
@@ -144,9 +139,9 @@ int cmd_cd_insert(int argc, char **argv)
 
 int cmd_cd_eject(int argc, char **argv)
 {
-    int i = args(argc, argv, "cd-eject", 2, 2);
+    int rc, i = args(argc, argv, 2, 2, &rc);
     if (i < 0)
-        return XL_USAGE;
+        return rc;
     if (no_dry_run("cd-eject") < 0)
         return XL_FAIL;
     struct cd_arg a = { argv[i + 1], NULL };
@@ -162,15 +157,15 @@ static int do_nic_attach(xkl_ctx *ctx, uint32_t domid, void *spec)
 
 int cmd_network_attach(int argc, char **argv)
 {
-    int i = args(argc, argv, "network-attach", 1, -1);
+    int rc, i = args(argc, argv, 1, -1, &rc);
     if (i < 0)
-        return XL_USAGE;
+        return rc;
     if (no_dry_run("network-attach") < 0)
         return XL_FAIL;
     char *spec = join(argv + i + 1, argc - i - 1, "network-attach");
     if (!spec)
         return XL_FAIL;
-    int rc = xl_with_domain(argv[i], do_nic_attach, spec);
+    rc = xl_with_domain(argv[i], do_nic_attach, spec);
     free(spec);
     return rc;
 }
@@ -182,11 +177,9 @@ static int do_nic_detach(xkl_ctx *ctx, uint32_t domid, void *which)
 
 int cmd_network_detach(int argc, char **argv)
 {
-    int i = args(argc, argv, "network-detach", 2, 2);
+    int rc, i = args(argc, argv, 2, 2, &rc);
     if (i < 0)
-        return XL_USAGE;
-    if (no_dry_run("network-detach") < 0)
-        return XL_FAIL;
+        return rc;
     return xl_with_domain(argv[i], do_nic_detach, argv[i + 1]);
 }
 
@@ -217,11 +210,10 @@ static void network_row(uint32_t domid, const struct xkl_devinfo *d)
 static int list_cmd(int argc, char **argv, const char *name, const char *family,
                     list_row *row)
 {
-    int i = args(argc, argv, name, 1, -1);
+    int rc, i = args(argc, argv, 1, -1, &rc);
     if (i < 0)
-        return XL_USAGE;
-    if (no_dry_run(name) < 0)
-        return XL_FAIL;
+        return rc;
+    rc = XL_OK;
     xkl_ctx *ctx = xl_ctx_open();
     if (!ctx)
         return XL_FAIL;
@@ -231,7 +223,6 @@ static int list_cmd(int argc, char **argv, const char *name, const char *family,
     else
         printf("%-3s %-2s %-17s %-6s %-5s %-6s %5s/%-5s %-30s\n", "Idx", "BE", "Mac Addr.",
                "handle", "state", "evt-ch", "tx-", "rx-ring-ref", "BE-path");
-    int rc = XL_OK;
     for (; i < argc; i++) {
         uint32_t domid;
         struct xkl_devinfo *v;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* xl commands acting on one running domain: pause, unpause, destroy,
- * rename, shutdown, reboot, mem-set, mem-max, vcpu-pin, vcpu-set,
- * sched-credit2. */
+ * rename, shutdown, reboot, mem-set, mem-max, vcpu-pin, vcpu-set, trigger,
+ * button-press, sysrq. */
 #include "life.h"
 
 #include <errno.h>
@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <xen/sched.h>
+#include <xkit/ctrl.h>
 
 XL_CMD(pause);
 XL_CMD(unpause);
@@ -20,20 +21,17 @@ XL_CMD(mem_set);
 XL_CMD(mem_max);
 XL_CMD(vcpu_pin);
 XL_CMD(vcpu_set);
-XL_CMD(sched_credit2);
+XL_CMD(trigger);
+XL_CMD(button_press);
+XL_CMD(sysrq);
 
 /* Skip the options (only -h is known) and check the argument count. */
-static int plain_args(int argc, char **argv, const char *name, int nargs)
+static int plain_args(int argc, char **argv, int nargs)
 {
-    int opt;
-    while ((opt = getopt(argc, argv, "+h")) != -1) {
-        xl_usage(name);
-        return -1;
-    }
-    if (argc - optind != nargs) {
-        xl_usage(name);
-        return -1;
-    }
+    struct xl_optstate st = { XL_OK };
+    if (xl_getopt(&st, argc, argv, "", NULL, nargs) == XL_OPT_EXIT)
+        return st.rc == XL_OK ? -2 : -1;
+    xl_extra_args(argc, argv, nargs);
     return optind;
 }
 
@@ -44,33 +42,32 @@ static int call_op(xkl_ctx *ctx, uint32_t domid, void *op)
     return (*(dom_op **)op)(ctx, domid);
 }
 
-static int one_domain(int argc, char **argv, const char *name, dom_op *op)
+static int one_domain(int argc, char **argv, dom_op *op)
 {
-    int i = plain_args(argc, argv, name, 1);
+    int i = plain_args(argc, argv, 1);
     if (i < 0)
-        return XL_USAGE;
+        return i == -2 ? XL_OK : XL_USAGE;
     return xl_with_domain(argv[i], call_op, &op);
 }
 
 int cmd_pause(int argc, char **argv)
 {
-    return one_domain(argc, argv, "pause", xkl_domain_pause);
+    return one_domain(argc, argv, xkl_domain_pause);
 }
 
 int cmd_unpause(int argc, char **argv)
 {
-    return one_domain(argc, argv, "unpause", xkl_domain_unpause);
+    return one_domain(argc, argv, xkl_domain_unpause);
 }
 
 int cmd_destroy(int argc, char **argv)
 {
     /* -f is accepted like xl's (it only affects dom0 there; we refuse dom0) */
     int opt;
-    while ((opt = getopt(argc, argv, "+fh")) != -1)
-        if (opt != 'f')
-            return xl_usage("destroy");
-    if (argc - optind != 1)
-        return xl_usage("destroy");
+    XL_FOREACH_OPT(opt, "f", NULL, 1) {
+    case 'f': break;
+    }
+    xl_extra_args(argc, argv, 1);
     dom_op *op = xkl_domain_destroy;
     return xl_with_domain(argv[optind], call_op, &op);
 }
@@ -82,9 +79,9 @@ static int do_rename(xkl_ctx *ctx, uint32_t domid, void *name)
 
 int cmd_rename(int argc, char **argv)
 {
-    int i = plain_args(argc, argv, "rename", 2);
+    int i = plain_args(argc, argv, 2);
     if (i < 0)
-        return XL_USAGE;
+        return i == -2 ? XL_OK : XL_USAGE;
     return xl_with_domain(argv[i], do_rename, argv[i + 1]);
 }
 
@@ -126,16 +123,22 @@ static int shutdown_cmd(int argc, char **argv, const char *name, enum xkl_shutdo
 {
     int opt, all = 0, wait = 0;
     unsigned flags = 0;
-    while ((opt = getopt(argc, argv, "+awFh")) != -1) {
-        switch (opt) {
-        case 'a': all = 1; break;
-        case 'w': wait = 1; break;
-        case 'F': flags |= XKL_SHUTDOWN_FORCE; break;
-        default: return xl_usage(name);
-        }
+    static const struct option lo[] = {
+        { "all", no_argument, NULL, 'a' },
+        { "wait", no_argument, NULL, 'w' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    XL_FOREACH_OPT(opt, "awF", lo, 0) {
+    case 'a': all = 1; break;
+    case 'w': wait = 1; break;
+    case 'F': flags |= XKL_SHUTDOWN_FORCE; break;
     }
-    if (all ? argc != optind : argc - optind != 1)
+    if (!all && argc == optind) {
+        fprintf(stderr, "'xl %s' requires at least 1 argument.\n\n", name);
         return xl_usage(name);
+    }
+    xl_extra_args(argc, argv, all ? 0 : 1);
     xkl_ctx *ctx = xl_ctx_open();
     if (!ctx)
         return XL_FAIL;
@@ -207,14 +210,14 @@ static int do_mem(xkl_ctx *ctx, uint32_t domid, void *arg)
 
 static int mem_cmd(int argc, char **argv, const char *name, bool max)
 {
-    int i = plain_args(argc, argv, name, 2);
+    int i = plain_args(argc, argv, 2);
     if (i < 0)
-        return XL_USAGE;
+        return i == -2 ? XL_OK : XL_USAGE;
     uint64_t kb;
     if (xl_parse_mem_kb(argv[i + 1], &kb) < 0) {
-        xl_err("%s: invalid memory size '%s' (a number with an optional unit b, k, m, g, t; default m)",
-               name, argv[i + 1]);
-        return XL_USAGE;
+        /* Xen's xl's words; the unit is b, k, m (the default), g or t */
+        fprintf(stderr, "invalid memory size: %s\n", argv[i + 1]);
+        return XL_FAIL;
     }
     struct mem_arg m = { kb, max };
     return xl_with_domain(argv[i], do_mem, &m);
@@ -237,15 +240,52 @@ static int do_vcpu_set(xkl_ctx *ctx, uint32_t domid, void *count)
 
 int cmd_vcpu_set(int argc, char **argv)
 {
-    int i = plain_args(argc, argv, "vcpu-set", 2);
-    if (i < 0)
-        return XL_USAGE;
+    int opt;
+    bool check_host = true;
+    static const struct option lo[] = {
+        { "ignore-host", no_argument, NULL, 'i' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    XL_FOREACH_OPT(opt, "i", lo, 2) {
+    case 'i': check_host = false; break;
+    }
+    xl_extra_args(argc, argv, 2);
+    int i = optind;
     unsigned long count;
     if (xl_parse_uint(argv[i + 1], 1, 4096, &count) < 0) {
-        xl_err("vcpu-set: invalid vcpu count '%s'", argv[i + 1]);
-        return XL_USAGE;
+        fprintf(stderr, "Error: Invalid argument.\n");
+        return XL_FAIL;
     }
     unsigned n = (unsigned)count;
+    if (check_host) {
+        /* as Xen's xl: more vcpus than the host has CPUs only with -i */
+        char err[256];
+        struct xkc_physinfo pi;
+        xkc_handle *xc = xkc_open(err, sizeof err);
+        int r = xc ? xkc_physinfo(xc, &pi) : -1;
+        if (r < 0)
+            xl_err("%s", xc ? xkc_error(xc) : err);
+        xkc_close(xc);
+        if (r < 0)
+            return XL_FAIL;
+        xkl_ctx *ctx = xl_ctx_open();
+        uint32_t domid;
+        struct xkl_dominfo di;
+        if (!ctx || xl_domid(ctx, argv[i], &domid) < 0 || xkl_domain_info(ctx, domid, &di) < 0) {
+            if (ctx)
+                xl_ctx_fail(ctx);
+            xkl_ctx_close(ctx);
+            return XL_FAIL;
+        }
+        xkl_ctx_close(ctx);
+        unsigned host = pi.max_cpu_id + 1;
+        if (n > di.vcpus_online && n > host) {
+            fprintf(stderr, "You are overcommmitting! You have %u physical CPUs and want %u vCPUs! "
+                    "Aborting, use --ignore-host to continue\n", host, n);
+            return XL_FAIL;
+        }
+    }
     return xl_with_domain(argv[i], do_vcpu_set, &n);
 }
 
@@ -263,12 +303,16 @@ static int do_vcpu_pin(xkl_ctx *ctx, uint32_t domid, void *arg)
 int cmd_vcpu_pin(int argc, char **argv)
 {
     int opt;
-    while ((opt = getopt(argc, argv, "+fh")) != -1)
-        if (opt != 'f')
-            return xl_usage("vcpu-pin");
-    int nargs = argc - optind;
-    if (nargs < 3 || nargs > 4)
-        return xl_usage("vcpu-pin");
+    static const struct option lo[] = {
+        { "force", no_argument, NULL, 'f' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    XL_FOREACH_OPT(opt, "f", lo, 3) {
+    case 'f': break;
+    }
+    xl_extra_args(argc, argv, 4);
+    int nargs = argc - optind > 4 ? 4 : argc - optind;
     char **a = argv + optind;
     unsigned long vcpu = 0;
     bool all = !strcmp(a[1], "all");
@@ -288,83 +332,86 @@ int cmd_vcpu_pin(int argc, char **argv)
     return xl_with_domain(a[0], do_vcpu_pin, &p);
 }
 
-int cmd_sched_credit2(int argc, char **argv)
+/* Whether the domain named exists (a trigger's exit status: Xen's xl
+ * fails only when the domain does not). */
+static bool domain_exists(const char *dom)
+{
+    xkl_ctx *ctx = xl_ctx_open();
+    uint32_t id;
+    bool yes = ctx && xkl_domain_lookup(ctx, dom, &id) == 0;
+    xkl_ctx_close(ctx);
+    return yes;
+}
+
+struct trigger_arg {
+    enum xkl_trigger t;
+    unsigned vcpu;
+};
+
+static int do_trigger(xkl_ctx *ctx, uint32_t domid, void *arg)
+{
+    const struct trigger_arg *a = arg;
+    return xkl_domain_trigger(ctx, domid, a->t, a->vcpu);
+}
+
+int cmd_trigger(int argc, char **argv)
 {
     int opt;
-    const char *dom = NULL;
-    long weight = -1, cap = -1;
-    unsigned long v;
-    static const struct option lo[] = {
-        { "domain", required_argument, NULL, 'd' },
-        { "weight", required_argument, NULL, 'w' },
-        { "cap", required_argument, NULL, 'c' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    while ((opt = getopt_long(argc, argv, "d:w:c:h", lo, NULL)) != -1) {
-        switch (opt) {
-        case 'd': dom = optarg; break;
-        case 'w':
-            if (xl_parse_uint(optarg, 1, 65535, &v) < 0) {
-                xl_err("sched-credit2: invalid weight '%s' (1..65535)", optarg);
-                return XL_USAGE;
-            }
-            weight = (long)v;
-            break;
-        case 'c':
-            if (xl_parse_uint(optarg, 0, 100 * 4096, &v) < 0) {
-                xl_err("sched-credit2: invalid cap '%s'", optarg);
-                return XL_USAGE;
-            }
-            cap = (long)v;
-            break;
-        default: return xl_usage("sched-credit2");
-        }
+    XL_FOREACH_OPT(opt, "", NULL, 2) {
     }
-    if (optind != argc || (!dom && (weight >= 0 || cap >= 0)))
-        return xl_usage("sched-credit2");
-    xkl_ctx *ctx = xl_ctx_open();
-    if (!ctx)
+    xl_extra_args(argc, argv, 3);
+    int t = xkl_trigger_from_name(argv[optind + 1]);
+    if (t < 0) {
+        fprintf(stderr, "Invalid trigger \"%s\"\n", argv[optind + 1]);
         return XL_FAIL;
-    int rc = XL_OK;
-    struct xkl_dominfo *list = NULL;
-    size_t n = 0;
-    if (dom) {
-        uint32_t id;
-        unsigned w, c;
-        if (xl_domid(ctx, dom, &id) < 0) {
-            rc = XL_FAIL;
-        } else if (weight >= 0 || cap >= 0) {
-            if (xkl_sched_credit2_get(ctx, id, &w, &c) < 0 ||
-                xkl_sched_credit2_set(ctx, id, weight >= 0 ? (unsigned)weight : w,
-                                      cap >= 0 ? (unsigned)cap : c) < 0)
-                rc = xl_ctx_fail(ctx);
-        } else if (xkl_sched_credit2_get(ctx, id, &w, &c) < 0) {
-            rc = xl_ctx_fail(ctx);
-        } else {
-            struct xkl_dominfo di;
-            if (xkl_domain_info(ctx, id, &di) < 0)
-                rc = xl_ctx_fail(ctx);
-            else
-                printf("%-33s %4s %6s %4s\n%-33s %4u %6u %4u\n", "Name", "ID", "Weight", "Cap",
-                       di.name, id, w, c);
-        }
-    } else if (xkl_domain_list(ctx, &list, &n) < 0) {
-        rc = xl_ctx_fail(ctx);
-    } else {
-        printf("%-33s %4s %6s %4s\n", "Name", "ID", "Weight", "Cap");
-        for (size_t i = 0; i < n; i++) {
-            unsigned w, c;
-            if (list[i].dying)
-                continue;
-            if (xkl_sched_credit2_get(ctx, list[i].domid, &w, &c) < 0) {
-                rc = xl_ctx_fail(ctx);
-                continue;
-            }
-            printf("%-33s %4u %6u %4u\n", list[i].name, list[i].domid, w, c);
-        }
     }
-    free(list);
-    xkl_ctx_close(ctx);
-    return rc;
+    unsigned long vcpu = 0;
+    if (optind + 2 < argc && xl_parse_uint(argv[optind + 2], 0, 4095, &vcpu) < 0) {
+        xl_err("trigger: invalid vcpu '%s'", argv[optind + 2]);
+        return XL_USAGE;
+    }
+    struct trigger_arg a = { (enum xkl_trigger)t, (unsigned)vcpu };
+    /* Xen's xl reports a refused trigger and exits 0 all the same */
+    return xl_with_domain(argv[optind], do_trigger, &a) == XL_OK || domain_exists(argv[optind]) ? XL_OK
+                                                                                               : XL_FAIL;
+}
+
+/* Xen's xl keeps button-press as an old spelling of trigger power/sleep */
+int cmd_button_press(int argc, char **argv)
+{
+    int opt;
+    XL_FOREACH_OPT(opt, "", NULL, 2) {
+    }
+    xl_extra_args(argc, argv, 2);
+    fprintf(stderr, "WARNING: \"button-press\" is deprecated. Please use \"trigger\"\n");
+    const char *b = argv[optind + 1];
+    struct trigger_arg a = { XKL_TRIGGER_POWER, 0 };
+    if (!strcmp(b, "sleep"))
+        a.t = XKL_TRIGGER_SLEEP;
+    else if (strcmp(b, "power")) {
+        fprintf(stderr, "%s is an invalid button identifier\n", b);
+        return XL_FAIL;
+    }
+    return xl_with_domain(argv[optind], do_trigger, &a) == XL_OK || domain_exists(argv[optind]) ? XL_OK
+                                                                                               : XL_FAIL;
+}
+
+static int do_sysrq(xkl_ctx *ctx, uint32_t domid, void *key)
+{
+    return xkl_domain_sysrq(ctx, domid, *(const char *)key);
+}
+
+int cmd_sysrq(int argc, char **argv)
+{
+    int opt;
+    XL_FOREACH_OPT(opt, "", NULL, 2) {
+    }
+    xl_extra_args(argc, argv, 2);
+    const char *k = argv[optind + 1];
+    if (!k[0] || k[1]) {
+        fprintf(stderr, "Invalid sysrq.\n\n");
+        xl_usage("sysrq");
+        return XL_FAIL;
+    }
+    return xl_with_domain(argv[optind], do_sysrq, (void *)k);
 }

@@ -2,17 +2,30 @@
 /* xl info, xl dmesg: what the host and the hypervisor say about themselves. */
 #include "xl.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/utsname.h>
 #include <xkit/ctrl.h>
+#include <xkit/light.h>
 
 XL_CMD(info);
 XL_CMD(dmesg);
+XL_CMD(debug_keys);
+XL_CMD(set_parameters);
+XL_CMD(getenforce);
+XL_CMD(setenforce);
+XL_CMD(loadpolicy);
+
+/* `xl info FIELD`: only the values of the fields whose names start with
+ * FIELD are printed, without their names (Xen's xl matches a prefix: `xl
+ * info free` gives free_memory and free_cpus). NULL: every line. */
+static const char *info_only;
 
 static void field(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -20,7 +33,10 @@ static void field(const char *name, const char *fmt, ...) __attribute__((format(
 static void field(const char *name, const char *fmt, ...)
 {
     va_list ap;
-    printf("%-23s: ", name);
+    if (info_only && strncmp(name, info_only, strlen(info_only)) != 0)
+        return;
+    if (!info_only)
+        printf("%-23s: ", name);
     va_start(ap, fmt);
     vprintf(fmt, ap);
     va_end(ap);
@@ -66,19 +82,26 @@ static int print_physinfo(xkc_handle *h, const struct xkc_xen_version *v)
     field("cpu_mhz", "%u.%03u", pi.cpu_khz / 1000, pi.cpu_khz % 1000);
     field("hw_caps", "%08x:%08x:%08x:%08x:%08x:%08x:%08x:%08x", pi.hw_cap[0], pi.hw_cap[1],
           pi.hw_cap[2], pi.hw_cap[3], pi.hw_cap[4], pi.hw_cap[5], pi.hw_cap[6], pi.hw_cap[7]);
-    /* Same order as Xen's own xl, each word with a leading space. */
-    printf("%-23s:%s%s%s%s%s%s%s%s%s%s%s\n", "virt_caps",
-           pi.cap_pv ? " pv" : "",
-           pi.cap_hvm ? " hvm" : "",
-           pi.cap_hvm && pi.cap_directio ? " hvm_directio" : "",
-           pi.cap_pv && pi.cap_directio ? " pv_directio" : "",
-           pi.cap_hap ? " hap" : "",
-           pi.cap_shadow ? " shadow" : "",
-           pi.cap_iommu_hap_pt_share ? " iommu_hap_pt_share" : "",
-           pi.cap_vmtrace ? " vmtrace" : "",
-           pi.cap_vpmu ? " vpmu" : "",
-           pi.cap_gnttab_v1 ? " gnttab-v1" : "",
-           pi.cap_gnttab_v2 ? " gnttab-v2" : "");
+    /* Same order as Xen's own xl, each word with a leading space: the
+     * line is "virt_caps<pad>: pv hvm ..." and `xl info virt_caps` prints
+     * "pv hvm ..." */
+    char caps[256];
+    snprintf(caps, sizeof caps, "%s%s%s%s%s%s%s%s%s%s%s",
+             pi.cap_pv ? " pv" : "",
+             pi.cap_hvm ? " hvm" : "",
+             pi.cap_hvm && pi.cap_directio ? " hvm_directio" : "",
+             pi.cap_pv && pi.cap_directio ? " pv_directio" : "",
+             pi.cap_hap ? " hap" : "",
+             pi.cap_shadow ? " shadow" : "",
+             pi.cap_iommu_hap_pt_share ? " iommu_hap_pt_share" : "",
+             pi.cap_vmtrace ? " vmtrace" : "",
+             pi.cap_vpmu ? " vpmu" : "",
+             pi.cap_gnttab_v1 ? " gnttab-v1" : "",
+             pi.cap_gnttab_v2 ? " gnttab-v2" : "");
+    if (!info_only)
+        printf("%-23s:%s\n", "virt_caps", caps);
+    else if (caps[0])
+        field("virt_caps", "%s", caps + 1);
     uint64_t per_mb = (1u << 20) / (v->pagesize ? v->pagesize : 4096);
     field("total_memory", "%" PRIu64, pi.total_pages / per_mb);
     /* Claimed pages are promised to a domain: not free to anyone else. */
@@ -116,13 +139,68 @@ static int print_xeninfo(xkc_handle *h, const struct xkc_xen_version *v)
     return 0;
 }
 
+/* xl info -n: the cpu topology, the PCI device topology and the NUMA
+ * nodes, between physinfo and the Xen fields as in Xen's xl */
+static int print_numa(xkc_handle *h)
+{
+    struct xkc_cputopo cpus[XKL_CPUMAP_BYTES * 8];
+    unsigned n = XKL_CPUMAP_BYTES * 8;
+    if (xkc_cputopo(h, cpus, &n) < 0) {
+        xl_err("%s", xkc_error(h));
+        return -1;
+    }
+    if (n > XKL_CPUMAP_BYTES * 8)
+        n = XKL_CPUMAP_BYTES * 8;   /* the cpus xkit can name elsewhere too */
+    printf("cpu_topology           :\n");
+    printf("cpu:    core    socket     node\n");
+    for (unsigned i = 0; i < n; i++)
+        if (cpus[i].core != UINT32_MAX)
+            printf("%3u:    %4u     %4u     %4u\n", i, cpus[i].core, cpus[i].socket, cpus[i].node);
+    printf("device topology        :\n");
+    printf("device           node\n");
+    printf("No device topology data available\n");
+    enum { MAX_NODES = 64 };
+    struct xkc_numa_node nodes[MAX_NODES];
+    uint32_t dist[MAX_NODES * MAX_NODES];
+    n = MAX_NODES;
+    if (xkc_numainfo(h, nodes, dist, &n) < 0) {
+        xl_err("%s", xkc_error(h));
+        return -1;
+    }
+    if (n > MAX_NODES) {
+        xl_err("info -n: the host has %u NUMA nodes, xkit lists up to %d", n, MAX_NODES);
+        return -1;
+    }
+    printf("numa_info              :\n");
+    printf("node:    memsize    memfree    distances\n");
+    for (unsigned i = 0; i < n; i++) {
+        if (nodes[i].size == UINT64_MAX)
+            continue;
+        printf("%4u:    %6" PRIu64 "     %6" PRIu64 "      %u", i, nodes[i].size >> 20,
+               nodes[i].free >> 20, dist[i * n]);
+        for (unsigned j = 1; j < n; j++)
+            printf(",%u", dist[i * n + j]);
+        printf("\n");
+    }
+    return 0;
+}
+
 int cmd_info(int argc, char **argv)
 {
     int opt;
-    while ((opt = getopt(argc, argv, "h")) != -1)
-        return xl_usage("info");
-    if (optind != argc)
-        return xl_usage("info");
+    bool numa = false;
+    static const struct option lo[] = {
+        { "numa", no_argument, NULL, 'n' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    XL_FOREACH_OPT(opt, "n", lo, 0) {
+    case 'n': numa = true; break;
+    }
+    /* as Xen's xl: a field name selects (not with -n); later words unused */
+    if (!numa && optind < argc)
+        info_only = argv[optind++];
+    xl_extra_args(argc, argv, 0);
     xkc_handle *h = open_ctrl();
     if (!h)
         return XL_FAIL;
@@ -132,7 +210,8 @@ int cmd_info(int argc, char **argv)
         xl_err("%s", xkc_error(h));
         goto out;
     }
-    if (print_host() < 0 || print_physinfo(h, &v) < 0 || print_xeninfo(h, &v) < 0)
+    if (print_host() < 0 || print_physinfo(h, &v) < 0 || (numa && print_numa(h) < 0) ||
+        print_xeninfo(h, &v) < 0)
         goto out;
     field("xend_config_format", "%d", 4);
     if (xl_opts.verbose) {
@@ -153,14 +232,15 @@ int cmd_dmesg(int argc, char **argv)
 {
     int opt;
     bool clear = false;
-    while ((opt = getopt(argc, argv, "ch")) != -1) {
-        switch (opt) {
-        case 'c': clear = true; break;
-        default: return xl_usage("dmesg");
-        }
+    static const struct option lo[] = {
+        { "clear", no_argument, NULL, 'c' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    XL_FOREACH_OPT(opt, "c", lo, 0) {
+    case 'c': clear = true; break;
     }
-    if (optind != argc)
-        return xl_usage("dmesg");
+    xl_extra_args(argc, argv, 0);
     xkc_handle *h = open_ctrl();
     if (!h)
         return XL_FAIL;
@@ -177,4 +257,143 @@ int cmd_dmesg(int argc, char **argv)
     free(text);
     xkc_close(h);
     return rc;
+}
+
+/* xl debug-keys KEYS: Xen's debug console keys; their output is in xl dmesg */
+int cmd_debug_keys(int argc, char **argv)
+{
+    int opt;
+    XL_FOREACH_OPT(opt, "", NULL, 1) {
+    }
+    xl_extra_args(argc, argv, 1);
+    xkc_handle *h = open_ctrl();
+    if (!h)
+        return XL_FAIL;
+    int rc = XL_OK;
+    if (xkc_debug_keys(h, argv[optind]) < 0) {
+        fprintf(stderr, "cannot send debug keys: %s\n", argv[optind]);
+        xl_err("%s", xkc_error(h));
+        rc = XL_FAIL;
+    }
+    xkc_close(h);
+    return rc;
+}
+
+/* xl set-parameters "NAME=VALUE [NAME ...]": Xen's runtime parameters, as
+ * its command line spells them (a bare NAME sets a boolean, no-NAME
+ * clears it), written through hypfs /params/NAME */
+int cmd_set_parameters(int argc, char **argv)
+{
+    int opt;
+    XL_FOREACH_OPT(opt, "", NULL, 1) {
+    }
+    xl_extra_args(argc, argv, 1);
+    char *copy = strdup(argv[optind]);
+    if (!copy) {
+        xl_err("set-parameters: out of memory");
+        return XL_FAIL;
+    }
+    xkc_handle *h = open_ctrl();
+    int rc = h ? XL_OK : XL_FAIL;
+    char *save = NULL;
+    for (char *w = strtok_r(copy, " ", &save); h && w && rc == XL_OK; w = strtok_r(NULL, " ", &save)) {
+        char *eq = strchr(w, '=');
+        const char *value = "1";
+        if (eq) {
+            *eq = 0;
+            value = eq + 1;
+        } else if (!strncmp(w, "no-", 3)) {
+            w += 3;
+            value = "0";
+        }
+        if (xkc_hypfs_set_param(h, w, value) < 0) {
+            xl_err("%s", xkc_error(h));
+            fprintf(stderr, "cannot set parameters: %s\n", argv[optind]);
+            rc = XL_FAIL;
+        }
+    }
+    free(copy);
+    xkc_close(h);
+    return rc;
+}
+
+/* ---- FLASK (XSM): Xen's security module, when it has one ----
+ * Failures exit 255, as Xen's xl's (its -1) do: scripts test for it. */
+enum { XL_FLASK_FAIL = 255 };
+int cmd_getenforce(int argc, char **argv)
+{
+    int opt;
+    XL_FOREACH_OPT(opt, "", NULL, 0) {
+    }
+    xl_extra_args(argc, argv, 0);
+    xkc_handle *h = open_ctrl();
+    if (!h)
+        return XL_FAIL;
+    int r = xkc_flask_getenforce(h);
+    if (r < 0 && xkc_errno(h) == ENOSYS)
+        printf("Flask XSM Disabled\n");
+    else if (r < 0)
+        fprintf(stderr, "Failed to get enforcing mode\n");
+    else
+        printf("%s\n", r ? "Enforcing" : "Permissive");
+    xkc_close(h);
+    return r < 0 ? XL_FLASK_FAIL : XL_OK;
+}
+
+int cmd_setenforce(int argc, char **argv)
+{
+    int opt;
+    XL_FOREACH_OPT(opt, "", NULL, 1) {
+    }
+    xl_extra_args(argc, argv, 1);
+    const char *m = argv[optind];
+    int mode;
+    if (!strcmp(m, "1") || !strcasecmp(m, "enforcing"))
+        mode = 1;
+    else if (!strcmp(m, "0") || !strcasecmp(m, "permissive"))
+        mode = 0;
+    else
+        return xl_usage("setenforce");
+    xkc_handle *h = open_ctrl();
+    if (!h)
+        return XL_FAIL;
+    int r = xkc_flask_setenforce(h, mode);
+    if (r < 0 && xkc_errno(h) == ENOSYS)
+        fprintf(stderr, "Flask XSM disabled\n");
+    else if (r < 0)
+        fprintf(stderr, "error occured while setting enforcing mode: %s\n", xkc_error(h));
+    xkc_close(h);
+    return r < 0 ? XL_FLASK_FAIL : XL_OK;
+}
+
+int cmd_loadpolicy(int argc, char **argv)
+{
+    int opt;
+    XL_FOREACH_OPT(opt, "", NULL, 1) {
+    }
+    xl_extra_args(argc, argv, 1);
+    const char *file = argv[optind];
+    FILE *f = fopen(file, "rb");
+    char *buf = NULL;
+    long len = -1;
+    if (f && fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
+        (buf = malloc((size_t)len)) && fread(buf, 1, (size_t)len, f) != (size_t)len)
+        len = -1;
+    int e = errno;
+    if (f)
+        fclose(f);
+    if (!buf || len <= 0) {
+        fprintf(stderr, "Cannot read policy file %s: %s\n", file, len == 0 ? "empty file" : strerror(e));
+        free(buf);
+        return XL_FAIL;
+    }
+    xkc_handle *h = open_ctrl();
+    int r = h ? xkc_flask_load(h, buf, (size_t)len) : -1;
+    if (h && r < 0 && xkc_errno(h) == ENOSYS)
+        fprintf(stderr, "Flask XSM disabled\n");
+    else if (h && r < 0)
+        fprintf(stderr, "error occurred while loading policy: %s\n", xkc_error(h));
+    free(buf);
+    xkc_close(h);
+    return r < 0 ? XL_FLASK_FAIL : XL_OK;
 }

@@ -3,10 +3,12 @@
  * the same columns as Debian's xl. */
 #include "life.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 #include <xkit/ctrl.h>
 
 XL_CMD(list);
@@ -14,6 +16,9 @@ XL_CMD(domid);
 XL_CMD(domname);
 XL_CMD(uptime);
 XL_CMD(vcpu_list);
+XL_CMD(claims);
+XL_CMD(vm_list);
+XL_CMD(sharing);
 
 /* The domains named on the command line (or all): *out malloc'd. */
 static int select_domains(xkl_ctx *ctx, int argc, char **argv, struct xkl_dominfo **out, size_t *n)
@@ -77,22 +82,109 @@ static int print_long(xkl_ctx *ctx, const struct xkl_dominfo *v, size_t n)
     return rc;
 }
 
+/* What xl list's table shows besides its first columns. */
+enum { L_VERBOSE = 1, L_CONTEXT = 2, L_CLAIM = 4, L_CPUPOOL = 8, L_NUMA = 16 };
+
+/* The NUMA nodes of a domain's memory as Xen's xl prints them. */
+static void print_nodes(xkc_handle *xc, uint32_t domid, unsigned nr_nodes)
+{
+    uint8_t nodes[XKL_CPUMAP_BYTES] = { 0 };
+    char buf[256];
+    if (!xc || xkc_domain_node_affinity(xc, domid, nodes, sizeof nodes) < 0) {
+        printf(" ?");
+        return;
+    }
+    xl_format_cpumap(nodes, nr_nodes, buf, sizeof buf);
+    printf(" %s", buf);
+}
+
+/* xl list's table (and claims'), in Xen's xl's columns */
+static int print_table(xkl_ctx *ctx, const struct xkl_dominfo *v, size_t n, unsigned what)
+{
+    struct xkl_cpupool *pools = NULL;
+    size_t npools = 0;
+    xkc_handle *xc = NULL;
+    unsigned nr_nodes = 1;
+    if ((what & L_CPUPOOL) && xkl_cpupool_list(ctx, &pools, &npools) < 0)
+        return xl_ctx_fail(ctx);
+    if (what & L_NUMA) {
+        char err[256];
+        struct xkc_physinfo pi;
+        xc = xkc_open(err, sizeof err);
+        if (!xc || xkc_physinfo(xc, &pi) < 0) {
+            xl_err("%s", xc ? xkc_error(xc) : err);
+            xkc_close(xc);
+            free(pools);
+            return XL_FAIL;
+        }
+        nr_nodes = pi.nr_nodes;
+    }
+    printf("Name                                        ID   Mem VCPUs\tState\tTime(s)");
+    if (what & L_VERBOSE)
+        printf("   UUID                            Reason-Code\tSecurity Label");
+    if ((what & L_CONTEXT) && !(what & L_VERBOSE))
+        printf("   Security Label");
+    if (what & L_CLAIM)
+        printf("  Claimed");
+    if (what & L_CPUPOOL)
+        printf("         Cpupool");
+    if (what & L_NUMA)
+        printf(" NODE Affinity");
+    printf("\n");
+    for (size_t i = 0; i < n; i++) {
+        char st[7];
+        xkl_dominfo_state(&v[i], st);
+        printf("%-40s %5u %5lu %5u     %s  %8.1f", v[i].name[0] ? v[i].name : "(null)", v[i].domid,
+               (unsigned long)(v[i].mem_kb / 1024), v[i].vcpus_online, st,
+               (double)v[i].cpu_time_ns / 1e9);
+        if (what & L_VERBOSE) {
+            char u[37];
+            xkl_uuid_format(v[i].uuid, u);
+            printf(" %s", u);
+            if (v[i].shutdown)
+                printf(" %8x", v[i].shutdown_reason);
+            else
+                printf(" %8s", "-");
+        }
+        if (what & L_CLAIM)
+            printf(" %5lu", (unsigned long)(v[i].outstanding_kb / 1024));
+        if (what & (L_VERBOSE | L_CONTEXT))
+            printf(" %16s", "-");   /* no XSM label: Xen without FLASK */
+        if (what & L_CPUPOOL) {
+            const char *pn = NULL;
+            for (size_t k = 0; k < npools && !pn; k++)
+                if (pools[k].id == v[i].cpupool)
+                    pn = pools[k].name;
+            printf("%16s", pn ? pn : "(null)");
+        }
+        if (what & L_NUMA)
+            print_nodes(xc, v[i].domid, nr_nodes);
+        printf("\n");
+    }
+    free(pools);
+    xkc_close(xc);
+    return XL_OK;
+}
+
 int cmd_list(int argc, char **argv)
 {
-    int opt, verbose = 0, longfmt = 0;
+    int opt, longfmt = 0;
+    unsigned what = 0;
     static const struct option lo[] = {
         { "long", no_argument, NULL, 'l' },
         { "verbose", no_argument, NULL, 'v' },
+        { "context", no_argument, NULL, 'Z' },
+        { "cpupool", no_argument, NULL, 'c' },
+        { "numa", no_argument, NULL, 'n' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    while ((opt = getopt_long(argc, argv, "lvh", lo, NULL)) != -1) {
-        switch (opt) {
-        case 'l': longfmt = 1; break;
-        case 'v': verbose = 1; break;
-        case 'h': xl_usage("list"); return XL_OK;
-        default: return xl_usage("list");
-        }
+    XL_FOREACH_OPT(opt, "lvZcn", lo, 0) {
+    case 'l': longfmt = 1; break;
+    case 'v': what |= L_VERBOSE; break;
+    case 'Z': what |= L_CONTEXT; break;
+    case 'c': what |= L_CPUPOOL; break;
+    case 'n': what |= L_NUMA; break;
     }
     xkl_ctx *ctx = xl_ctx_open();
     if (!ctx)
@@ -102,33 +194,58 @@ int cmd_list(int argc, char **argv)
     int rc = select_domains(ctx, argc - optind, argv + optind, &v, &n);
     if (rc != XL_OK)
         goto out;
-    if (longfmt) {
-        rc = print_long(ctx, v, n);
-        goto out;
+    rc = longfmt ? print_long(ctx, v, n) : print_table(ctx, v, n, what);
+out:
+    free(v);
+    xkl_ctx_close(ctx);
+    return fflush(stdout) == 0 ? rc : XL_FAIL;
+}
+
+/* xl claims: the table with each domain's outstanding claim */
+int cmd_claims(int argc, char **argv)
+{
+    int opt;
+    XL_FOREACH_OPT(opt, "", NULL, 0) {
     }
-    printf("Name                                        ID   Mem VCPUs\tState\tTime(s)");
-    if (verbose)
-        printf("   UUID                            Reason-Code\tSecurity Label");
-    printf("\n");
-    for (size_t i = 0; i < n; i++) {
-        char st[7];
-        xkl_dominfo_state(&v[i], st);
-        printf("%-40s %5u %5lu %5u     %s  %8.1f", v[i].name[0] ? v[i].name : "(null)", v[i].domid,
-               (unsigned long)(v[i].mem_kb / 1024), v[i].vcpus_online, st,
-               (double)v[i].cpu_time_ns / 1e9);
-        if (verbose) {
+    xl_extra_args(argc, argv, 0);
+    xkl_ctx *ctx = xl_ctx_open();
+    if (!ctx)
+        return XL_FAIL;
+    struct xkl_dominfo *v = NULL;
+    size_t n = 0;
+    /* xkit's creates claim nothing yet: xl.conf's claim_mode is not read */
+    fprintf(stderr, "claim_mode not enabled (see man xl.conf).\n");
+    int rc = select_domains(ctx, 0, NULL, &v, &n);
+    if (rc == XL_OK)
+        rc = print_table(ctx, v, n, L_CLAIM);
+    free(v);
+    xkl_ctx_close(ctx);
+    return fflush(stdout) == 0 ? rc : XL_FAIL;
+}
+
+/* xl vm-list: the domains with their UUIDs */
+int cmd_vm_list(int argc, char **argv)
+{
+    int opt;
+    XL_FOREACH_OPT(opt, "", NULL, 0) {
+    }
+    xl_extra_args(argc, argv, 0);
+    xkl_ctx *ctx = xl_ctx_open();
+    if (!ctx)
+        return XL_FAIL;
+    struct xkl_dominfo *v = NULL;
+    size_t n = 0;
+    int rc = select_domains(ctx, 0, NULL, &v, &n);
+    if (rc == XL_OK) {
+        printf("UUID                                  ID    name\n");
+        for (size_t i = 0; i < n; i++) {
+            if (v[i].dying)
+                continue;   /* Xen's xl lists dom0 too, despite its summary */
             char u[37];
             xkl_uuid_format(v[i].uuid, u);
-            printf(" %s", u);
-            if (v[i].shutdown)
-                printf(" %8x", v[i].shutdown_reason);
-            else
-                printf(" %8s", "-");
-            printf(" %16s", "-");
+            printf("%s  %u    %-30s\n", u, v[i].domid, v[i].name[0] ? v[i].name : "(null)");
         }
-        printf("\n");
     }
-out:
     free(v);
     xkl_ctx_close(ctx);
     return fflush(stdout) == 0 ? rc : XL_FAIL;
@@ -136,14 +253,24 @@ out:
 
 int cmd_domid(int argc, char **argv)
 {
-    if (argc != 2)
-        return xl_usage("domid");
+    int opt;
+    XL_FOREACH_OPT(opt, "", NULL, 1) {
+    }
+    xl_extra_args(argc, argv, 1);
+    argv += optind - 1;
     xkl_ctx *ctx = xl_ctx_open();
     if (!ctx)
         return XL_FAIL;
     uint32_t id;
     int rc = XL_FAIL;
-    if (xl_domid(ctx, argv[1], &id) == 0) {
+    /* Xen's xl's words: scripts match them */
+    if (xkl_domain_lookup(ctx, argv[1], &id) < 0) {
+        if (errno == ESRCH)
+            fprintf(stderr, "Can't get domid of domain name '%s', maybe this domain does not exist.\n",
+                    argv[1]);
+        else
+            xl_ctx_fail(ctx);
+    } else {
         printf("%u\n", id);
         rc = XL_OK;
     }
@@ -154,10 +281,13 @@ int cmd_domid(int argc, char **argv)
 int cmd_domname(int argc, char **argv)
 {
     unsigned long id;
-    if (argc != 2)
-        return xl_usage("domname");
+    int opt;
+    XL_FOREACH_OPT(opt, "", NULL, 1) {
+    }
+    xl_extra_args(argc, argv, 1);
+    argv += optind - 1;
     if (xl_parse_uint(argv[1], 0, DOMID_FIRST_RESERVED - 1, &id) < 0) {
-        xl_err("domname: '%s' is not a domain id", argv[1]);
+        fprintf(stderr, "Invalid domain id.\n\n");
         return XL_FAIL;
     }
     xkl_ctx *ctx = xl_ctx_open();
@@ -165,9 +295,13 @@ int cmd_domname(int argc, char **argv)
         return XL_FAIL;
     struct xkl_dominfo di;
     int rc = XL_FAIL;
-    if (xkl_domain_info(ctx, (uint32_t)id, &di) < 0)
-        xl_ctx_fail(ctx);
-    else {
+    if (xkl_domain_info(ctx, (uint32_t)id, &di) < 0) {
+        if (errno == ESRCH)
+            fprintf(stderr, "Can't get domain name of domain id '%lu', maybe this domain does not exist.\n",
+                    id);
+        else
+            xl_ctx_fail(ctx);
+    } else {
         printf("%s\n", di.name);
         rc = XL_OK;
     }
@@ -178,11 +312,8 @@ int cmd_domname(int argc, char **argv)
 int cmd_uptime(int argc, char **argv)
 {
     int opt, short_fmt = 0;
-    while ((opt = getopt(argc, argv, "sh")) != -1) {
-        switch (opt) {
-        case 's': short_fmt = 1; break;
-        default: return xl_usage("uptime");
-        }
+    XL_FOREACH_OPT(opt, "s", NULL, 0) {
+    case 's': short_fmt = 1; break;
     }
     xkl_ctx *ctx = xl_ctx_open();
     if (!ctx)
@@ -201,22 +332,30 @@ int cmd_uptime(int argc, char **argv)
             host_up = 0;
         fclose(f);
     }
+    char clock[16] = "";
+    struct tm tm;
+    time_t t = now.tv_sec;
+    if (short_fmt && localtime_r(&t, &tm))
+        strftime(clock, sizeof clock, "%H:%M:%S", &tm);
     if (!short_fmt)
-        printf("%-32s %5s %s\n", "Name", "ID", "Uptime");
+        printf("%-33s %4s %s\n", "Name", "ID", "Uptime");
     for (size_t i = 0; i < n; i++) {
         double start, up;
         if (v[i].domid == 0)
             up = host_up;   /* dom0 came up with the host */
         else if (xkl_domain_start_time(ctx, v[i].domid, &start) == 0)
-            up = (double)now.tv_sec + (double)now.tv_usec / 1e6 - start;
+            up = (double)(now.tv_sec - (time_t)start);   /* whole seconds, as Xen's xl */
         else
             continue;   /* no start time: not a domain a toolstack made */
         char buf[64];
-        xl_format_uptime(up > 0 ? (unsigned long)up : 0, buf, sizeof buf);
-        if (short_fmt)
-            printf("%s %s %u\n", buf, v[i].name, v[i].domid);
-        else
-            printf("%-32s %5u %s\n", v[i].name, v[i].domid, buf);
+        unsigned long secs = up > 0 ? (unsigned long)up : 0;
+        if (short_fmt) {
+            xl_format_uptime_short(secs, buf, sizeof buf);
+            printf(" %s up %s, %s (%u)\n", clock, buf, v[i].name, v[i].domid);
+        } else {
+            xl_format_uptime(secs, buf, sizeof buf);
+            printf("%-33s %4u %s\n", v[i].name, v[i].domid, buf);
+        }
     }
 out:
     free(v);
@@ -227,8 +366,8 @@ out:
 int cmd_vcpu_list(int argc, char **argv)
 {
     int opt;
-    while ((opt = getopt(argc, argv, "h")) != -1)
-        return xl_usage("vcpu-list");
+    XL_FOREACH_OPT(opt, "", NULL, 0) {
+    }
     xkl_ctx *ctx = xl_ctx_open();
     if (!ctx)
         return XL_FAIL;
@@ -273,4 +412,30 @@ out:
     free(v);
     xkl_ctx_close(ctx);
     return rc;
+}
+
+/* xl sharing [Domain]: memory each domain shares with others (Xen's page
+ * sharing; 0 unless a tool deduplicated pages) */
+int cmd_sharing(int argc, char **argv)
+{
+    int opt;
+    XL_FOREACH_OPT(opt, "", NULL, 0) {
+    }
+    xl_extra_args(argc, argv, 1);
+    xkl_ctx *ctx = xl_ctx_open();
+    if (!ctx)
+        return XL_FAIL;
+    struct xkl_dominfo *v = NULL;
+    size_t n = 0;
+    int rc = select_domains(ctx, optind < argc ? 1 : 0, argv + optind, &v, &n);
+    if (rc == XL_OK) {
+        printf("Name                                        ID   Mem Shared\n");
+        for (size_t i = 0; i < n; i++)
+            printf("%-40s %5u %5lu  %5lu\n", v[i].name[0] ? v[i].name : "(null)", v[i].domid,
+                   (unsigned long)((v[i].mem_kb - v[i].outstanding_kb) / 1024),
+                   (unsigned long)(v[i].shared_kb / 1024));
+    }
+    free(v);
+    xkl_ctx_close(ctx);
+    return fflush(stdout) == 0 ? rc : XL_FAIL;
 }

@@ -32,6 +32,8 @@ int xl_parse_cpulist(const char *s, uint8_t *map);
 void xl_format_cpumap(const uint8_t *map, unsigned nr_cpus, char *buf, size_t len);
 /* xl uptime's "[N day(s), ]H:MM:SS". */
 void xl_format_uptime(unsigned long secs, char *buf, size_t len);
+/* xl uptime -s's "[N day(s), ]H:MM". */
+void xl_format_uptime_short(unsigned long secs, char *buf, size_t len);
 /* Unsigned decimal in [min, max]; -1 if not. */
 int xl_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);
 

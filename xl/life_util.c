@@ -3,6 +3,8 @@
  * small parsers (memory sizes, cpu lists, uptime). */
 #include "life.h"
 
+#include <xkit/ctrl.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -102,7 +104,24 @@ int xl_parse_mem_kb(const char *s, uint64_t *kb)
 
 int xl_parse_cpulist(const char *s, uint8_t *map)
 {
-    return xkl_cpumap_parse(s, map);
+    if (!strstr(s, "node"))
+        return xkl_cpumap_parse(s, map);
+    /* node:N needs the host's topology: asked of Xen only then */
+    enum { MAXC = XKL_CPUMAP_BYTES * 8 };
+    struct xkc_cputopo topo[MAXC];
+    uint32_t node[MAXC];
+    unsigned n = MAXC;
+    char err[256];
+    xkc_handle *xc = xkc_open(err, sizeof err);
+    int r = xc ? xkc_cputopo(xc, topo, &n) : -1;
+    xkc_close(xc);
+    if (r < 0)
+        return xkl_cpumap_parse(s, map);   /* ENOTSUP for the node items */
+    if (n > MAXC)
+        n = MAXC;
+    for (unsigned c = 0; c < n; c++)
+        node[c] = topo[c].node;
+    return xkl_cpumap_parse_nodes(s, map, node, n);
 }
 
 void xl_format_cpumap(const uint8_t *map, unsigned nr_cpus, char *buf, size_t len)
@@ -132,6 +151,15 @@ void xl_format_cpumap(const uint8_t *map, unsigned nr_cpus, char *buf, size_t le
     }
     if (!off)
         snprintf(buf, len, "none");
+}
+
+void xl_format_uptime_short(unsigned long secs, char *buf, size_t len)
+{
+    unsigned long d = secs / 86400, h = secs / 3600 % 24, m = secs / 60 % 60;
+    if (d)
+        snprintf(buf, len, "%lu day%s, %2lu:%02lu", d, d > 1 ? "s" : "", h, m);
+    else
+        snprintf(buf, len, "%2lu:%02lu", h, m);
 }
 
 void xl_format_uptime(unsigned long secs, char *buf, size_t len)

@@ -274,7 +274,7 @@ START_TEST(unsupported_every_class)
     /* typed fields create does not implement */
     ck_assert_str_eq(unsupported_of(PVG "vnc = 1\n"), "vnc");
     ck_assert_str_eq(unsupported_of(PVG "sdl = 1\n"), "sdl");
-    ck_assert_str_eq(unsupported_of(PVG "pool = 'fast'\n"), "pool");
+    ck_assert_str_eq(unsupported_of(PVG "pool = 'fast'\n"), "(none)");   /* cpupools (issue 14) */
     ck_assert_str_eq(unsupported_of(PVG "driver_domain = 1\n"), "driver_domain");
     ck_assert_str_eq(unsupported_of(PVG "shadow_memory = 8\n"), "shadow_memory");
     ck_assert_str_eq(unsupported_of(PVHG "shadow_memory = 8\n"), "(none)");   /* the HAP pool */

@@ -320,6 +320,17 @@ START_TEST(state_letters)
     di.shutdown_reason = SHUTDOWN_poweroff;
     xkl_dominfo_state(&di, st);
     ck_assert_str_eq(st, "-b-s-d");
+    /* the reason's letter, as Xen's xl: reboot, suspend, watchdog, soft reset */
+    const char *want[] = { "-b-srd", "-b-ssd", "-b-scd", "-b-swd", "-b-sSd", "-b-s?d" };
+    for (unsigned r = SHUTDOWN_reboot; r <= SHUTDOWN_soft_reset + 1; r++) {
+        di.shutdown_reason = r;
+        xkl_dominfo_state(&di, st);
+        ck_assert_str_eq(st, want[r - 1]);
+    }
+    /* not shut down: no reason letter, whatever the field holds */
+    di.shutdown = false;
+    xkl_dominfo_state(&di, st);
+    ck_assert_str_eq(st, "-b---d");
 }
 END_TEST
 

@@ -337,6 +337,18 @@ START_TEST(cpumap_syntax)
     ck_assert_int_eq(errno, ENOTSUP);
     ck_assert_int_eq(xkl_cpumap_parse("0,nodes:0-1", m), -1);
     ck_assert_int_eq(errno, ENOTSUP);
+    /* with a topology: CPUs 0-3 on node 0, 4-5 on node 1, 6 offline */
+    const uint32_t node[] = { 0, 0, 0, 0, 1, 1, UINT32_MAX };
+    ck_assert_int_eq(xkl_cpumap_parse_nodes("node:1", m, node, 7), 0);
+    ck_assert(!cpu_set(m, 3) && cpu_set(m, 4) && cpu_set(m, 5) && !cpu_set(m, 6));
+    ck_assert_int_eq(xkl_cpumap_parse_nodes("nodes:0-1,^node:1,7", m, node, 7), 0);
+    ck_assert(cpu_set(m, 0) && cpu_set(m, 3) && !cpu_set(m, 4) && !cpu_set(m, 6) && cpu_set(m, 7));
+    ck_assert_int_eq(xkl_cpumap_parse_nodes("1,^node:0", m, node, 7), -1);   /* nothing left */
+    ck_assert_int_eq(xkl_cpumap_parse_nodes("node:2", m, node, 7), -1);      /* no such node */
+    ck_assert_int_eq(errno, EINVAL);
+    ck_assert_int_eq(xkl_cpumap_parse_nodes("node:", m, node, 7), -1);
+    ck_assert_int_eq(xkl_cpumap_parse_nodes("node:1-0", m, node, 7), -1);
+    ck_assert_int_eq(xkl_cpumap_parse_nodes("node:0x", m, node, 7), -1);
 }
 END_TEST
 

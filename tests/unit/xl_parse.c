@@ -101,6 +101,15 @@ START_TEST(uptimes)
     ck_assert_str_eq(buf, "1 day,  0:00:05");
     xl_format_uptime(3 * 86400 + 11 * 3600, buf, sizeof buf);
     ck_assert_str_eq(buf, "3 days, 11:00:00");
+    /* uptime -s: no seconds */
+    xl_format_uptime_short(17, buf, sizeof buf);
+    ck_assert_str_eq(buf, " 0:00");
+    xl_format_uptime_short(3600 + 62, buf, sizeof buf);
+    ck_assert_str_eq(buf, " 1:01");
+    xl_format_uptime_short(86400 + 5, buf, sizeof buf);
+    ck_assert_str_eq(buf, "1 day,  0:00");
+    xl_format_uptime_short(2 * 86400 + 13 * 3600 + 7 * 60, buf, sizeof buf);
+    ck_assert_str_eq(buf, "2 days, 13:07");
 }
 END_TEST
 
