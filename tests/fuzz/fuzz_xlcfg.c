@@ -2,7 +2,9 @@
 /*
  * Fuzz the xl.cfg path end to end: lexer, parser, += merging, disk/vif
  * specs, conversion and JSON. Oracle beyond "no crash": a config that
- * converts must give JSON that reads back to the same JSON.
+ * converts must give JSON that reads back to the same JSON. The same text
+ * is also read as an xlcpupool.cfg (cpupool-create's file): a refusal
+ * must say why.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -31,6 +33,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             xkl_domain_config_free(back);
             xkl_domain_config_free(dc);
         }
+        struct xkl_cpupool_config pc;
+        unsigned before = d.nerrors;
+        if (xkl_cpupool_config_from_cfg(cfg, &pc, &d) < 0 && d.nerrors == before)
+            abort();
         xkl_cfg_free(cfg);
     } else if (d.nerrors == 0) {
         abort();    /* a failure must say why */

@@ -20,7 +20,7 @@ mkdir -p m
 name=dev-qdisk
 cleanup() {
     $REF_XL destroy "$name" 2>/dev/null
-    mountpoint -q m && umount m
+    grep -q " $PWD/m " /proc/mounts && umount m
     rm -f data.qcow2 back.img
 }
 trap cleanup EXIT
@@ -36,14 +36,21 @@ D=$($XL domid "$name") || fail "no domid for $name"
 echo "domain $D"
 
 step "QEMU for domain $D"
-pid=$(xenstore-read "/local/domain/$D/image/device-model-pid" 2>/dev/null) ||
-    fail "no /local/domain/$D/image/device-model-pid"
+# what both xenstore clients see, when a record is not where it should be
+# (a full-suite run once missed these right after create)
+records() {
+    for t in /usr/bin/xenstore-ls /usr/local/bin/xenstore-ls; do
+        echo "$t:"; $t -fp /local/domain/$D/image; $t -fp /libxl/$D
+    done
+}
+pid=$(xenstore-read "/local/domain/$D/image/device-model-pid") ||
+    { records; fail "no /local/domain/$D/image/device-model-pid"; }
 [ -d "/proc/$pid" ] || fail "recorded QEMU pid $pid does not run"
 tr '\0' ' ' < "/proc/$pid/cmdline" > qemu.cmdline
 cat qemu.cmdline; echo
 grep -q -- "-xen-domid $D " qemu.cmdline || fail "pid $pid is not domain $D's QEMU"
 grep -q -- "-machine xenpv" qemu.cmdline || fail "QEMU not started with -machine xenpv"
-[ "$(xenstore-read "/libxl/$D/dm-version" 2>/dev/null)" = qemu_xen ] || fail "/libxl/$D/dm-version is not qemu_xen"
+[ "$(xenstore-read "/libxl/$D/dm-version")" = qemu_xen ] || { records; fail "/libxl/$D/dm-version is not qemu_xen"; }
 [ "$(xenstore-read "/local/domain/0/device-model/$D/state" 2>/dev/null)" = running ] ||
     fail "device-model/$D/state is not running"
 [ -S "/run/xen/qmp-libxl-$D" ] || fail "no QMP socket /run/xen/qmp-libxl-$D"
