@@ -12,14 +12,18 @@
 # by their effect on Xen and xenstore.
 . /xk/lib.sh
 PATH=$REF_BIN:$PATH
+# every call at most a minute: a hang fails its step, named, rather than the
+# whole scenario's time
+X() { timeout 60 "$XL" "$@"; }
+R() { timeout 60 "$REF_XL" "$@"; }
 NAMES=
 cleanup() {
-    for n in $NAMES; do $XL destroy $n 2>/dev/null; $REF_XL destroy $n 2>/dev/null; done
-    for p in $($REF_XL cpupool-list | awk 'NR > 1 && $1 != "Pool-0" && $1 != "Pool-node0" { print $1 }'); do
-        $REF_XL cpupool-destroy "$p" 2>/dev/null
+    for n in $NAMES; do X destroy $n 2>/dev/null; R destroy $n 2>/dev/null; done
+    for p in $(R cpupool-list | awk 'NR > 1 && $1 != "Pool-0" && $1 != "Pool-node0" { print $1 }'); do
+        R cpupool-destroy "$p" 2>/dev/null
     done
-    $REF_XL cpupool-rename Pool-node0 Pool-0 2>/dev/null
-    $REF_XL cpupool-cpu-add Pool-0 1 2>/dev/null
+    R cpupool-rename Pool-node0 Pool-0 2>/dev/null
+    R cpupool-cpu-add Pool-0 1 2>/dev/null
 }
 trap cleanup EXIT
 
@@ -86,14 +90,14 @@ same -m 's/[0-9.]*$//' list Domain-0
 step "guests: one ours, one Debian's; options after arguments; list columns"
 printf '%s\n' "kernel = \"$XK_GUESTS/xk-pv\"" 'memory = 16' 'vcpus = 2' 'extra = "xk.mode=sleep"' > g.cfg
 # options after the file and a setting (Xen's xl refuses this one; ours takes it)
-$XL create g.cfg 'name="surf-ours"' -p -q || fail "create FILE name=X -p -q"
+X create g.cfg 'name="surf-ours"' -p -q || fail "create FILE name=X -p -q"
 NAMES="$NAMES surf-ours"
-$REF_XL create -q g.cfg 'name="surf-ref"' || fail "Debian's create"
+R create -q g.cfg 'name="surf-ref"' || fail "Debian's create"
 # an extra argument: ignored as by Xen's xl (ours says so on stderr)
 same pause surf-ref extra-argument-ignored
-$REF_XL unpause surf-ref
+R unpause surf-ref
 NAMES="$NAMES surf-ref"
-[ "$($XL list surf-ours | awk 'NR == 2 { print substr($5, 3, 1) }')" = p ] || fail "-p after the file was not taken"
+[ "$(X list surf-ours | awk 'NR == 2 { print substr($5, 3, 1) }')" = p ] || fail "-p after the file was not taken"
 # the time column moves between two calls
 T='s/ *[0-9]*\.[0-9]$//'
 same -m "$T" list
@@ -124,10 +128,10 @@ same -e sched-credit2 -d surf-ours -p Pool-0
 same -e vcpu-set surf-ours 9
 
 step "cpupools: ours and Debian's see the same pools"
-$XL cpupool-cpu-remove Pool-0 1 || fail "cpupool-cpu-remove Pool-0 1"
+X cpupool-cpu-remove Pool-0 1 || fail "cpupool-cpu-remove Pool-0 1"
 same cpupool-list -c
 printf '%s\n' 'name = "xkc"' 'sched = "credit"' 'cpus = ["1"]' 'bogus = 1' > pool.cfg
-$XL cpupool-create pool.cfg > create.out 2> create.err || { cat create.out create.err; fail "cpupool-create"; }
+X cpupool-create pool.cfg > create.out 2> create.err || { cat create.out create.err; fail "cpupool-create"; }
 cat create.out create.err
 grep -q 'pool.cfg:4:1: warning: .bogus' create.err || fail "unknown pool key: no located warning"
 grep -qx 'cpupool name:   xkc' create.out || fail "cpupool-create's summary"
@@ -135,67 +139,67 @@ same cpupool-list
 same cpupool-list -c
 same cpupool-list xkc
 same -e cpupool-list nonesuch
-$XL cpupool-create pool.cfg 2> dup.err && fail "a second pool named xkc"
+X cpupool-create pool.cfg 2> dup.err && fail "a second pool named xkc"
 grep -q 'Pool name "xkc" already exists' dup.err || { cat dup.err; fail "duplicate pool: message"; }
-$XL create -q -p g.cfg 'name="surf-pool"' 'pool="xkc"' || fail "create with pool="
+X create -q -p g.cfg 'name="surf-pool"' 'pool="xkc"' || fail "create with pool="
 NAMES="$NAMES surf-pool"
 echo "created surf-pool in xkc"
-[ "$(timeout 60 $REF_XL list -c surf-pool | awk 'NR == 2 { print $NF }')" = xkc ] || { $REF_XL list -c; fail "pool= not honoured"; }
+[ "$(timeout 60 R list -c surf-pool | awk 'NR == 2 { print $NF }')" = xkc ] || { R list -c; fail "pool= not honoured"; }
 same -m 's/ *[0-9]*\.[0-9] / X /' list -c
 step "sched-credit in the credit pool"
 same sched-credit
 same sched-credit -d surf-pool
-$XL sched-credit -d surf-pool -w 512 -c 50 || fail "sched-credit -w -c"
-[ "$($REF_XL sched-credit -d surf-pool | awk 'NR == 2 { print $3, $4 }')" = "512 50" ] || fail "weight/cap not set"
+X sched-credit -d surf-pool -w 512 -c 50 || fail "sched-credit -w -c"
+[ "$(R sched-credit -d surf-pool | awk 'NR == 2 { print $3, $4 }')" = "512 50" ] || fail "weight/cap not set"
 same sched-credit -s -p xkc
-$XL sched-credit -s -t 20 -r 500 -p xkc || fail "sched-credit -s -t -r"
-$REF_XL sched-credit -s -p xkc | grep -q 'tslice=20ms ratelimit=500us' || fail "tslice/ratelimit not set"
+X sched-credit -s -t 20 -r 500 -p xkc || fail "sched-credit -s -t -r"
+R sched-credit -s -p xkc | grep -q 'tslice=20ms ratelimit=500us' || fail "tslice/ratelimit not set"
 same -e sched-credit -d surf-pool -p xkc
 same -e sched-credit -w 3
 step "sched-credit2 pool parameters"
 same sched-credit2 -s
-r0=$($REF_XL sched-credit2 -s | sed -n 's/.*ratelimit=\([0-9]*\)us/\1/p')
-$XL sched-credit2 -s -r 800 || fail "sched-credit2 -s -r"
-$REF_XL sched-credit2 -s | grep -q 'ratelimit=800us' || fail "credit2 ratelimit not set"
-$XL sched-credit2 -s -r "$r0"
+r0=$(R sched-credit2 -s | sed -n 's/.*ratelimit=\([0-9]*\)us/\1/p')
+X sched-credit2 -s -r 800 || fail "sched-credit2 -s -r"
+R sched-credit2 -s | grep -q 'ratelimit=800us' || fail "credit2 ratelimit not set"
+X sched-credit2 -s -r "$r0"
 same sched-credit2
 step "migrate, rename, destroy"
-$XL cpupool-migrate surf-pool Pool-0 || fail "cpupool-migrate"
-[ "$($REF_XL list -c surf-pool | awk 'NR == 2 { print $NF }')" = Pool-0 ] || fail "migrate not done"
-$XL cpupool-rename xkc xkd || fail "cpupool-rename"
+X cpupool-migrate surf-pool Pool-0 || fail "cpupool-migrate"
+[ "$(R list -c surf-pool | awk 'NR == 2 { print $NF }')" = Pool-0 ] || fail "migrate not done"
+X cpupool-rename xkc xkd || fail "cpupool-rename"
 same cpupool-list
 same -e cpupool-destroy nonesuch
-$XL cpupool-destroy xkd || fail "cpupool-destroy"
+X cpupool-destroy xkd || fail "cpupool-destroy"
 same cpupool-list -c
 [ -z "$(xenstore-ls /local/pool 2>/dev/null | grep xk)" ] || { xenstore-ls -fp /local/pool; fail "pool name left in xenstore"; }
 step "sched-rtds: this Xen has no RTDS scheduler; both say so alike"
 printf '%s\n' 'name = "xkr"' 'sched = "rtds"' 'cpus = "1"' > rt.cfg
-$XL cpupool-create rt.cfg > rt.out 2> rt.err && { $XL cpupool-destroy xkr; fail "an RTDS pool on a Xen without RTDS?"; }
+X cpupool-create rt.cfg > rt.out 2> rt.err && { X cpupool-destroy xkr; fail "an RTDS pool on a Xen without RTDS?"; }
 cat rt.out rt.err
 grep -q "error on creating cpupool" rt.err || fail "RTDS pool: Xen's xl's words"
-[ -z "$($REF_XL cpupool-list | grep xkr)" ] || fail "a failed cpupool-create left a pool"
+[ -z "$(R cpupool-list | grep xkr)" ] || fail "a failed cpupool-create left a pool"
 same sched-rtds
 same -e sched-rtds -d surf-ours -v 0 -p 20000 -b 5000
 same -e sched-rtds -d surf-ours -p 30000 -b 6000
-$XL destroy surf-pool || fail "destroy surf-pool"
-$XL cpupool-cpu-add Pool-0 1 || fail "cpupool-cpu-add"
+X destroy surf-pool || fail "destroy surf-pool"
+X cpupool-cpu-add Pool-0 1 || fail "cpupool-cpu-add"
 same cpupool-list -c
 same cpupool-cpu-add Pool-0 node:0
 step "numa-split: one node here, so Pool-0 becomes Pool-node0"
-$XL cpupool-numa-split || fail "numa-split"
+X cpupool-numa-split || fail "numa-split"
 same cpupool-list
-$XL cpupool-rename Pool-node0 Pool-0 || fail "rename back"
+X cpupool-rename Pool-node0 Pool-0 || fail "rename back"
 same cpupool-list
-$XL cpupool-cpu-remove Pool-0 1 && $XL cpupool-create 'name="xks"' 'cpus=["1"]' > /dev/null || fail "a second pool"
+X cpupool-cpu-remove Pool-0 1 && X cpupool-create 'name="xks"' 'cpus=["1"]' > /dev/null || fail "a second pool"
 same -e cpupool-numa-split
-$XL cpupool-destroy xks && $XL cpupool-cpu-add Pool-0 1 || fail "second pool away"
+X cpupool-destroy xks && X cpupool-cpu-add Pool-0 1 || fail "second pool away"
 
 step "debug-keys, sysrq, trigger: their effect"
-$XL dmesg --clear > /dev/null || fail "dmesg --clear"
-$XL debug-keys q || fail "debug-keys q"
-$REF_XL dmesg | grep -q "'q' pressed" || { $REF_XL dmesg | tail -5; fail "debug-keys: Xen did not get 'q'"; }
-d=$($REF_XL domid surf-ours)
-$XL sysrq surf-ours s || fail "sysrq"
+X dmesg --clear > /dev/null || fail "dmesg --clear"
+X debug-keys q || fail "debug-keys q"
+R dmesg | grep -q "'q' pressed" || { R dmesg | tail -5; fail "debug-keys: Xen did not get 'q'"; }
+d=$(R domid surf-ours)
+X sysrq surf-ours s || fail "sysrq"
 [ "$(xenstore-read /local/domain/$d/control/sysrq)" = s ] || fail "sysrq: control/sysrq"
 same -e sysrq surf-ours ss
 same -e trigger surf-ours bogus
@@ -209,19 +213,19 @@ same -e loadpolicy g.cfg
 
 step "set-parameters through hypfs, read back with Xen's xenhypfs"
 if command -v xenhypfs > /dev/null && l0=$(xenhypfs cat /params/loglvl 2>/dev/null); then
-    $REF_XL set-parameters "loglvl=error guest_loglvl=error" || fail "Debian's set-parameters"
+    R set-parameters "loglvl=error guest_loglvl=error" || fail "Debian's set-parameters"
     want=$(xenhypfs cat /params/loglvl)
-    $XL set-parameters "loglvl=$l0" || fail "set-parameters back"
+    X set-parameters "loglvl=$l0" || fail "set-parameters back"
     [ "$(xenhypfs cat /params/loglvl)" = "$l0" ] || fail "loglvl not set back to $l0"
-    $XL set-parameters "loglvl=error guest_loglvl=error" || fail "set-parameters"
+    X set-parameters "loglvl=error guest_loglvl=error" || fail "set-parameters"
     [ "$(xenhypfs cat /params/loglvl)" = "$want" ] || fail "loglvl: ours $(xenhypfs cat /params/loglvl), Debian's $want"
-    $XL set-parameters "loglvl=$l0 guest_loglvl=all"
+    X set-parameters "loglvl=$l0 guest_loglvl=all"
     same set-parameters nonesuch=1
 else
     echo "note: no hypfs here (xenhypfs cat /params/loglvl failed)"
 fi
 step "bash completion: subcommands from xl help, domain names"
-comp() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMPREPLY=(); _xkit_xl; echo "${COMPREPLY[*]}"; }
+comp() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMPREPLY=(); PATH=${XL%/*}:$PATH _xkit_xl; echo "${COMPREPLY[*]}"; }
 . /usr/local/share/bash-completion/completions/xl || fail "no bash completion installed"
 [ "$(comp xl cpupool-l)" = cpupool-list ] || fail "completion of cpupool-l: '$(comp xl cpupool-l)'"
 [ "$(comp xl -v sched-cr)" = "sched-credit sched-credit2" ] || fail "completion after -v: '$(comp xl -v sched-cr)'"
