@@ -21,12 +21,17 @@
 . /xk/lib.sh
 
 # the pid of domain $1's QEMU (dom0 has no pgrep): "-xen-domid D" in its argv
+# (bash builtins only: the emulated dom0 now and then kills a process, and
+# a helper spawning hundreds of tr/grep missed a running QEMU that way)
 qemu_of() {
-    local p
+    local p a i
+    local -a args
     for p in /proc/[0-9]*; do
-        tr '\0' '\n' 2>/dev/null < $p/cmdline | grep -qx -- -xen-domid || continue
-        tr '\0' '\n' 2>/dev/null < $p/cmdline | grep -A1 -x -- -xen-domid | tail -n1 | grep -qx "$1" &&
-            { echo ${p#/proc/}; return 0; }
+        args=()
+        { while IFS= read -r -d '' a; do args+=("$a"); done < "$p/cmdline"; } 2>/dev/null
+        for ((i = 0; i + 1 < ${#args[@]}; i++)); do
+            [ "${args[i]}" = -xen-domid ] && [ "${args[i + 1]}" = "$1" ] && { echo "${p#/proc/}"; return 0; }
+        done
     done
     return 1
 }
