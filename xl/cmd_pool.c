@@ -35,30 +35,6 @@ static int find_pool(xkl_ctx *ctx, const char *q, struct xkl_cpupool *p)
     return -1;
 }
 
-/* CPU c's NUMA node for every CPU Xen reports; the count, or -1. */
-static int cpu_nodes(uint32_t *node)
-{
-    struct xkc_cputopo topo[MAXC];
-    unsigned n = MAXC;
-    char err[256];
-    xkc_handle *xc = xkc_open(err, sizeof err);
-    if (!xc) {
-        xl_err("%s", err);
-        return -1;
-    }
-    int r = xkc_cputopo(xc, topo, &n);
-    if (r < 0)
-        xl_err("%s", xkc_error(xc));
-    xkc_close(xc);
-    if (r < 0)
-        return -1;
-    if (n > MAXC)
-        n = MAXC;
-    for (unsigned c = 0; c < n; c++)
-        node[c] = topo[c].node;
-    return (int)n;
-}
-
 int cmd_cpupool_create(int argc, char **argv)
 {
     const char *file = NULL;
@@ -137,7 +113,7 @@ int cmd_cpupool_create(int argc, char **argv)
     }
     if (pc.has_nodes) {
         uint32_t node[MAXC];
-        int n = cpu_nodes(node);
+        int n = xl_cpu_nodes(node);
         if (n < 0)
             goto out;
         for (int c = 0; c < n; c++)
@@ -234,22 +210,24 @@ out:
     return rc;
 }
 
-int cmd_cpupool_destroy(int argc, char **argv)
+/* cpupool-destroy POOL / cpupool-rename POOL NEW: the pool found, then the
+ * operation; Xen's xl's words when either fails */
+static int pool_op(int argc, char **argv, int nargs, bool rename)
 {
     int opt;
-    XL_FOREACH_OPT(opt, "", NULL, 1) {
+    XL_FOREACH_OPT(opt, "", NULL, nargs) {
     }
-    xl_extra_args(argc, argv, 1);
+    xl_extra_args(argc, argv, nargs);
     xkl_ctx *ctx = xl_ctx_open();
     if (!ctx)
         return XL_FAIL;
     struct xkl_cpupool p;
     int rc = XL_FAIL;
     if (find_pool(ctx, argv[optind], &p) == 0) {
-        if (xkl_cpupool_destroy(ctx, p.id) == 0)
+        if ((rename ? xkl_cpupool_rename(ctx, p.id, argv[optind + 1]) : xkl_cpupool_destroy(ctx, p.id)) == 0)
             rc = XL_OK;
         else {
-            fprintf(stderr, "Can't destroy cpupool '%s'\n", argv[optind]);
+            fprintf(stderr, "Can't %s cpupool '%s'\n", rename ? "rename" : "destroy", argv[optind]);
             xl_ctx_fail(ctx);
         }
     }
@@ -257,27 +235,14 @@ int cmd_cpupool_destroy(int argc, char **argv)
     return rc;
 }
 
+int cmd_cpupool_destroy(int argc, char **argv)
+{
+    return pool_op(argc, argv, 1, false);
+}
+
 int cmd_cpupool_rename(int argc, char **argv)
 {
-    int opt;
-    XL_FOREACH_OPT(opt, "", NULL, 2) {
-    }
-    xl_extra_args(argc, argv, 2);
-    xkl_ctx *ctx = xl_ctx_open();
-    if (!ctx)
-        return XL_FAIL;
-    struct xkl_cpupool p;
-    int rc = XL_FAIL;
-    if (find_pool(ctx, argv[optind], &p) == 0) {
-        if (xkl_cpupool_rename(ctx, p.id, argv[optind + 1]) == 0)
-            rc = XL_OK;
-        else {
-            fprintf(stderr, "Can't rename cpupool '%s'\n", argv[optind]);
-            xl_ctx_fail(ctx);
-        }
-    }
-    xkl_ctx_close(ctx);
-    return rc;
+    return pool_op(argc, argv, 2, true);
 }
 
 /* cpupool-cpu-add / -remove POOL CPUS: every CPU of the list (N, N-M,
@@ -372,7 +337,7 @@ int cmd_cpupool_numa_split(int argc, char **argv)
     }
     xl_extra_args(argc, argv, 0);
     uint32_t node[MAXC];
-    int ncpu = cpu_nodes(node);
+    int ncpu = xl_cpu_nodes(node);
     if (ncpu <= 0)
         return XL_FAIL;
     xkl_ctx *ctx = xl_ctx_open();

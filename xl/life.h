@@ -28,6 +28,9 @@ int xl_parse_mem_kb(const char *s, uint64_t *kb);
 /* "all", "3", "0-2,5": bitmap of XKL_CPUMAP_BYTES bytes; -1 if malformed
  * or a cpu >= XKL_CPUMAP_BYTES * 8. */
 int xl_parse_cpulist(const char *s, uint8_t *map);
+/* Each CPU's NUMA node (node[] of XKL_CPUMAP_BYTES * 8), from Xen: the
+ * number of CPUs, or -1 after printing why. */
+int xl_cpu_nodes(uint32_t *node);
 /* "all" when every cpu below nr_cpus is set, else "0-2,5" (buf >= 64). */
 void xl_format_cpumap(const uint8_t *map, unsigned nr_cpus, char *buf, size_t len);
 /* xl uptime's "[N day(s), ]H:MM:SS". */

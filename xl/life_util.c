@@ -102,26 +102,39 @@ int xl_parse_mem_kb(const char *s, uint64_t *kb)
     return 0;
 }
 
+int xl_cpu_nodes(uint32_t *node)
+{
+    struct xkc_cputopo topo[XKL_CPUMAP_BYTES * 8];
+    unsigned n = XKL_CPUMAP_BYTES * 8;
+    char err[256];
+    xkc_handle *xc = xkc_open(err, sizeof err);
+    if (!xc) {
+        xl_err("%s", err);
+        return -1;
+    }
+    int r = xkc_cputopo(xc, topo, &n);
+    if (r < 0)
+        xl_err("%s", xkc_error(xc));
+    xkc_close(xc);
+    if (r < 0)
+        return -1;
+    if (n > XKL_CPUMAP_BYTES * 8)
+        n = XKL_CPUMAP_BYTES * 8;
+    for (unsigned c = 0; c < n; c++)
+        node[c] = topo[c].node;
+    return (int)n;
+}
+
 int xl_parse_cpulist(const char *s, uint8_t *map)
 {
     if (!strstr(s, "node"))
         return xkl_cpumap_parse(s, map);
     /* node:N needs the host's topology: asked of Xen only then */
-    enum { MAXC = XKL_CPUMAP_BYTES * 8 };
-    struct xkc_cputopo topo[MAXC];
-    uint32_t node[MAXC];
-    unsigned n = MAXC;
-    char err[256];
-    xkc_handle *xc = xkc_open(err, sizeof err);
-    int r = xc ? xkc_cputopo(xc, topo, &n) : -1;
-    xkc_close(xc);
-    if (r < 0)
+    uint32_t node[XKL_CPUMAP_BYTES * 8];
+    int n = xl_cpu_nodes(node);
+    if (n < 0)
         return xkl_cpumap_parse(s, map);   /* ENOTSUP for the node items */
-    if (n > MAXC)
-        n = MAXC;
-    for (unsigned c = 0; c < n; c++)
-        node[c] = topo[c].node;
-    return xkl_cpumap_parse_nodes(s, map, node, n);
+    return xkl_cpumap_parse_nodes(s, map, node, (unsigned)n);
 }
 
 void xl_format_cpumap(const uint8_t *map, unsigned nr_cpus, char *buf, size_t len)
