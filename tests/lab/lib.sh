@@ -3,7 +3,15 @@
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "SKIP: $*" >&2; exit 77; }
-step() { echo "--- $*"; }
+# step TEXT: "--- TEXT  [12.3 s]", the seconds since the scenario started
+# (XK_T0, set by run-scenarios; else when lib.sh was sourced), from bash's
+# EPOCHREALTIME: no process per step, so the logs show where time goes.
+# Scenario logs are read by people: nothing parses these lines.
+XK_T0=${XK_T0:-${EPOCHREALTIME//[!0-9]/}}
+step() {
+    local d=$(( (10#${EPOCHREALTIME//[!0-9]/} - 10#$XK_T0) / 100000 ))
+    printf -- '--- %s  [%d.%d s]\n' "$*" $((d / 10)) $((d % 10))
+}
 
 # wait_for SECONDS CMD...: run CMD every 0.2 s until it succeeds
 wait_for() {
