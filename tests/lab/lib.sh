@@ -197,6 +197,10 @@ pings() {
 }
 
 # ---- benchmarks (bench-* scenarios) ----------------------------------------
+# bench_long: the long version is asked for (XK_BENCH=long, as make bench
+# sets it); else a bench-*.sh takes its short CI defaults. Its own counts
+# (XL_BENCH_N, ...) override either.
+bench_long() { [ "${XK_BENCH:-}" = long ]; }
 # bench_init: a fifo nobody writes, so nap can sleep without a process
 bench_init() { mkfifo tick && exec 9<>tick; declare -gA SAMPLES; }
 nap() { read -r -t "$1" -u 9 _ || :; }
