@@ -17,13 +17,17 @@ for t in read write ls rm exists list chmod watch; do
 done
 
 T=/xkt
+# rep CHAR N: CHAR N times (bash only: build_tree runs 37 times, and each
+# process dom0 starts costs tens of ms)
+rep() { local s; printf -v s '%*s' "$2" ''; printf '%s' "${s// /$1}"; }
+Y48=$(rep y 48) Y50=$(rep y 50) Y69=$(rep y 69) X300=$(rep x 300) N100=$(rep n 100)
 build_tree() {
     $REF/xenstore-rm $T 2>/dev/null
     $REF/xenstore-write $T/a 'hello world' $T/b 'quo"te\back' $T/c/d 1 $T/e '' \
         $T/bin 'a\001b\x7f\xc3\xa9\t\n\r' $T/esc 'a\x41b\\n' $T/p/v48 \
-        "$(printf 'y%.0s' $(seq 48))" $T/p/v50 "$(printf 'y%.0s' $(seq 50))" \
-        $T/p/v69 "$(printf 'y%.0s' $(seq 69))" $T/p/long "$(printf 'x%.0s' $(seq 300))" \
-        "$T/$(printf 'n%.0s' $(seq 100))" v \
+        "$Y48" $T/p/v50 "$Y50" \
+        $T/p/v69 "$Y69" $T/p/long "$X300" \
+        "$T/$N100" v \
         $T/deep/q/r/s/t/u/v/w/x/y/z/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t/u/v/w/x/y/z/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t/u/v/w/x/y/z/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t/u/v/w/x/y/z/a/b/c/d/e/f vvvvvvvvvvvvvvvvvvvvvvvv \
         || fail "reference xenstore-write could not build the tree"
     $REF/xenstore-chmod $T/p/v48 b0 r1 w2 n3 b4 r5 w6 n7 b8 r9 w10 n11 b12 r13 w14 || fail "ref chmod"
@@ -158,7 +162,9 @@ for impl in REF OURS; do
     d=${!impl}
     "$d/xenstore-watch" -n 3 $T/c > "watch.$impl" 2>&1 &
     pid=$!
-    sleep 1
+    # registered once it printed the watch's first event (fired when it is
+    # set): at most the 1 s it always waited, less when the tool flushes
+    wait_for 1 test -s "watch.$impl"
     $REF/xenstore-write $T/c/d 2
     $REF/xenstore-rm $T/c/d
     wait_for 5 bash -c "! kill -0 $pid" || { kill $pid; fail "$impl xenstore-watch did not end after 3 events"; }
