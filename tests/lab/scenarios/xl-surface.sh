@@ -42,11 +42,20 @@ same() {
     # then kills a process (SIGSEGV, see tests/lab/open/hvm-bios-segv.sh):
     # one more try before a difference counts
     for try in 1 2; do
-        run ref $REF_XL "$@" | filt > ref.out
-        run our $XL "$@" | filt > our.out
+        # without -m no filter process: about 140 comparisons, and each
+        # process dom0 starts costs tens of ms
+        if [ -n "$MX" ]; then
+            run ref $REF_XL "$@" | filt > ref.out
+            run our $XL "$@" | filt > our.out
+        else
+            run ref $REF_XL "$@" > ref.out
+            run our $XL "$@" > our.out
+        fi
         if ! diff -u ref.out our.out > out.diff; then
             [ $try = 2 ] && { cat out.diff ref.err our.err; echo "DIFFERS: xl $*: output or exit code"; DIFFS=$((DIFFS + 1)); }
-        elif [ -n "$e" ] && ! diff -u <(filt < ref.err) <(filt < our.err) > err.diff; then
+        elif [ -n "$e" ] && [ -z "$MX" ] && ! diff -u ref.err our.err > err.diff; then
+            [ $try = 2 ] && { cat err.diff; echo "DIFFERS: xl $*: stderr"; DIFFS=$((DIFFS + 1)); }
+        elif [ -n "$e" ] && [ -n "$MX" ] && ! diff -u <(filt < ref.err) <(filt < our.err) > err.diff; then
             [ $try = 2 ] && { cat err.diff; echo "DIFFERS: xl $*: stderr"; DIFFS=$((DIFFS + 1)); }
         else
             return 0
@@ -68,10 +77,13 @@ summaries() {
          NR > 4 && /^  / { sub(/^ +/, ""); d = $0 } END { if (n != "") print n "|" d }' "$1"
 }
 summaries our.help > our.sum; summaries ref.help > ref.sum
+# Debian's lines, looked up by bash (no grep per command)
+declare -A REF_SUM
+while IFS= read -r l; do REF_SUM[$l]=1; done < ref.sum
 n=0
 while IFS='|' read -r c d; do
     n=$((n + 1))
-    grep -qxF "$c|$d" ref.sum || { grep "^$c|" ref.sum; fail "xl help: '$c|$d' is not Debian's line"; }
+    [ -n "${REF_SUM[$c|$d]:-}" ] || { grep "^$c|" ref.sum; fail "xl help: '$c|$d' is not Debian's line"; }
     same help "$c"
 done < our.sum
 echo "xl help: $n commands, each line and each 'xl help CMD' as Debian's ($(grep -c '^ [a-z]' ref.help) in Debian's)"
