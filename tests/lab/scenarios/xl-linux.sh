@@ -4,8 +4,10 @@
 # A real Linux PV guest under our xl: it boots to its marker, announces its
 # PV drivers (control/feature-poweroff), so xl shutdown asks it through
 # control/shutdown (the guest takes the request: the node is cleared), and
-# the domain goes away (if the guest's userspace cannot power off, -F
-# finishes it from outside); xl list -l shows its config.
+# the domain goes away (the test guest's init powers off when the kernel's
+# /sbin/poweroff signals it; if the guest's userspace cannot power off,
+# -F finishes it from outside after 15 s, said in the log); xl list -l
+# shows its config.
 . /xk/lib.sh
 PATH=$REF_BIN:$PATH
 
