@@ -68,13 +68,16 @@ linux_cfg() {
     rm -f "$(console_log "$name")"    # no marker of an earlier guest of that name
 }
 
-# loops: the bound loop devices, one "loopN BACKING-FILE" line each
+# loops: the bound loop devices, one "loopN BACKING-FILE" line each (read
+# by bash: the device helpers run in polling loops, and each process the
+# emulated dom0 starts costs tens of ms)
 loops() {
-    local f n
+    local f n b
     for f in /sys/block/loop*/loop/backing_file; do
         [ -r "$f" ] || continue
         n=${f#/sys/block/}; n=${n%%/*}
-        echo "$n $(cat "$f" 2>/dev/null)"
+        b=; { IFS= read -r b < "$f"; } 2>/dev/null
+        echo "$n $b"
     done
 }
 
@@ -127,8 +130,16 @@ dev_baseline() {
 }
 # state_files: our state directory's domain records (create.lock, the
 # lock every create takes, and the monitors' logs, as xl's own logs in
-# /var/log/xen, stay by design)
-state_files() { ls /var/lib/xkit 2>/dev/null | grep -v -e '^create\.lock$' -e '^monitor-.*\.log$'; }
+# /var/log/xen, stay by design); bash only, as loops
+state_files() {
+    local f n
+    for f in /var/lib/xkit/*; do
+        [ -e "$f" ] || [ -L "$f" ] || continue
+        n=${f##*/}
+        case $n in create.lock|monitor-*.log) continue ;; esac
+        printf '%s\n' "$n"
+    done
+}
 # dev_left [D...]: what is left since dev_baseline, and the nodes of the
 # (gone) domains D..., one "kind: what" line each
 dev_left() {
@@ -139,7 +150,14 @@ dev_left() {
     new_lines "$BASE_QEMUS" "$(qemus)" | sed 's/^/qemu: pid /'
     new_lines "$BASE_STATE" "$(state_files)" | sed 's/^/state: \/var\/lib\/xkit\//'
 }
-dev_none() { [ -z "$(dev_left "$@")" ]; }
+# dev_none [D...]: dev_left would print nothing (checked part by part,
+# without its sed per kind: dev_clean polls this)
+dev_none() {
+    local d
+    for d in "$@"; do [ -z "$(dom_nodes "$d")" ] || return 1; done
+    [ -z "$(new_lines "$BASE_LOOPS" "$(loops)")" ] && [ -z "$(new_lines "$BASE_VIFS" "$(vifs)")" ] &&
+        [ -z "$(new_lines "$BASE_QEMUS" "$(qemus)")" ] && [ -z "$(new_lines "$BASE_STATE" "$(state_files)")" ]
+}
 # dev_clean WHAT [D...]: wait up to 10 s (the kernel releases loop devices
 # and vifs asynchronously) for nothing to be left, else fail saying what is
 dev_clean() {
