@@ -21,29 +21,20 @@ cpus() {
     l=$(wait_console "$1" XK-LINUX-CPUS 30) || fail "$1: no XK-LINUX-CPUS"
     echo "${l#*XK-LINUX-CPUS }"
 }
-# start TOOL NAME EXTRA LINE...: create the PVH Linux test guest; up NAME:
-# wait for its boot (boot: both)
-start() {
-    local tool=$1 name=$2 extra=$3; shift 3
+# boot TOOL NAME EXTRA LINE...: create the PVH Linux test guest
+boot() {
+    local tool=$1 name=$2 extra=$3 t; shift 3
     linux_cfg "$name" pvh "xk.mode=wait $extra" "$@"
-    T0[$name]=$(now)
+    t=$(now)
     $tool create -q "$name.cfg" || fail "$tool create $name"
     NAMES="$NAMES $name"
+    cpus "$name" > "$name.cpus"
+    echo "$name: $(cat "$name.cpus") (up in $(elapsed "$t") s)"
 }
-up() {
-    cpus "$1" > "$1.cpus"
-    echo "$1: $(cat "$1.cpus") (up in $(elapsed "${T0[$1]}") s)"
-}
-declare -A T0
-boot() { start "$@"; up "$2"; }
 
 step "vcpus=2: two CPUs, as with Debian's xl"
-# both guests run side by side (they did already): created one after the
-# other, they boot at the same time
-start $XL smp2 "" "vcpus = 2"
-start $REF_XL smp2-ref "" "vcpus = 2"
-up smp2
-up smp2-ref
+boot $XL smp2 "" "vcpus = 2"
+boot $REF_XL smp2-ref "" "vcpus = 2"
 grep -q "n=2 online=0-1 possible=0-1 acpi=yes" smp2.cpus || fail "ours: $(cat smp2.cpus)"
 grep -q "n=2 online=0-1" smp2-ref.cpus || fail "Debian's xl: $(cat smp2-ref.cpus)"
 [ "$($XL vcpu-list smp2 | awk 'NR > 1 && $5 ~ /r|b/' | wc -l)" = 2 ] || { $XL vcpu-list smp2; fail "vcpu-list: not 2 running vcpus"; }
