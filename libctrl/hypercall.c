@@ -95,6 +95,8 @@ static const char *const domctl_names[] = {
     [XEN_DOMCTL_getnodeaffinity] = "getnodeaffinity",
     [XEN_DOMCTL_sendtrigger] = "sendtrigger",
     [XEN_DOMCTL_set_paging_mempool_size] = "set_paging_mempool_size",
+    [XEN_DOMCTL_psr_cmt_op] = "psr_cmt_op",
+    [XEN_DOMCTL_psr_alloc] = "psr_alloc",
 };
 
 const char *xkc__domctl_name(uint32_t cmd)

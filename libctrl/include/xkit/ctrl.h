@@ -193,6 +193,39 @@ XKC_API int xkc_flask_getenforce(xkc_handle *h);
 XKC_API int xkc_flask_setenforce(xkc_handle *h, int enforcing);
 XKC_API int xkc_flask_load(xkc_handle *h, const void *policy, size_t len);
 
+/* Intel PSR. Cache monitoring (CMT/MBM): whether Xen enabled it and its
+ * limits; a domain's RMID (0: not attached); one sample of a QM event
+ * (1 L3 occupancy, 2 total and 3 local memory bandwidth) for an RMID on a
+ * CPU of the socket to read, with Xen's time in ns. Allocation (CAT L3/L2,
+ * MBA): a socket's limits, and a domain's value of one type on a socket.
+ * Hardware without the feature fails with ENODEV. */
+struct xkc_psr_cmt_info {
+    bool enabled;
+    uint32_t total_rmid, upscaling_factor, event_mask;
+};
+XKC_API int xkc_psr_cmt_info(xkc_handle *h, struct xkc_psr_cmt_info *info);
+XKC_API int xkc_psr_cmt_l3_cache_kb(xkc_handle *h, uint32_t cpu, uint32_t *kb);
+XKC_API int xkc_psr_cmt_attach(xkc_handle *h, uint32_t domid);
+XKC_API int xkc_psr_cmt_detach(xkc_handle *h, uint32_t domid);
+XKC_API int xkc_psr_cmt_rmid(xkc_handle *h, uint32_t domid, uint32_t *rmid);
+XKC_API int xkc_psr_cmt_sample(xkc_handle *h, uint32_t rmid, uint32_t cpu, unsigned event,
+                               uint64_t *counter, uint64_t *time_ns);
+enum xkc_psr_feat { XKC_PSR_CAT_L3, XKC_PSR_CAT_L2, XKC_PSR_MBA };
+struct xkc_psr_alloc_info {
+    uint32_t cos_max;
+    uint32_t cbm_len; /* CAT */
+    bool cdp;         /* L3 CAT: code/data prioritisation on */
+    uint32_t thrtl_max; /* MBA */
+    bool linear;        /* MBA */
+};
+XKC_API int xkc_psr_alloc_info(xkc_handle *h, enum xkc_psr_feat feat, uint32_t socket,
+                               struct xkc_psr_alloc_info *info);
+enum xkc_psr_type { XKC_PSR_L3_CBM, XKC_PSR_L3_CODE, XKC_PSR_L3_DATA, XKC_PSR_L2_CBM, XKC_PSR_MBA_THRTL };
+XKC_API int xkc_psr_get(xkc_handle *h, uint32_t domid, enum xkc_psr_type t, uint32_t socket,
+                        uint64_t *val);
+XKC_API int xkc_psr_set(xkc_handle *h, uint32_t domid, enum xkc_psr_type t, uint32_t socket,
+                        uint64_t val);
+
 /* Pages freed by / used for memory sharing (XENMEM_get_sharing_*). */
 XKC_API int xkc_sharing_pages(xkc_handle *h, uint64_t *freed, uint64_t *used);
 
