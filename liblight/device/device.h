@@ -95,6 +95,10 @@ int xkl__device_backend_find(struct xkl_ctx *ctx, uint32_t domid, const char *fr
  * dom0's backend directory (the guest may have removed the first). */
 int xkl__device_check_free(struct xkl_ctx *ctx, uint32_t domid, const char *frontend, unsigned devid,
                        uint32_t bdom, const char *what, const char *name);
+/* ---- PCI (pci.c) ---- */
+struct xkl_pci_dev;
+/* "DDDD:BB:DD.F" (lower or upper case hex) into p; -1 when malformed. */
+int xkl__pci_bdf_parse(const char *s, struct xkl_pci_dev *p);
 /* ---- the devices of a domain (devices.c) ---- */
 struct xkl_domain_config;
 struct xkl_disk;

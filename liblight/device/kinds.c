@@ -10,7 +10,11 @@ const struct xkl__devkind xkl__devkinds[] = {
     { "vbd", "vbd", false, xkl__vbd_release },   /* blkback (a loop device for a file) */
     { "qdisk", "vbd", false, NULL },  /* QEMU's block backend, same frontend (QEMU: dm/) */
     { "vif", "vif", false, xkl__vif_release },   /* netback */
-    { "vkbd", "vkbd", false, NULL },
+    { "vkbd", "vkbd", false, NULL },     /* QEMU's keyboard and pointer backend */
+    { "vinput", "vkbd", false, NULL },   /* the same frontend, a backend-type=linux backend */
+    { "vtpm", "vtpm", false, NULL },
+    { "qusb", "vusb", false, NULL },     /* QEMU's USB controller backend */
+    { "vusb", "vusb", false, NULL },
     { "vfb", "vfb", false, NULL },
     { NULL, NULL, false, NULL },
 };

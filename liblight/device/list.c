@@ -28,17 +28,49 @@
 
 /* The frontend's nodes (and libxl's record of the backend), by index. */
 enum { FE_RECORD, FE_BACKEND, FE_BACKEND_ID, FE_STATE, FE_EVTCHN, FE_RING, FE_RX_RING,
-       FE_HANDLE, FE_MAC, FE_N };
+       FE_HANDLE, FE_MAC, FE_TTY, FE_N };
 /* The backend's nodes. */
-enum { BE_STATE, BE_PARAMS, BE_MODE, BE_DEVTYPE, BE_BRIDGE, BE_MAC, BE_N };
+enum { BE_STATE, BE_PARAMS, BE_MODE, BE_DEVTYPE, BE_BRIDGE, BE_MAC, BE_ID, BE_CONN, BE_VER,
+       BE_PORTS, BE_N };
 
-/* Node names of a family (NULL: not read). FE_RECORD is a path of its own. */
-static const char *const vbd_fe[FE_N] = { NULL, "backend", "backend-id", "state", "event-channel",
-                                          "ring-ref", NULL, NULL, NULL };
-static const char *const vif_fe[FE_N] = { NULL, "backend", "backend-id", "state", "event-channel",
-                                          "tx-ring-ref", "rx-ring-ref", "handle", "mac" };
-static const char *const vbd_be[BE_N] = { "state", "params", "mode", "device-type", NULL, NULL };
-static const char *const vif_be[BE_N] = { "state", NULL, NULL, NULL, "bridge", "mac" };
+/* A family of devices a listing reads: its frontend directory, the
+ * command it serves, and node names (NULL: not read; FE_RECORD is a path
+ * of its own). */
+struct family {
+    const char *name, *op;
+    const char *fe[FE_N];
+    const char *be[BE_N];
+};
+static const struct family families[] = {
+    { "vbd", "block-list",
+      { NULL, "backend", "backend-id", "state", "event-channel", "ring-ref" },
+      { "state", "params", "mode", "device-type" } },
+    { "vif", "network-list",
+      { NULL, "backend", "backend-id", "state", "event-channel", "tx-ring-ref", "rx-ring-ref",
+        "handle", "mac" },
+      { "state", NULL, NULL, NULL, "bridge", "mac" } },
+    { "vkbd", "vkb-list",
+      { NULL, "backend", "backend-id", "state", "event-channel", "page-ref" },
+      { "state", [BE_ID] = "unique-id" } },
+    { "vtpm", "vtpm-list",
+      { NULL, "backend", "backend-id", "state", "event-channel", "ring-ref", NULL, "handle" },
+      { "state", [BE_ID] = "uuid" } },
+    /* channels: consoles after the primary one (which is not in device/) */
+    { "console", "channel-list",
+      { NULL, "backend", "backend-id", "state", "port", "ring-ref", [FE_TTY] = "tty" },
+      { "state", [BE_ID] = "name", [BE_CONN] = "connection" } },
+    { "vusb", "usb-list",
+      { NULL, "backend", "backend-id", "state", "event-channel", "urb-ring-ref" },
+      { "state", [BE_ID] = "type", [BE_VER] = "usb-ver", [BE_PORTS] = "num-ports" } },
+};
+
+static const struct family *family_find(const char *name)
+{
+    for (size_t i = 0; name && i < sizeof families / sizeof families[0]; i++)
+        if (!strcmp(families[i].name, name))
+            return &families[i];
+    return NULL;
+}
 
 /* A plain decimal in [0, INT_MAX], else -1 (missing or malformed). */
 static int num_or_unknown(const char *s)
@@ -126,12 +158,13 @@ static void free_all(char **v, size_t n)
         free(v[i]);
 }
 
-static int list_locked(xkl_ctx *ctx, uint32_t domid, const char *family, const char *op,
+static int list_locked(xkl_ctx *ctx, uint32_t domid, const struct family *fam,
                        struct xkl_devinfo **out, size_t *nout)
 {
-    bool vif = !strcmp(family, "vif");
-    const char *const *fe_keys = vif ? vif_fe : vbd_fe;
-    const char *const *be_keys = vif ? vif_be : vbd_be;
+    const char *family = fam->name, *op = fam->op;
+    bool vif = !strcmp(family, "vif"), vbd = !strcmp(family, "vbd");
+    const char *const *fe_keys = fam->fe;
+    const char *const *be_keys = fam->be;
 
     xkc_handle *xc = xkl__xc(ctx);
     struct xkc_dominfo ci;
@@ -227,19 +260,24 @@ static int list_locked(xkl_ctx *ctx, uint32_t domid, const char *family, const c
             continue;
         struct xkl_devinfo d = v[i];
         char **f = &fe[i * FE_N], **b = &be[i * BE_N];
-        if (!vif)
+        if (vbd)
             xkl__vdev_name(d.devid, d.vdev, sizeof d.vdev);
         d.frontend_state = num_or_unknown(f[FE_STATE]);
         d.backend_state = num_or_unknown(b[BE_STATE]);
         d.evtchn = num_or_unknown(f[FE_EVTCHN]);
         d.ring_ref = num_or_unknown(f[FE_RING]);
         d.rx_ring_ref = vif ? num_or_unknown(f[FE_RX_RING]) : -1;
-        d.handle = vif ? num_or_unknown(f[FE_HANDLE]) : -1;
+        d.handle = fe_keys[FE_HANDLE] ? num_or_unknown(f[FE_HANDLE]) : -1;
         if (vif)
             copy(d.mac, sizeof d.mac, b[BE_MAC] ? b[BE_MAC] : f[FE_MAC]);   /* dom0's first */
-        copy(d.target, sizeof d.target, vif ? b[BE_BRIDGE] : b[BE_PARAMS]);
-        d.readonly = !vif && b[BE_MODE] && !strchr(b[BE_MODE], 'w');
-        d.cdrom = !vif && b[BE_DEVTYPE] && !strcmp(b[BE_DEVTYPE], "cdrom");
+        copy(d.target, sizeof d.target, vif ? b[BE_BRIDGE] : vbd ? b[BE_PARAMS] : f[FE_TTY]);
+        d.readonly = vbd && b[BE_MODE] && !strchr(b[BE_MODE], 'w');
+        d.cdrom = vbd && b[BE_DEVTYPE] && !strcmp(b[BE_DEVTYPE], "cdrom");
+        d.has_id = b[BE_ID] != NULL;
+        copy(d.id, sizeof d.id, b[BE_ID]);
+        copy(d.connection, sizeof d.connection, b[BE_CONN]);
+        d.usb_version = num_or_unknown(b[BE_VER]);
+        d.ports = num_or_unknown(b[BE_PORTS]);
         v[n++] = d;
     }
     *out = v;
@@ -273,17 +311,15 @@ int xkl_device_list(xkl_ctx *ctx, uint32_t domid, const char *family, struct xkl
         *n = 0;
     XKL__LOCK(ctx);
     int r;
-    const char *op = !family ? NULL
-                     : !strcmp(family, "vbd") ? "block-list"
-                     : !strcmp(family, "vif") ? "network-list"
-                                              : NULL;
+    const struct family *fam = family_find(family);
     if (!out || !n)
         r = xkl__err(ctx, EINVAL, "device list domain %u: no place for the result", domid);
-    else if (!op)
-        r = xkl__err(ctx, EINVAL, "device list domain %u: unknown device family \"%s\" (vbd or vif)",
-                     domid, family ? family : "");
+    else if (!fam)
+        r = xkl__err(ctx, EINVAL,
+                     "device list domain %u: unknown device family \"%s\" (vbd, vif, vkbd, vtpm, "
+                     "console or vusb)", domid, family ? family : "");
     else
-        r = list_locked(ctx, domid, family, op, out, n);
+        r = list_locked(ctx, domid, fam, out, n);
     XKL__UNLOCK(ctx);
     return r;
 }

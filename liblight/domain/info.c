@@ -301,3 +301,56 @@ char *xkl_console_tty_of(xkl_ctx *ctx, uint32_t domid, enum xkl_console_type typ
     XKL__UNLOCK(ctx);
     return t;
 }
+
+int xkl_console_vnc(xkl_ctx *ctx, uint32_t domid, char **listen, unsigned *port, char **passwd)
+{
+    *listen = NULL;
+    *port = 0;
+    if (passwd)
+        *passwd = NULL;
+    XKL__LOCK(ctx);
+    int r = -1;
+    char *p = xkl__xs_readf(ctx, "/local/domain/%u/console/vnc-port", domid);
+    if (!p) {
+        xkl__err(ctx, ENODEV, "VNC console of domain %u: no vnc-port in xenstore (no VNC display: vnc=1 "
+                              "in the guest's config, or its QEMU has not started)", domid);
+        goto out;
+    }
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(p, &end, 10);
+    if (errno || end == p || *end || v == 0 || v > 65535) {
+        xkl__err(ctx, EINVAL, "VNC console of domain %u: vnc-port \"%.32s\" is not a port", domid, p);
+        free(p);
+        goto out;
+    }
+    free(p);
+    char *l = xkl__xs_readf(ctx, "/local/domain/%u/console/vnc-listen", domid);
+    if (!l || !*l || strspn(l, "0123456789abcdefABCDEF.:[]-_.") != strlen(l)) {
+        free(l);
+        l = strdup("127.0.0.1"); /* QEMU's and libxl's default */
+    }
+    if (!l) {
+        xkl__err(ctx, ENOMEM, "VNC console of domain %u: %s", domid, strerror(ENOMEM));
+        goto out;
+    }
+    *listen = l;
+    *port = (unsigned)v;
+    r = 0;
+out:
+    XKL__UNLOCK(ctx);
+    if (r == 0 && passwd) {
+        /* the password is in the saved configuration (ours or libxl's),
+         * never in xenstore, where the guest could read it */
+        xkl_domain_config *dc = xkl_domain_config_load(ctx, domid);
+        const char *pw = dc ? dc->b_info.vnc.passwd : NULL;
+        if (pw && *pw && !(*passwd = strdup(pw)))
+            r = xkl__err(ctx, ENOMEM, "VNC console of domain %u: %s", domid, strerror(ENOMEM));
+        xkl_domain_config_free(dc);
+        if (r < 0) {
+            free(*listen);
+            *listen = NULL;
+        }
+    }
+    return r;
+}

@@ -132,6 +132,50 @@ START_TEST(backend_paths_checked)
 }
 END_TEST
 
+START_TEST(new_families_backends)
+{
+    /* a vkbd frontend has two backends (QEMU's vkbd, a backend-type=linux
+     * vinput); a USB controller's is QEMU's qusb; vtpm its own */
+    uint32_t b = 99;
+    const struct xkl__devkind *k =
+        xkl__device_backend_parse("/local/domain/0/backend/vinput/1/0", 1, "vkbd", 0, &b);
+    ck_assert_ptr_nonnull(k);
+    ck_assert_str_eq(k->name, "vinput");
+    k = xkl__device_backend_parse("/local/domain/0/backend/vkbd/1/0", 1, "vkbd", 0, &b);
+    ck_assert_ptr_nonnull(k);
+    ck_assert_str_eq(k->name, "vkbd");
+    k = xkl__device_backend_parse("/local/domain/4/backend/vtpm/1/0", 1, "vtpm", 0, &b);
+    ck_assert_ptr_nonnull(k);
+    ck_assert_uint_eq(b, 4);
+    k = xkl__device_backend_parse("/local/domain/0/backend/qusb/1/0", 1, "vusb", 0, &b);
+    ck_assert_ptr_nonnull(k);
+    ck_assert_str_eq(k->name, "qusb");
+    /* not across families */
+    ck_assert_ptr_null(xkl__device_backend_parse("/local/domain/0/backend/vinput/1/0", 1, "vtpm", 0, &b));
+    ck_assert_ptr_null(xkl__device_backend_parse("/local/domain/0/backend/vtpm/1/0", 1, "vkbd", 0, &b));
+}
+END_TEST
+
+START_TEST(pci_addresses)
+{
+    struct xkl_pci_dev p;
+    ck_assert_int_eq(xkl__pci_bdf_parse("0000:00:1f.3", &p), 0);
+    ck_assert_uint_eq(p.domain, 0);
+    ck_assert_uint_eq(p.bus, 0);
+    ck_assert_uint_eq(p.dev, 0x1f);
+    ck_assert_uint_eq(p.func, 3);
+    ck_assert_int_eq(xkl__pci_bdf_parse("abcd:EF:01.7", &p), 0);
+    ck_assert_uint_eq(p.domain, 0xabcd);
+    ck_assert_uint_eq(p.bus, 0xef);
+    /* sysfs's other entries, a slot past 0x1f, a function past 7, short or long */
+    const char *bad[] = { "bind", "new_id", "0000:00:20.0", "0000:00:1f.8", "0000:00:1f", "0:0:1.0",
+                          "0000:00:1f.3x", "", "0000:00:1f.3 " };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ck_assert_msg(xkl__pci_bdf_parse(bad[i], &p) < 0, "%s", bad[i]);
+    ck_assert_int_lt(xkl__pci_bdf_parse(NULL, &p), 0);
+}
+END_TEST
+
 START_TEST(kinds_table)
 {
     ck_assert_ptr_null(xkl__devkind_find("nope"));
@@ -461,6 +505,8 @@ int main(void)
     tcase_add_test(tc, primary_console_frontend);
     tcase_add_test(tc, kinds_table);
     tcase_add_test(tc, backend_paths_checked);
+    tcase_add_test(tc, new_families_backends);
+    tcase_add_test(tc, pci_addresses);
     tcase_add_test(tc, vdev_numbers);
     tcase_add_test(tc, vdev_names);
     tcase_add_test(tc, vbd_nodes_file);

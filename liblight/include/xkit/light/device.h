@@ -47,14 +47,39 @@ struct xkl_devinfo {
     char mac[18];              /* vif: "00:16:3e:xx:xx:xx" */
     char frontend_path[128];
     char backend_path[128];
-    char target[256];          /* vbd: params (the image or device); vif: bridge */
+    char target[256];          /* vbd: params (the image or device); vif: bridge;
+                                  console: the frontend's tty */
     bool readonly, cdrom;
+    /* vkbd: the backend's unique-id; vtpm: its uuid; console (a channel):
+     * its name; vusb: the controller type (has_id: the node exists) */
+    bool has_id;
+    char id[64];
+    char connection[16];       /* console: "pty" or "socket" */
+    int usb_version, ports;    /* vusb: usb-ver and num-ports, -1 */
 };
 
-/* The devices of domid of one family: "vbd" (blkback and qdisk disks) or
- * "vif", sorted by devid. *out malloc'd (free() it), *n their count. */
+/* The devices of domid of one family, sorted by devid: "vbd" (blkback and
+ * qdisk disks), "vif", "vkbd" (keyboards and pointers: vinput or QEMU's
+ * vkbd backend), "vtpm", "console" (the channels: every console in
+ * device/console, the primary one is not there) or "vusb" (USB
+ * controllers). *out malloc'd (free() it), *n their count. */
 XKL_API int xkl_device_list(xkl_ctx *ctx, uint32_t domid, const char *family,
                             struct xkl_devinfo **out, size_t *n);
+
+/* A PCI device: its host address; a guest's slot and function (vdevfn,
+ * -1 unknown) in xl pci-list; the name it was made assignable under
+ * (xl pci-assignable-add -n, "" for none). */
+struct xkl_pci_dev {
+    unsigned domain, bus, dev, func;
+    int vdevfn;
+    char name[64];
+};
+/* The PCI devices passed through to domid (pciback's backend), in slot
+ * order; *out malloc'd. */
+XKL_API int xkl_pci_list(xkl_ctx *ctx, uint32_t domid, struct xkl_pci_dev **out, size_t *n);
+/* The host's devices bound to xen-pciback, ready to be passed through
+ * (ENOENT: the driver is not loaded); *out malloc'd. */
+XKL_API int xkl_pci_assignable_list(xkl_ctx *ctx, struct xkl_pci_dev **out, size_t *n);
 
 #define XKL_DETACH_FORCE 1u   /* take the device away without waiting for the guest */
 

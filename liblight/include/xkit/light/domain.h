@@ -161,6 +161,12 @@ XKL_API char *xkl_console_tty(xkl_ctx *ctx, uint32_t domid);
 enum xkl_console_type { XKL_CONSOLE_DEFAULT, XKL_CONSOLE_PV, XKL_CONSOLE_SERIAL };
 XKL_API char *xkl_console_tty_of(xkl_ctx *ctx, uint32_t domid, enum xkl_console_type type,
                                  unsigned num);
+/* Where a guest's VNC display listens (QEMU's, published in its console
+ * directory): *listen malloc'd ("127.0.0.1" when unsaid), *port the TCP
+ * port; ENODEV when the guest has none. With passwd, also its VNC
+ * password from the saved configuration (malloc'd, NULL for none). */
+XKL_API int xkl_console_vnc(xkl_ctx *ctx, uint32_t domid, char **listen, unsigned *port,
+                            char **passwd);
 /* Run a QEMU monitor (HMP) command in an HVM guest's device model, as xl
  * qemu-monitor-command does; *output (malloc'd) is what QEMU printed. */
 XKL_API int xkl_domain_qemu_monitor(xkl_ctx *ctx, uint32_t domid, const char *command,
