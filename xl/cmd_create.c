@@ -43,10 +43,8 @@ int cmd_create(int argc, char **argv)
         case 'e': co.monitor = false; break;
         case 'q': co.quiet = true; break;
         case 'd': xl_opts.verbose++; break;
-        case 'V':
-        case 'A':
-            xl_err("create: -V: xkit starts no VNC viewer; point one at the port in /local/domain/<domid>/console/vnc-port");
-            return XL_FAIL;
+        case 'V': co.vncviewer = true; break;
+        case 'A': co.vncviewer = co.vnc_autopass = true; break;
         case 'f': file = optarg; break;
     }
     /* xl create [-f] CFG [key=value...]: the first non-setting argument is

@@ -105,6 +105,22 @@ static int spawn_monitor(xkl_ctx *parent, uint32_t domid, const char *name)
     _exit(rc);
 }
 
+/* create -V/-A: a child runs the user's vncviewer on the new guest's
+ * display (Xen's xl does the same), the parent goes on */
+static void spawn_vncviewer(uint32_t domid, bool autopass)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        xl_err("create: fork the VNC viewer of domain %u: %s", domid, strerror(errno));
+        return;
+    }
+    if (pid > 0)
+        return;
+    xkl_ctx *ctx = xl_ctx_open();
+    _exit(ctx ? xl_vncviewer_exec(ctx, domid, autopass) : XL_FAIL);
+}
+
 int xl_create_run(const char *file, char *const *ov, size_t nov, const struct xl_create_opts *o)
 {
     if (!o->quiet)
@@ -137,6 +153,8 @@ int xl_create_run(const char *file, char *const *ov, size_t nov, const struct xl
         snprintf(di.name, sizeof di.name, "domain-%u", domid);
     if (!o->foreground && o->monitor && spawn_monitor(ctx, domid, di.name) < 0)
         rc = XL_FAIL;
+    if (o->vncviewer)
+        spawn_vncviewer(domid, o->vnc_autopass);
     if (o->console) {
         int crc = xl_console_attach(ctx, domid, !o->paused);
         if (crc != XL_OK && !o->paused)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* xl commands on a running domain's virtual devices: block-attach,
  * block-list, block-detach, network-attach, network-list, network-detach,
- * cd-insert, cd-eject. Usage, arguments and list columns as Xen's xl. */
+ * cd-insert, cd-eject; vkb-list, vtpm-list, channel-list, pci-list,
+ * pci-assignable-list. Usage, arguments and list columns as Xen's xl. */
 #include "life.h"
 
 #include <getopt.h>
@@ -16,6 +17,11 @@ XL_CMD(network_list);
 XL_CMD(network_detach);
 XL_CMD(cd_insert);
 XL_CMD(cd_eject);
+XL_CMD(vkb_list);
+XL_CMD(vtpm_list);
+XL_CMD(channel_list);
+XL_CMD(pci_list);
+XL_CMD(pci_assignable_list);
 
 /* Xen's xl refuses -N for these (or prints a JSON we do not produce):
  * a dry run must never attach or detach anything. */
@@ -205,6 +211,33 @@ static void network_row(uint32_t domid, const struct xkl_devinfo *d)
            d->devid, d->frontend_state, d->evtchn, d->ring_ref, d->rx_ring_ref, d->backend_path);
 }
 
+static void vkb_row(uint32_t domid, const struct xkl_devinfo *d)
+{
+    (void)domid;
+    /* Idx BE handle state evt-ch ref ID BE-type BE-path; an absent
+     * unique-id prints as glibc prints Xen's NULL */
+    printf("%-3u %-2u %6u %5d %6d %6d %-10s %-10s %-30s\n", d->devid, d->backend_domid, d->devid,
+           d->frontend_state, d->evtchn, d->ring_ref, d->has_id ? d->id : "(null)",
+           !strcmp(d->kind, "vinput") ? "linux" : "qemu", d->backend_path);
+}
+
+static void vtpm_row(uint32_t domid, const struct xkl_devinfo *d)
+{
+    (void)domid;
+    printf("%-3u %-2u %-36s %6d %5d %6d %8d %s\n", d->devid, d->backend_domid,
+           d->has_id ? d->id : "(null)", d->handle, d->frontend_state, d->evtchn, d->ring_ref,
+           d->backend_path);
+}
+
+static void channel_row(uint32_t domid, const struct xkl_devinfo *d)
+{
+    (void)domid;
+    /* Idx BE state evt-ch ring-ref connection, then the pty's path */
+    printf("%-3u %-2u %-5d %-6d %-8d %-10s %-30s\n", d->devid, d->backend_domid, d->frontend_state,
+           d->evtchn, d->ring_ref, d->connection[0] ? d->connection : "(null)",
+           !strcmp(d->connection, "pty") ? d->target : "");
+}
+
 /* The header, then every domain's devices of family; a domain that cannot
  * be listed is reported in one line and the others are still listed. */
 static int list_cmd(int argc, char **argv, const char *name, const char *family,
@@ -220,6 +253,15 @@ static int list_cmd(int argc, char **argv, const char *name, const char *family,
     if (row == block_row)
         printf("%-5s %-3s %-6s %-5s %-6s %-8s %-30s\n", "Vdev", "BE", "handle", "state", "evt-ch",
                "ring-ref", "BE-path");
+    else if (row == vkb_row)
+        printf("%-3s %-2s %-6s %-5s %-6s %6s %-10s %-10s %-30s\n", "Idx", "BE", "handle", "state",
+               "evt-ch", "ref", "ID", "BE-type", "BE-path");
+    else if (row == vtpm_row)
+        printf("%-3s %-2s %-36s %-6s %-5s %-6s %-8s %-10s\n", "Idx", "BE", "Uuid", "handle", "state",
+               "evt-ch", "ring-ref", "BE-path");
+    else if (row == channel_row)
+        printf("%-3s %-2s %-5s %-6s %-8s %-10s %-30s\n", "Idx", "BE", "state", "evt-ch", "ring-ref",
+               "connection", "");
     else
         printf("%-3s %-2s %-17s %-6s %-5s %-6s %5s/%-5s %-30s\n", "Idx", "BE", "Mac Addr.",
                "handle", "state", "evt-ch", "tx-", "rx-ring-ref", "BE-path");
@@ -236,7 +278,8 @@ static int list_cmd(int argc, char **argv, const char *name, const char *family,
             continue;
         }
         for (size_t k = 0; k < n; k++)
-            row(domid, &v[k]);
+            if (row != channel_row || v[k].devid > 0)   /* console 0 is no channel */
+                row(domid, &v[k]);
         free(v);
     }
     xkl_ctx_close(ctx);
@@ -255,4 +298,81 @@ int cmd_block_list(int argc, char **argv)
 int cmd_network_list(int argc, char **argv)
 {
     return list_cmd(argc, argv, "network-list", "vif", network_row);
+}
+
+int cmd_vkb_list(int argc, char **argv)
+{
+    return list_cmd(argc, argv, "vkb-list", "vkbd", vkb_row);
+}
+
+int cmd_vtpm_list(int argc, char **argv)
+{
+    return list_cmd(argc, argv, "vtpm-list", "vtpm", vtpm_row);
+}
+
+int cmd_channel_list(int argc, char **argv)
+{
+    return list_cmd(argc, argv, "channel-list", "console", channel_row);
+}
+
+/* xl pci-list DOMAIN: nothing at all when the guest has no PCI device */
+int cmd_pci_list(int argc, char **argv)
+{
+    int rc, i = args(argc, argv, 1, 1, &rc);
+    if (i < 0)
+        return rc;
+    xkl_ctx *ctx = xl_ctx_open();
+    if (!ctx)
+        return XL_FAIL;
+    uint32_t domid;
+    struct xkl_pci_dev *v = NULL;
+    size_t n = 0;
+    rc = XL_FAIL;
+    if (xl_domid(ctx, argv[i], &domid) == 0) {
+        if (xkl_pci_list(ctx, domid, &v, &n) < 0)
+            xl_ctx_fail(ctx);
+        else {
+            rc = XL_OK;
+            if (n)
+                printf("Vdev Device\n");
+            for (size_t k = 0; k < n; k++)
+                printf("%02x.%01x %04x:%02x:%02x.%01x\n", v[k].vdevfn < 0 ? 0 : v[k].vdevfn >> 3,
+                       v[k].vdevfn < 0 ? 0 : v[k].vdevfn & 7, v[k].domain, v[k].bus, v[k].dev,
+                       v[k].func);
+        }
+    }
+    free(v);
+    xkl_ctx_close(ctx);
+    return rc;
+}
+
+/* xl pci-assignable-list [-n]: the devices bound to xen-pciback. Xen's xl
+ * only logs a missing driver and exits 0, so do we. */
+int cmd_pci_assignable_list(int argc, char **argv)
+{
+    static const struct option lo[] = {
+        { "show-names", no_argument, NULL, 'n' }, { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    int opt, names = 0;
+    XL_FOREACH_OPT(opt, "n", lo, 0) {
+        case 'n': names = 1; break;
+    }
+    xl_extra_args(argc, argv, 0);
+    xkl_ctx *ctx = xl_ctx_open();
+    if (!ctx)
+        return XL_FAIL;
+    struct xkl_pci_dev *v = NULL;
+    size_t n = 0;
+    if (xkl_pci_assignable_list(ctx, &v, &n) < 0)
+        xl_ctx_fail(ctx);
+    for (size_t k = 0; k < n; k++) {
+        printf("%04x:%02x:%02x.%01x", v[k].domain, v[k].bus, v[k].dev, v[k].func);
+        if (names && v[k].name[0])
+            printf(" %s", v[k].name);
+        printf("\n");
+    }
+    free(v);
+    xkl_ctx_close(ctx);
+    return XL_OK;
 }

@@ -44,6 +44,7 @@ int xl_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned 
 struct xl_create_opts {
     bool paused, console, foreground, quiet;
     bool monitor;   /* false with -e: nobody acts on shutdowns */
+    bool vncviewer, vnc_autopass;   /* -V, -A: run vncviewer on the guest's display */
 };
 int xl_create_run(const char *file, char *const *overrides, size_t noverrides,
                   const struct xl_create_opts *o);
@@ -53,4 +54,7 @@ int xl_console_attach(xkl_ctx *ctx, uint32_t domid, bool unpause);
 /* The same for a console by type and number (xl console -t / -n). */
 int xl_console_attach_type(xkl_ctx *ctx, uint32_t domid, enum xkl_console_type type, unsigned num,
                            bool unpause);
+/* Replace this process with the user's vncviewer on domid's VNC display
+ * (cmd_console.c); returns an exit code only when that failed. */
+int xl_vncviewer_exec(xkl_ctx *ctx, uint32_t domid, bool autopass);
 #endif

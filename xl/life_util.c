@@ -58,7 +58,12 @@ int xl_ctx_fail(xkl_ctx *ctx)
 int xl_domid(xkl_ctx *ctx, const char *arg, uint32_t *domid)
 {
     if (xkl_domain_lookup(ctx, arg, domid) < 0) {
-        xl_ctx_fail(ctx);
+        /* Xen's xl's words (and libxl's ERROR_INVAL) for a name no domain
+         * has; other failures in ours */
+        if (errno == ESRCH && !isdigit((unsigned char)*arg))
+            fprintf(stderr, "%s is an invalid domain identifier (rc=-6)\n", arg);
+        else
+            xl_ctx_fail(ctx);
         return -1;
     }
     return 0;

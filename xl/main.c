@@ -19,6 +19,20 @@ struct xl_global xl_opts;
 /* Subcommands, each defined in the cmd_*.c file of its group. */
 /* XL-COMMAND-DECLS: add "XL_CMD(name);" lines below, one per subcommand. */
 XL_CMD(list);
+XL_CMD(pci_list);
+XL_CMD(pci_assignable_list);
+XL_CMD(vncviewer);
+XL_CMD(channel_list);
+XL_CMD(vtpm_list);
+XL_CMD(vkb_list);
+XL_CMD(psr_hwinfo);
+XL_CMD(psr_cmt_attach);
+XL_CMD(psr_cmt_detach);
+XL_CMD(psr_cmt_show);
+XL_CMD(psr_cat_set);
+XL_CMD(psr_cat_show);
+XL_CMD(psr_mba_set);
+XL_CMD(psr_mba_show);
 XL_CMD(domid);
 XL_CMD(domname);
 XL_CMD(uptime);
@@ -126,6 +140,16 @@ static const struct xl_cmd commands[] = {
       "-F                      Fallback to ACPI reset event for HVM guests with\n"
       "                        no PV drivers.\n"
       "-w, --wait              Wait for guest(s) to reboot.\n" },
+    { "pci-list", cmd_pci_list, 0,
+      "List pass-through pci devices for a domain",
+      "<Domain>",
+      NULL },
+    { "pci-assignable-list", cmd_pci_assignable_list, 0,
+      "List all the assignable pci devices",
+      "[options]",
+      "-h                      Print this help.\n"
+      "-n, --show-names        Display assignable device names where\n"
+      "                        supplied.\n" },
     { "pause", cmd_pause, XL_MODIFIES,
       "Pause execution of a domain",
       "<Domain>",
@@ -139,6 +163,13 @@ static const struct xl_cmd commands[] = {
       "[options] <Domain>\n"
       "-t <type>       console type, pv , serial or vuart\n"
       "-n <number>     console number",
+      NULL },
+    { "vncviewer", cmd_vncviewer, 0,
+      "Attach to domain's VNC server.",
+      "[options] <Domain>\n"
+      "--autopass               Pass VNC password to viewer via stdin and\n"
+      "                         -autopass\n"
+      "--vncviewer-autopass     (consistency alias for --autopass)",
       NULL },
     { "cd-insert", cmd_cd_insert, XL_DRYRUN | XL_MODIFIES,
       "Insert a cdrom into a guest's cd drive",
@@ -258,6 +289,10 @@ static const struct xl_cmd commands[] = {
       "Destroy a domain's virtual network device",
       "<Domain> <DevId|mac>",
       NULL },
+    { "channel-list", cmd_channel_list, 0,
+      "List virtual channel devices for a domain",
+      "<Domain(s)>",
+      NULL },
     { "block-attach", cmd_block_attach, XL_DRYRUN | XL_MODIFIES,
       "Create a new virtual block device",
       "<Domain> <disk-spec-component(s)>...",
@@ -270,6 +305,14 @@ static const struct xl_cmd commands[] = {
       "Destroy a domain's virtual block device",
       "[option] <Domain> <DevId>",
       "-f, --force        do not wait for the domain to release the device" },
+    { "vtpm-list", cmd_vtpm_list, 0,
+      "List virtual TPM devices for a domain",
+      "<Domain(s)>",
+      NULL },
+    { "vkb-list", cmd_vkb_list, 0,
+      "List virtual keyboard devices for a domain",
+      "<Domain(s)>",
+      NULL },
     { "uptime", cmd_uptime, 0,
       "Print uptime for all/some domains",
       "[-s] [Domain]",
@@ -326,6 +369,46 @@ static const struct xl_cmd commands[] = {
     { "loadpolicy", cmd_loadpolicy, XL_MODIFIES,
       "Loads a new policy into the Flask Xen security module",
       "<policy file>",
+      NULL },
+    { "psr-hwinfo", cmd_psr_hwinfo, XL_MODIFIES,
+      "Show hardware information for Platform Shared Resource",
+      "[options]",
+      "-m, --cmt       Show Cache Monitoring Technology (CMT) hardware info\n"
+      "-a, --cat       Show Cache Allocation Technology (CAT) hardware info\n"
+      "-b, --mba       Show Memory Bandwidth Allocation (MBA) hardware info\n" },
+    { "psr-cmt-attach", cmd_psr_cmt_attach, XL_MODIFIES,
+      "Attach Cache Monitoring Technology service to a domain",
+      "<Domain>",
+      NULL },
+    { "psr-cmt-detach", cmd_psr_cmt_detach, XL_MODIFIES,
+      "Detach Cache Monitoring Technology service from a domain",
+      "<Domain>",
+      NULL },
+    { "psr-cmt-show", cmd_psr_cmt_show, XL_MODIFIES,
+      "Show Cache Monitoring Technology information",
+      "<PSR-CMT-Type> <Domain>",
+      "Available monitor types:\n"
+      "\"cache-occupancy\":         Show L3 cache occupancy(KB)\n"
+      "\"total-mem-bandwidth\":     Show total memory bandwidth(KB/s)\n"
+      "\"local-mem-bandwidth\":     Show local memory bandwidth(KB/s)\n" },
+    { "psr-cat-set", cmd_psr_cat_set, XL_MODIFIES,
+      "Set cache capacity bitmasks(CBM) for a domain",
+      "[options] <Domain> <CBM>",
+      "-s <socket>       Specify the socket to process, otherwise all sockets are processed\n"
+      "-l <level>        Specify the cache level to process, otherwise L3 cache is processed\n"
+      "-c                Set code CBM if CDP is supported\n"
+      "-d                Set data CBM if CDP is supported\n" },
+    { "psr-cat-show", cmd_psr_cat_show, XL_MODIFIES,
+      "Show Cache Allocation Technology information",
+      "[options] <Domain>",
+      "-l <level>        Specify the cache level to process, otherwise L3 cache is processed\n" },
+    { "psr-mba-set", cmd_psr_mba_set, XL_MODIFIES,
+      "Set throttling value (THRTL) for a domain",
+      "[options] <Domain> <THRTL>",
+      "-s <socket>       Specify the socket to process, otherwise all sockets are processed\n" },
+    { "psr-mba-show", cmd_psr_mba_show, XL_MODIFIES,
+      "Show Memory Bandwidth Allocation information",
+      "<Domain>",
       NULL },
     { "qemu-monitor-command", cmd_qemu_monitor_command, XL_MODIFIES,
       "Issue a qemu monitor command to the device model of a domain",
