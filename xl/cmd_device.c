@@ -6,6 +6,7 @@
 #include "life.h"
 
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,7 @@ XL_CMD(vkb_list);
 XL_CMD(vtpm_list);
 XL_CMD(channel_list);
 XL_CMD(pci_list);
+XL_CMD(usb_list);
 XL_CMD(pci_assignable_list);
 
 /* Xen's xl refuses -N for these (or prints a JSON we do not produce):
@@ -375,4 +377,69 @@ int cmd_pci_assignable_list(int argc, char **argv)
     free(v);
     xkl_ctx_close(ctx);
     return XL_OK;
+}
+
+/* One port of a USB controller: "  Port N:", and for a port a host device
+ * was given to (its busid, "1-2", in the backend's port/N) the device's
+ * bus and address from sysfs, as Xen's xl shows them. */
+static void usb_port(xkl_xs *xs, const struct xkl_devinfo *d, int port)
+{
+    printf("  Port %d:", port);
+    char path[192];
+    snprintf(path, sizeof path, "%s/port/%d", d->backend_path, port);
+    char *busid = xs ? xkl_xs_read(xs, XKL_XS_TX_NONE, path, NULL) : NULL;
+    if (busid && *busid && !strchr(busid, '/') && strcmp(busid, "..") && strcmp(busid, ".")) {
+        unsigned long v[2];
+        int ok = 1;
+        static const char *const f[2] = { "busnum", "devnum" };
+        for (int k = 0; k < 2 && ok; k++) {
+            char sp[128];
+            snprintf(sp, sizeof sp, "/sys/bus/usb/devices/%s/%s", busid, f[k]);
+            FILE *fp = fopen(sp, "r");
+            ok = fp && fscanf(fp, "%lu", &v[k]) == 1;
+            if (fp)
+                fclose(fp);
+        }
+        if (ok)
+            printf(" Bus %03lx Device %03lx", v[0], v[1]);
+        else
+            printf(" %s", busid);   /* the host device is gone: its busid */
+    }
+    free(busid);
+    printf("\n");
+}
+
+/* xl usb-list DOMAIN: each USB controller and its ports */
+int cmd_usb_list(int argc, char **argv)
+{
+    int rc, i = args(argc, argv, 1, 1, &rc);
+    if (i < 0)
+        return rc;
+    xkl_ctx *ctx = xl_ctx_open();
+    if (!ctx)
+        return XL_FAIL;
+    uint32_t domid;
+    struct xkl_devinfo *v = NULL;
+    size_t n = 0;
+    rc = XL_FAIL;
+    if (xl_domid(ctx, argv[i], &domid) == 0) {
+        if (xkl_device_list(ctx, domid, "vusb", &v, &n) < 0)
+            xl_ctx_fail(ctx);
+        else
+            rc = XL_OK;
+    }
+    xkl_xs *xs = n ? xkl_xs_open(0) : NULL;
+    if (n)
+        printf("%-6s %-12s %-3s %-5s %-7s %-5s\n", "Devid", "Type", "BE", "state", "usb-ver", "ports");
+    for (size_t k = 0; k < n; k++) {
+        printf("%-6u %-12s %-3u %-5d %-7d %-5d\n", v[k].devid, v[k].has_id ? v[k].id : v[k].kind,
+               v[k].backend_domid, v[k].frontend_state, v[k].usb_version, v[k].ports);
+        for (int p = 1; p <= v[k].ports && p <= 31; p++)
+            usb_port(xs, &v[k], p);
+    }
+    if (xs)
+        xkl_xs_close(xs);
+    free(v);
+    xkl_ctx_close(ctx);
+    return rc;
 }

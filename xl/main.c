@@ -19,6 +19,7 @@ struct xl_global xl_opts;
 /* Subcommands, each defined in the cmd_*.c file of its group. */
 /* XL-COMMAND-DECLS: add "XL_CMD(name);" lines below, one per subcommand. */
 XL_CMD(list);
+XL_CMD(usb_list);
 XL_CMD(pci_list);
 XL_CMD(pci_assignable_list);
 XL_CMD(vncviewer);
@@ -408,6 +409,10 @@ static const struct xl_cmd commands[] = {
       "-s <socket>       Specify the socket to process, otherwise all sockets are processed\n" },
     { "psr-mba-show", cmd_psr_mba_show, XL_MODIFIES,
       "Show Memory Bandwidth Allocation information",
+      "<Domain>",
+      NULL },
+    { "usb-list", cmd_usb_list, 0,
+      "List information about all USB controllers and devices for a domain",
       "<Domain>",
       NULL },
     { "qemu-monitor-command", cmd_qemu_monitor_command, XL_MODIFIES,

@@ -62,31 +62,40 @@ same -e psr-cat-set nonesuch 0xff
 
 step "keyboard, TPM and channel lists: a guest of Debian's xl, and dom0"
 printf '%s\n' 'name = "pv-vdevs"' 'type = "pv"' "kernel = \"$XK_GUESTS/xk-pv\"" 'memory = 16' \
-    'extra = "xk.mode=sleep"' "vkb = [ 'backend-type=linux' ]" > v.cfg
-R create -p -q v.cfg || fail "Debian's create with a vkb"
+    'extra = "xk.mode=sleep"' "vkb = [ 'backend-type=linux' ]" "usbctrl = [ 'version=2,ports=4' ]" > v.cfg
+# (the USB controller's backend is QEMU's qusb: Debian's xl starts a QEMU)
+R create -p -q v.cfg || fail "Debian's create with a vkb and a USB controller"
 NAMES="$NAMES pv-vdevs"
 D=$(domid_of pv-vdevs)
 [ -n "$D" ] || fail "no domid for pv-vdevs"
 R vkb-attach pv-vdevs backend-type=linux || fail "Debian's vkb-attach"
 # no vtpm backend runs here: Debian's xl gives up on it and leaves its nodes
 R vtpm-attach pv-vdevs backend=0 > /dev/null 2>&1
-for c in vkb-list vtpm-list channel-list pci-list; do
+for c in vkb-list vtpm-list channel-list pci-list usb-list; do
     same $c pv-vdevs
     same $c 0
 done
 same vkb-list pv-vdevs 0
 [ "$(X vkb-list pv-vdevs | wc -l)" = 3 ] || fail "vkb-list: want a header and two keyboards: $(X vkb-list pv-vdevs)"
+[ "$(X usb-list pv-vdevs | grep -c '^  Port ')" = 4 ] || fail "usb-list: want 4 ports: $(X usb-list pv-vdevs)"
 [ "$(X vtpm-list pv-vdevs | wc -l)" = 2 ] || fail "vtpm-list: want the vtpm Debian's xl left: $(X vtpm-list pv-vdevs)"
 same -e vkb-list nonesuch
 same pci-assignable-list
 same pci-assignable-list -n
 grep -qi "pciback" our.err || fail "pci-assignable-list: no word of the missing driver: $(cat our.err)"
 X destroy pv-vdevs || fail "our destroy of Debian's guest"
-for k in vinput vtpm vkbd console; do
+for k in vinput vtpm vkbd console qusb; do
     /usr/bin/xenstore-read "/local/domain/0/backend/$k/$D" > /dev/null 2>&1 && fail "backend/$k/$D left behind"
 done
 /usr/bin/xenstore-read "/libxl/$D" > /dev/null 2>&1 && fail "/libxl/$D left behind"
-echo "destroy: no backend of domain $D left"
+# (bash builtins only: no process per /proc entry)
+for c in /proc/[0-9]*/cmdline; do
+    mapfile -d '' -t args < "$c" 2>/dev/null || continue
+    for ((k = 0; k + 1 < ${#args[@]}; k++)); do
+        [ "${args[k]}" = -xen-domid ] && [ "${args[k + 1]}" = "$D" ] && fail "a QEMU of domain $D is left: $c"
+    done
+done
+echo "destroy: no backend and no QEMU of domain $D left"
 
 step "vncviewer: the user's viewer on our HVM guest's display"
 mkdir -p bin
