@@ -14,6 +14,7 @@
 #include <xkit/light.h>
 
 XL_CMD(create);
+XL_CMD(config_update);
 
 static void print_diags(const xkl_diags *d)
 {
@@ -69,4 +70,30 @@ int cmd_create(int argc, char **argv)
     fputs(json, stdout);
     free(json);
     return fflush(stdout) == 0 ? XL_OK : XL_FAIL;
+}
+
+int cmd_config_update(int argc, char **argv)
+{
+    static const struct option lo[] = {
+        { "defconfig", required_argument, NULL, 'f' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    int opt;
+    const char *file = NULL;
+    fprintf(stderr, "WARNING: xl now has better capability to manage domain configuration, "
+                    "avoid using this command when possible\n");
+    XL_FOREACH_OPT(opt, "f:d", lo, 1) {
+        case 'f': file = optarg; break;
+        case 'd': xl_opts.verbose++; break;
+    }
+    const char *dom = argv[optind++];
+    if (!file && optind < argc && !strchr(argv[optind], '='))
+        file = argv[optind++];
+    if (!file) {
+        fprintf(stderr, "Config file not specified\n");
+        return XL_FAIL;
+    }
+    /* -N: the configuration as JSON, checked, not saved */
+    return xl_config_update_run(dom, file, argv + optind, (size_t)(argc - optind), xl_opts.dry_run);
 }

@@ -169,3 +169,33 @@ out:
     xkl_ctx_close(ctx);
     return rc;
 }
+
+/* xl config-update DOMAIN [-f] FILE [key=value...]: the configuration the
+ * domain is rebuilt from at its next reboot (its monitor reads it then);
+ * (dry: printed as JSON instead) */
+int xl_config_update_run(const char *dom, const char *file, char *const *ov, size_t nov, int dry)
+{
+    fprintf(stderr, "Parsing config from %s\n", file);
+    char *name = NULL;
+    xkl_domain_config *dc = load(file, ov, nov, &name);
+    free(name);
+    if (!dc)
+        return XL_FAIL;
+    xkl_ctx *ctx = xl_ctx_open();
+    int rc = XL_FAIL;
+    uint32_t domid;
+    if (ctx && xl_domid(ctx, dom, &domid) == 0) {
+        char *json = dry ? xkl_domain_config_to_json(dc) : NULL;
+        if (dry && json) {
+            fputs(json, stdout);
+            rc = XL_OK;
+        } else if (dry)
+            xl_err("config-update: out of memory");
+        else
+            rc = xkl_domain_config_update(ctx, domid, dc) < 0 ? xl_ctx_fail(ctx) : XL_OK;
+        free(json);
+    }
+    xkl_domain_config_free(dc);
+    xkl_ctx_close(ctx);
+    return rc;
+}

@@ -48,6 +48,9 @@ struct xl_create_opts {
 };
 int xl_create_run(const char *file, char *const *overrides, size_t noverrides,
                   const struct xl_create_opts *o);
+/* config-update's work after its arguments were read (cmd_create_run.c). */
+int xl_config_update_run(const char *dom, const char *file, char *const *overrides, size_t noverrides,
+                         int dry);
 /* Attach to a domain's console (cmd_console.c); returns an exit code.
  * unpause: unpause the domain once the pty is open (xl create -c). */
 int xl_console_attach(xkl_ctx *ctx, uint32_t domid, bool unpause);

@@ -19,6 +19,7 @@ struct xl_global xl_opts;
 /* Subcommands, each defined in the cmd_*.c file of its group. */
 /* XL-COMMAND-DECLS: add "XL_CMD(name);" lines below, one per subcommand. */
 XL_CMD(list);
+XL_CMD(config_update);
 XL_CMD(usb_list);
 XL_CMD(pci_list);
 XL_CMD(pci_assignable_list);
@@ -111,6 +112,14 @@ static const struct xl_cmd commands[] = {
       "-A, --vncviewer-autopass\n"
       "                        Pass VNC password to viewer via stdin.\n"
       "--ignore-global-affinity-masks Ignore global masks in xl.conf." },
+    { "config-update", cmd_config_update, XL_MODIFIES | XL_DRYRUN,
+      "Update a running domain's saved configuration, used when rebuilding the domain after reboot.\n"
+      "WARNING: xl now has better capability to manage domain configuration, avoid using this command when possible",
+      "<Domain> <ConfigFile> [options] [vars]",
+      "-h                      Print this help.\n"
+      "-f FILE, --defconfig=FILE\n"
+      "                     Use the given configuration file.\n"
+      "-d                      Enable debug messages.\n" },
     { "list", cmd_list, 0,
       "List information about all/some domains",
       "[options] [Domain]\n",

@@ -248,3 +248,48 @@ struct xkl_domain_config *xkl__config_load(xkl_ctx *ctx, uint32_t domid, const u
     free(j);
     return dc;
 }
+
+/* config-update: the new configuration takes the saved one's place */
+struct replace_arg {
+    struct xkl_domain_config *with;
+    const uint8_t *uuid;
+};
+
+static int replace(struct xkl_domain_config *dc, void *p)
+{
+    struct replace_arg *a = p;
+    struct xkl_domain_config old = *dc;
+    *dc = *a->with;
+    *a->with = old;   /* the caller frees what was saved */
+    memcpy(dc->c_info.uuid, a->uuid, 16);
+    return 0;
+}
+
+int xkl_domain_config_update(xkl_ctx *ctx, uint32_t domid, xkl_domain_config *dc)
+{
+    XKL__LOCK(ctx);
+    char what[48];
+    snprintf(what, sizeof what, "config-update domain %u", domid);
+    struct xkl_dominfo di;
+    int r = xkl__info(ctx, domid, &di);
+    if (r < 0)
+        xkl__err_wrap(ctx, "%s", what);
+    else {
+        char uuid[37], name[64];
+        xkl__uuid_format(di.uuid, uuid);
+        snprintf(name, sizeof name, "%s.json", uuid);
+        char *path = xkl__state_path(ctx, name);
+        if (!path)
+            r = xkl__err_wrap(ctx, "%s", what);
+        else if (access(path, F_OK) < 0)
+            r = xkl__err(ctx, ENOENT, "%s: no configuration of ours (%s): another toolstack "
+                                      "created it and keeps its own", what, path);
+        free(path);
+    }
+    if (r == 0) {
+        struct replace_arg a = { dc, di.uuid };
+        r = xkl__config_update(ctx, domid, replace, &a, what);
+    }
+    XKL__UNLOCK(ctx);
+    return r;
+}

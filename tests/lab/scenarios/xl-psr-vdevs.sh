@@ -5,8 +5,10 @@
 # PSR commands on a CPU without PSR (the same words and exit statuses as
 # Debian's, which ask Xen the same questions), the keyboard, TPM and
 # channel lists of a guest Debian's xl gave a vkb and a vtpm (and of
-# dom0), pci-list and pci-assignable-list without pciback; our destroy
-# removes the vinput and vtpm backends Debian's xl left. vncviewer and
+# dom0), usb-list of its QEMU USB controller, pci-list and
+# pci-assignable-list without pciback; our destroy removes the backends
+# Debian's xl left and its QEMU. config-update: the guest comes back from
+# its reboot with the new config's memory. vncviewer and
 # create -V run the user's vncviewer (a recording one here) on our HVM
 # guest's VNC display (-autopass with --autopass; Debian's QEMU cannot
 # take a VNC password: its crypto backend has no DES, so the guest has
@@ -96,6 +98,32 @@ for c in /proc/[0-9]*/cmdline; do
     done
 done
 echo "destroy: no backend and no QEMU of domain $D left"
+
+step "config-update: the next reboot builds the guest from the new config"
+printf '%s\n' 'name = "cu"' 'type = "pv"' "kernel = \"$XK_GUESTS/xk-pv\"" 'memory = 32' \
+    'extra = "xk.mode=sleep"' 'on_reboot = "restart"' > cu.cfg
+X create -q cu.cfg || fail "create cu"
+NAMES="$NAMES cu"
+wait_console cu XK-GUEST-SLEEP 30 > /dev/null || fail "cu did not boot"
+d1=$($XL domid cu)
+sed 's/^memory = 32/memory = 48/' cu.cfg > cu2.cfg
+X config-update cu cu2.cfg 2> cu.err || { cat cu.err; fail "config-update"; }
+grep -q "^WARNING: xl now has better capability" cu.err || fail "config-update: no warning: $(cat cu.err)"
+[ "$(R list cu | awk 'NR == 2 { print $3 }')" = 32 ] || fail "config-update changed the running guest"
+X reboot cu || fail "reboot cu"
+wait_for 30 sh -c "d=\$($XL domid cu 2>/dev/null) && [ \"\$d\" != $d1 ]" || fail "cu not restarted"
+wait_for 10 sh -c "[ \"\$($REF_XL list cu | awk 'NR == 2 { print \$3 }')\" = 48 ]" ||
+    fail "restarted without the new memory: $(R list cu)"
+echo "config-update: domain $d1 rebooted as $($XL domid cu) with 48 MiB"
+X destroy cu || fail "destroy cu"
+same -e config-update 0
+same config-update nonesuch cu.cfg
+# a domain Debian's xl made keeps its own record: ours says so and fails
+R create -p -q cu.cfg 'name="cu-ref"' || fail "Debian's create cu-ref"
+NAMES="$NAMES cu-ref"
+X config-update cu-ref cu2.cfg 2> cu.err && fail "config-update of Debian's domain succeeded"
+grep -q "another toolstack" cu.err || fail "config-update of Debian's domain: $(cat cu.err)"
+R destroy cu-ref
 
 step "vncviewer: the user's viewer on our HVM guest's display"
 mkdir -p bin

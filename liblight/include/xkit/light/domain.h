@@ -151,6 +151,11 @@ XKL_API const char *xkl_create_step_name(unsigned step);
 XKL_API char *xkl_domain_config_json(xkl_ctx *ctx, uint32_t domid);
 /* The persisted configuration, parsed (free with xkl_domain_config_free). */
 XKL_API xkl_domain_config *xkl_domain_config_load(xkl_ctx *ctx, uint32_t domid);
+/* xl config-update: dc becomes the configuration domid is rebuilt from
+ * at its next reboot (its uuid kept). dc is still the caller's to free
+ * (it then holds the configuration replaced). ENOENT for a domain another
+ * toolstack created. */
+XKL_API int xkl_domain_config_update(xkl_ctx *ctx, uint32_t domid, xkl_domain_config *dc);
 /* The pty xenconsoled made for console 0 (malloc'd path). */
 XKL_API char *xkl_console_tty(xkl_ctx *ctx, uint32_t domid);
 /* The pty of a console by type, as xl console -t picks it: PV console 0
