@@ -19,6 +19,7 @@ struct xl_global xl_opts;
 /* Subcommands, each defined in the cmd_*.c file of its group. */
 /* XL-COMMAND-DECLS: add "XL_CMD(name);" lines below, one per subcommand. */
 XL_CMD(list);
+XL_CMD(top);
 XL_CMD(config_update);
 XL_CMD(usb_list);
 XL_CMD(pci_list);
@@ -287,6 +288,10 @@ static const struct xl_cmd commands[] = {
       "Read and/or clear dmesg buffer",
       "[-c]",
       "  -c                        Clear dmesg buffer as well as printing it" },
+    { "top", cmd_top, 0,
+      "Monitor a host and the domains in real time",
+      "",
+      NULL },
     { "network-attach", cmd_network_attach, XL_DRYRUN | XL_MODIFIES,
       "Create a new virtual network device",
       "<Domain> [type=<type>] [mac=<mac>] [bridge=<bridge>] [ip=<ip>] [script=<script>] [backend=<BackDomain>] [vifname=<name>] [rate=<rate>] [model=<model>] [accel=<accel>] [mtu=<mtu>]",

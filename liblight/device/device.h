@@ -99,6 +99,11 @@ int xkl__device_check_free(struct xkl_ctx *ctx, uint32_t domid, const char *fron
 struct xkl_pci_dev;
 /* "DDDD:BB:DD.F" (lower or upper case hex) into p; -1 when malformed. */
 int xkl__pci_bdf_parse(const char *s, struct xkl_pci_dev *p);
+/* ---- I/O counters (stats.c) ---- */
+struct xkl_net_stats;
+/* One /proc/net/dev line of a netback interface "vifD.N:" (16 counters)
+ * into s, turned round to the guest's view; -1 for any other line. Pure. */
+int xkl__netdev_line_parse(const char *line, struct xkl_net_stats *s);
 /* ---- the devices of a domain (devices.c) ---- */
 struct xkl_domain_config;
 struct xkl_disk;

@@ -38,6 +38,7 @@ static void fill(xkl_ctx *ctx, const struct xkc_dominfo *ci, struct xkl_dominfo 
     o->cpupool = ci->cpupool;
     o->outstanding_kb = ci->outstanding_pages * 4;
     o->shared_kb = ci->shr_pages * 4;
+    o->ssidref = ci->ssidref;
     o->cpu_time_ns = ci->cpu_time_ns;
     xkl_xs *xs = xkl__xs(ctx);
     char path[64];

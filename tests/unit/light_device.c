@@ -176,6 +176,29 @@ START_TEST(pci_addresses)
 }
 END_TEST
 
+START_TEST(netdev_lines)
+{
+    struct xkl_net_stats st;
+    ck_assert_int_eq(xkl__netdev_line_parse("  vif5.1: 1000 10 1 2 0 0 0 0 2000 20 3 4 0 0 0 0\n", &st), 0);
+    ck_assert_uint_eq(st.domid, 5);
+    ck_assert_uint_eq(st.devid, 1);
+    /* the interface's receive is the guest's transmit */
+    ck_assert_uint_eq(st.tx_bytes, 1000);
+    ck_assert_uint_eq(st.tx_packets, 10);
+    ck_assert_uint_eq(st.tx_errors, 1);
+    ck_assert_uint_eq(st.tx_drops, 2);
+    ck_assert_uint_eq(st.rx_bytes, 2000);
+    ck_assert_uint_eq(st.rx_packets, 20);
+    ck_assert_uint_eq(st.rx_errors, 3);
+    ck_assert_uint_eq(st.rx_drops, 4);
+    const char *bad[] = { "Inter-|   Receive", "    lo: 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0",
+                          "vif5.0-emu: 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0", "vif5.0: 1 2 3", "vif5: 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0",
+                          "" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ck_assert_msg(xkl__netdev_line_parse(bad[i], &st) < 0, "%s", bad[i]);
+}
+END_TEST
+
 START_TEST(kinds_table)
 {
     ck_assert_ptr_null(xkl__devkind_find("nope"));
@@ -507,6 +530,7 @@ int main(void)
     tcase_add_test(tc, backend_paths_checked);
     tcase_add_test(tc, new_families_backends);
     tcase_add_test(tc, pci_addresses);
+    tcase_add_test(tc, netdev_lines);
     tcase_add_test(tc, vdev_numbers);
     tcase_add_test(tc, vdev_names);
     tcase_add_test(tc, vbd_nodes_file);

@@ -125,6 +125,30 @@ X config-update cu-ref cu2.cfg 2> cu.err && fail "config-update of Debian's doma
 grep -q "another toolstack" cu.err || fail "config-update of Debian's domain: $(cat cu.err)"
 R destroy cu-ref
 
+step "top -b: xentop's table (Debian's xentop, the reference)"
+printf '%s\n' 'name = "tp"' 'type = "pv"' "kernel = \"$XK_GUESTS/xk-pv\"" 'memory = 16' 'extra = "xk.mode=sleep"' > tp.cfg
+X create -q tp.cfg || fail "create tp"
+R create -p -q tp.cfg 'name="tp-paused-with-a-long-name"' || fail "Debian's create tp-paused"
+NAMES="$NAMES tp tp-paused-with-a-long-name"
+# CPU seconds move between the two calls: blanked (column 3, and each
+# vcpu's); every other column keeps its width, compared
+mask() { sed -E -e '/^VCPUs/s/ +[0-9]+s/ Ns/g' -e 's/^( *[^ ]+ [-a-z]{6}) +[0-9]+ /\1 N /'; }
+for args in "-b -i 1" "-b -i 1 -r -v" "-b -i 1 -f" "-b -i 1 -n -x"; do
+    for try in 1 2; do
+        timeout 60 $REF_BIN/xentop $args | mask > ref.top
+        X top $args | mask > our.top
+        diff -u ref.top our.top > top.diff && break
+        [ $try = 2 ] && { cat top.diff; echo "DIFFERS: xl top $args"; DIFFS=$((DIFFS + 1)); }
+    done
+    echo "top $args: $(wc -l < our.top) lines as xentop's"
+done
+cat our.top
+X top -b -i 2 -d 1 > two.top || fail "top -b -i 2 -d 1"
+[ "$(grep -c '^ *NAME ' two.top)" = 2 ] || fail "top -i 2: want two tables: $(cat two.top)"
+X top < /dev/null > /dev/null 2> top.err && fail "top without a terminal succeeded"
+grep -q "use -b" top.err || fail "top without a terminal: $(cat top.err)"
+X destroy tp; R destroy tp-paused-with-a-long-name
+
 step "vncviewer: the user's viewer on our HVM guest's display"
 mkdir -p bin
 printf '%s\n' '#!/bin/sh' 'echo "ARGS: $*" >> "$VNCREC"' 'echo "STDIN: $(cat)" >> "$VNCREC"' > bin/vncviewer

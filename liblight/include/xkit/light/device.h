@@ -81,6 +81,24 @@ XKL_API int xkl_pci_list(xkl_ctx *ctx, uint32_t domid, struct xkl_pci_dev **out,
  * (ENOENT: the driver is not loaded); *out malloc'd. */
 XKL_API int xkl_pci_assignable_list(xkl_ctx *ctx, struct xkl_pci_dev **out, size_t *n);
 
+/* I/O counters of every guest device dom0's backends serve (xl top), read
+ * for all domains at once. A vif's counters are the guest's view (its
+ * transmit is the backend interface's receive). Only blkback disks have
+ * counters (a qdisk disk's are QEMU's, not read). *out malloc'd. */
+struct xkl_net_stats {
+    uint32_t domid;
+    unsigned devid;
+    uint64_t rx_bytes, rx_packets, rx_errors, rx_drops;
+    uint64_t tx_bytes, tx_packets, tx_errors, tx_drops;
+};
+XKL_API int xkl_net_stats_all(xkl_ctx *ctx, struct xkl_net_stats **out, size_t *n);
+struct xkl_vbd_stats {
+    uint32_t domid;
+    unsigned devid;
+    uint64_t oo_req, rd_req, wr_req, rd_sect, wr_sect;
+};
+XKL_API int xkl_vbd_stats_all(xkl_ctx *ctx, struct xkl_vbd_stats **out, size_t *n);
+
 #define XKL_DETACH_FORCE 1u   /* take the device away without waiting for the guest */
 
 /* Attach a disk described by an xl-disk-configuration(5) spec, e.g.

@@ -64,6 +64,7 @@ struct xkl_dominfo {
     uint32_t cpupool;        /* the cpupool's id */
     uint64_t outstanding_kb; /* claimed, not yet populated */
     uint64_t shared_kb;      /* memory shared with other domains */
+    uint32_t ssidref;        /* its XSM security label (0 without XSM) */
 };
 /* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (lower case), NUL-terminated. */
 XKL_API void xkl_uuid_format(const uint8_t uuid[16], char out[37]);
