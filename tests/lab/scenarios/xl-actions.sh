@@ -56,7 +56,9 @@ for type in pv pvh; do
     d2=$($XL domid c-$type)
     [ "$(xenstore-read /local/domain/$d2/vm)" = "$u1" ] || fail "restart changed the UUID"
     echo "restarted: domain $d1 -> $d2"
-    grep -q "restarted as domain $d2" $STATEDIR/monitor-c-$type.log || fail "restart not logged"
+    # the monitor logs the restart once the new domain exists: a moment later
+    wait_for 5 grep -q "restarted as domain $d2" $STATEDIR/monitor-c-$type.log ||
+        { cat $STATEDIR/monitor-c-$type.log; fail "restart not logged"; }
     sleep 2   # the new guest boots to sleep again
     [ "$($XL domid c-$type)" = $d2 ] || fail "restarted again without a reboot"
     $XL destroy c-$type || fail "destroy restarted"

