@@ -318,34 +318,26 @@ int cmd_channel_list(int argc, char **argv)
 }
 
 /* xl pci-list DOMAIN: nothing at all when the guest has no PCI device */
+static int pci_list_one(xkl_ctx *ctx, uint32_t domid, void *arg)
+{
+    (void)arg;
+    struct xkl_pci_dev *v = NULL;
+    size_t n = 0;
+    if (xkl_pci_list(ctx, domid, &v, &n) < 0)
+        return -1;
+    if (n)
+        printf("Vdev Device\n");
+    for (size_t k = 0; k < n; k++)
+        printf("%02x.%01x %04x:%02x:%02x.%01x\n", v[k].vdevfn < 0 ? 0 : v[k].vdevfn >> 3,
+               v[k].vdevfn < 0 ? 0 : v[k].vdevfn & 7, v[k].domain, v[k].bus, v[k].dev, v[k].func);
+    free(v);
+    return 0;
+}
+
 int cmd_pci_list(int argc, char **argv)
 {
     int rc, i = args(argc, argv, 1, 1, &rc);
-    if (i < 0)
-        return rc;
-    xkl_ctx *ctx = xl_ctx_open();
-    if (!ctx)
-        return XL_FAIL;
-    uint32_t domid;
-    struct xkl_pci_dev *v = NULL;
-    size_t n = 0;
-    rc = XL_FAIL;
-    if (xl_domid(ctx, argv[i], &domid) == 0) {
-        if (xkl_pci_list(ctx, domid, &v, &n) < 0)
-            xl_ctx_fail(ctx);
-        else {
-            rc = XL_OK;
-            if (n)
-                printf("Vdev Device\n");
-            for (size_t k = 0; k < n; k++)
-                printf("%02x.%01x %04x:%02x:%02x.%01x\n", v[k].vdevfn < 0 ? 0 : v[k].vdevfn >> 3,
-                       v[k].vdevfn < 0 ? 0 : v[k].vdevfn & 7, v[k].domain, v[k].bus, v[k].dev,
-                       v[k].func);
-        }
-    }
-    free(v);
-    xkl_ctx_close(ctx);
-    return rc;
+    return i < 0 ? rc : xl_with_domain(argv[i], pci_list_one, NULL);
 }
 
 /* xl pci-assignable-list [-n]: the devices bound to xen-pciback. Xen's xl
@@ -410,24 +402,13 @@ static void usb_port(xkl_xs *xs, const struct xkl_devinfo *d, int port)
 }
 
 /* xl usb-list DOMAIN: each USB controller and its ports */
-int cmd_usb_list(int argc, char **argv)
+static int usb_list_one(xkl_ctx *ctx, uint32_t domid, void *arg)
 {
-    int rc, i = args(argc, argv, 1, 1, &rc);
-    if (i < 0)
-        return rc;
-    xkl_ctx *ctx = xl_ctx_open();
-    if (!ctx)
-        return XL_FAIL;
-    uint32_t domid;
+    (void)arg;
     struct xkl_devinfo *v = NULL;
     size_t n = 0;
-    rc = XL_FAIL;
-    if (xl_domid(ctx, argv[i], &domid) == 0) {
-        if (xkl_device_list(ctx, domid, "vusb", &v, &n) < 0)
-            xl_ctx_fail(ctx);
-        else
-            rc = XL_OK;
-    }
+    if (xkl_device_list(ctx, domid, "vusb", &v, &n) < 0)
+        return -1;
     xkl_xs *xs = n ? xkl_xs_open(0) : NULL;
     if (n)
         printf("%-6s %-12s %-3s %-5s %-7s %-5s\n", "Devid", "Type", "BE", "state", "usb-ver", "ports");
@@ -440,6 +421,11 @@ int cmd_usb_list(int argc, char **argv)
     if (xs)
         xkl_xs_close(xs);
     free(v);
-    xkl_ctx_close(ctx);
-    return rc;
+    return 0;
+}
+
+int cmd_usb_list(int argc, char **argv)
+{
+    int rc, i = args(argc, argv, 1, 1, &rc);
+    return i < 0 ? rc : xl_with_domain(argv[i], usb_list_one, NULL);
 }
