@@ -280,8 +280,7 @@ static int list_cmd(int argc, char **argv, const char *name, const char *family,
             continue;
         }
         for (size_t k = 0; k < n; k++)
-            if (row != channel_row || v[k].devid > 0)   /* console 0 is no channel */
-                row(domid, &v[k]);
+            row(domid, &v[k]);
         free(v);
     }
     xkl_ctx_close(ctx);

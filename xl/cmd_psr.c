@@ -24,6 +24,9 @@ XL_CMD(psr_mba_show);
 
 enum { PSR_FAIL = 253, PSR_DISABLED = 255 };
 
+/* CMT's monitor types by QM event id - 1 (bit N-1 of Xen's event mask) */
+static const char *const cmt_types[] = { "cache-occupancy", "total-mem-bandwidth", "local-mem-bandwidth" };
+
 struct psr_env {
     xkl_ctx *ctx;
     xkc_handle *xc;
@@ -105,10 +108,9 @@ static int hwinfo_cmt(struct psr_env *e)
         return XL_OK;
     printf("%-16s: %u\n", "Total RMID", ci.total_rmid);
     printf("Supported monitor types:\n");
-    static const char *const types[] = { "cache-occupancy", "total-mem-bandwidth", "local-mem-bandwidth" };
     for (unsigned t = 0; t < 3; t++)
         if (ci.event_mask & (1U << t))
-            printf("%s\n", types[t]);
+            printf("%s\n", cmt_types[t]);
     return XL_OK;
 }
 
@@ -207,39 +209,43 @@ static int cmt_attach_detach(int argc, char **argv, int attach)
 int cmd_psr_cmt_attach(int argc, char **argv) { return cmt_attach_detach(argc, argv, 1); }
 int cmd_psr_cmt_detach(int argc, char **argv) { return cmt_attach_detach(argc, argv, 0); }
 
-/* one domain's line: its value on every socket (KB, or KB/s for bandwidth
- * from two samples a second apart) */
-static int cmt_show_domain(struct psr_env *e, const struct xkl_dominfo *di, unsigned event,
-                           const struct xkc_psr_cmt_info *ci)
-{
+/* a monitored domain's first reading on each socket */
+struct cmt_row {
+    const struct xkl_dominfo *di;
     uint32_t rmid;
-    if (xkc_psr_cmt_rmid(e->xc, di->domid, &rmid) < 0 || rmid == 0)
-        return 0; /* not monitored: Xen's xl shows only attached domains */
-    printf("%-40s %5u", di->name[0] ? di->name : "(null)", di->domid);
+    bool ok[64];
+    uint64_t c[64], t[64];
+};
+
+static void cmt_read(struct psr_env *e, struct cmt_row *r, unsigned event)
+{
+    for (unsigned s = 0; s < e->nsockets; s++)
+        r->ok[s] = e->socket_cpu[s] != UINT32_MAX &&
+                   xkc_psr_cmt_sample(e->xc, r->rmid, e->socket_cpu[s], event, &r->c[s], &r->t[s]) == 0;
+}
+
+/* one domain's line: its value on every socket (KB, or for bandwidth KB/s
+ * from this reading and the one a second before) */
+static void cmt_print(struct psr_env *e, const struct cmt_row *r, unsigned event,
+                      const struct xkc_psr_cmt_info *ci)
+{
+    printf("%-40s %5u", r->di->name[0] ? r->di->name : "(null)", r->di->domid);
     for (unsigned s = 0; s < e->nsockets; s++) {
-        uint64_t c0, c1, t0, t1;
-        if (e->socket_cpu[s] == UINT32_MAX ||
-            xkc_psr_cmt_sample(e->xc, rmid, e->socket_cpu[s], event, &c0, &t0) < 0) {
+        uint64_t c1, t1;
+        if (!r->ok[s])
             printf("%16s", "n/a");
-            continue;
-        }
-        if (event == 1) {
-            printf("%13llu KB", (unsigned long long)(c0 * ci->upscaling_factor / 1024));
-            continue;
-        }
-        struct timespec ts = { 1, 0 };
-        nanosleep(&ts, NULL);
-        if (xkc_psr_cmt_sample(e->xc, rmid, e->socket_cpu[s], event, &c1, &t1) < 0 || t1 <= t0) {
+        else if (event == 1)
+            printf("%13llu KB", (unsigned long long)(r->c[s] * ci->upscaling_factor / 1024));
+        else if (xkc_psr_cmt_sample(e->xc, r->rmid, e->socket_cpu[s], event, &c1, &t1) < 0 || t1 <= r->t[s])
             printf("%16s", "n/a");
-            continue;
+        else {
+            /* the counter is 24 bits wide on the first CPUs with MBM */
+            uint64_t delta = (c1 - r->c[s]) & ((1ULL << 24) - 1);
+            printf("%11llu KB/s", (unsigned long long)(delta * ci->upscaling_factor / 1024 *
+                                                        1000000000ULL / (t1 - r->t[s])));
         }
-        /* the counter is 24 bits wide on the first CPUs with MBM */
-        uint64_t delta = (c1 - c0) & ((1ULL << 24) - 1);
-        printf("%11llu KB/s", (unsigned long long)(delta * ci->upscaling_factor / 1024 * 1000000000ULL /
-                                                    (t1 - t0)));
     }
     printf("\n");
-    return 0;
 }
 
 int cmd_psr_cmt_show(int argc, char **argv)
@@ -248,10 +254,9 @@ int cmd_psr_cmt_show(int argc, char **argv)
     XL_FOREACH_OPT(opt, "", NULL, 1) {
     }
     xl_extra_args(argc, argv, 2);
-    static const char *const types[] = { "cache-occupancy", "total-mem-bandwidth", "local-mem-bandwidth" };
     unsigned event = 0;
     for (unsigned t = 0; t < 3; t++)
-        if (!strcmp(argv[optind], types[t]))
+        if (!strcmp(argv[optind], cmt_types[t]))
             event = t + 1;
     if (!event) {
         fprintf(stderr, "Invalid monitor type\n");
@@ -298,10 +303,32 @@ int cmd_psr_cmt_show(int argc, char **argv)
         }
         printf("\n");
     }
+    /* every monitored domain read first, so that bandwidth needs one
+     * second's wait for all of them, not one per domain and socket */
+    struct cmt_row *rows = calloc(n ? n : 1, sizeof *rows);
+    size_t nr = 0;
+    if (!rows) {
+        xl_err("psr-cmt-show: out of memory");
+        free(doms);
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct cmt_row *r = &rows[nr];
+        if ((only != UINT32_MAX && doms[i].domid != only) ||
+            xkc_psr_cmt_rmid(e.xc, doms[i].domid, &r->rmid) < 0 || r->rmid == 0)
+            continue; /* not monitored: Xen's xl shows only attached domains */
+        r->di = &doms[i];
+        cmt_read(&e, r, event);
+        nr++;
+    }
+    if (event != 1 && nr) {
+        struct timespec ts = { 1, 0 };
+        nanosleep(&ts, NULL);
+    }
+    for (size_t i = 0; i < nr; i++)
+        cmt_print(&e, &rows[i], event, &ci);
     rc = XL_OK;
-    for (size_t i = 0; i < n; i++)
-        if (only == UINT32_MAX || doms[i].domid == only)
-            cmt_show_domain(&e, &doms[i], event, &ci);
+    free(rows);
     free(doms);
 out:
     env_close(&e);

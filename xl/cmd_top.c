@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <xen/sched.h>
 #include <xkit/ctrl.h>
 
 XL_CMD(top);
@@ -123,6 +124,11 @@ static const struct xkl_dominfo *prev_of(const struct sample *p, uint32_t domid)
     return NULL;
 }
 
+static bool crashed(const struct xkl_dominfo *d)
+{
+    return d->shutdown && d->shutdown_reason == SHUTDOWN_crash;
+}
+
 static void domain_rows(struct out *o, xkl_ctx *ctx, const struct top_opts *t, const struct sample *s,
                         const struct sample *prev, const struct xkl_dominfo *d)
 {
@@ -133,7 +139,7 @@ static void domain_rows(struct out *o, xkl_ctx *ctx, const struct top_opts *t, c
         n = name;
     }
     char st[7] = { d->dying ? 'd' : '-', d->shutdown ? 's' : '-', d->blocked ? 'b' : '-',
-                   d->shutdown && d->shutdown_reason == 3 /* SHUTDOWN_crash */ ? 'c' : '-',
+                   crashed(d) ? 'c' : '-',
                    d->paused ? 'p' : '-', d->running ? 'r' : '-', 0 };
     double cpu_pct = 0;
     const struct xkl_dominfo *pd = prev_of(prev, d->domid);
@@ -213,22 +219,19 @@ static void summary(struct out *o, xkc_handle *xc, const struct sample *s)
     localtime_r(&now, &tm);
     line(o, "xl top - %02d:%02d:%02d   %s", tm.tm_hour, tm.tm_min, tm.tm_sec, ver);
     unsigned run = 0, blk = 0, pau = 0, cra = 0, dyi = 0, shu = 0;
-    uint64_t used = 0;
     for (size_t i = 0; i < s->ndoms; i++) {
         const struct xkl_dominfo *d = &s->doms[i];
         run += d->running;
         blk += d->blocked;
         pau += d->paused;
-        cra += d->shutdown && d->shutdown_reason == 3;
+        cra += crashed(d);
         dyi += d->dying;
         shu += d->shutdown;
-        used += d->mem_kb;
     }
     line(o, "%zu domains: %u running, %u blocked, %u paused, %u crashed, %u dying, %u shutdown ", s->ndoms, run,
          blk, pau, cra, dyi, shu);
     line(o, "Mem: %lluk total, %lluk used, %lluk free    CPUs: %u @ %uMHz", (unsigned long long)s->total_kb,
          (unsigned long long)(s->total_kb - s->free_kb), (unsigned long long)s->free_kb, s->nr_cpus, s->cpu_mhz);
-    (void)used;
     line(o, "%s", "");
 }
 
