@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* xl commands acting on one running domain: pause, unpause, destroy,
  * rename, shutdown, reboot, mem-set, mem-max, vcpu-pin, vcpu-set, trigger,
- * button-press, sysrq. */
+ * button-press, sysrq, dump-core. */
 #include "life.h"
 
 #include <errno.h>
@@ -24,6 +24,7 @@ XL_CMD(vcpu_set);
 XL_CMD(trigger);
 XL_CMD(button_press);
 XL_CMD(sysrq);
+XL_CMD(dump_core);
 
 /* Skip the options (only -h is known) and check the argument count. */
 static int plain_args(int argc, char **argv, int nargs)
@@ -414,4 +415,18 @@ int cmd_sysrq(int argc, char **argv)
         return XL_FAIL;
     }
     return xl_with_domain(argv[optind], do_sysrq, (void *)k);
+}
+
+static int do_dump_core(xkl_ctx *ctx, uint32_t domid, void *path)
+{
+    return xkl_domain_core_dump(ctx, domid, path);
+}
+
+int cmd_dump_core(int argc, char **argv)
+{
+    int opt;
+    XL_FOREACH_OPT(opt, "", NULL, 2) {
+    }
+    xl_extra_args(argc, argv, 2);
+    return xl_with_domain(argv[optind], do_dump_core, argv[optind + 1]);
 }

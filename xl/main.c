@@ -59,6 +59,7 @@ XL_CMD(sharing);
 XL_CMD(trigger);
 XL_CMD(button_press);
 XL_CMD(sysrq);
+XL_CMD(dump_core);
 XL_CMD(debug_keys);
 XL_CMD(set_parameters);
 XL_CMD(getenforce);
@@ -181,6 +182,10 @@ static const struct xl_cmd commands[] = {
       "--autopass               Pass VNC password to viewer via stdin and\n"
       "                         -autopass\n"
       "--vncviewer-autopass     (consistency alias for --autopass)",
+      NULL },
+    { "dump-core", cmd_dump_core, XL_MODIFIES,
+      "Core dump a domain",
+      "<Domain> <filename>",
       NULL },
     { "cd-insert", cmd_cd_insert, XL_DRYRUN | XL_MODIFIES,
       "Insert a cdrom into a guest's cd drive",

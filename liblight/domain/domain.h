@@ -46,6 +46,10 @@ int xkl__err(xkl_ctx *ctx, int errnum, const char *fmt, ...) __attribute__((form
 int xkl__why(char *why, size_t len, int errnum, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Put "<prefix>: " before the current error line; errno kept; -1. */
 int xkl__err_wrap(xkl_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Write domid's core dump in Xen's format to path (created 0600 or
+ * truncated; removed again on failure); pages found in *pages (may be
+ * NULL). Lock held. */
+int xkl__core_dump(xkl_ctx *ctx, uint32_t domid, const char *path, uint64_t *pages);
 /* "<what>: <xkc error>" / "<what>: <xs error>", errno kept. */
 int xkl__err_xc(xkl_ctx *ctx, const char *what);
 int xkl__err_xs(xkl_ctx *ctx, const char *what);

@@ -170,43 +170,9 @@ static enum xkl_action_on_shutdown action_for(const struct xkl_domain_config *dc
     }
 }
 
-/* Copy the populated pages of [first, last] of a PVH guest into fd at
- * their gfn offsets (holes stay sparse). Stops early at the first chunk
- * with nothing populated past stop_after. Returns pages written. */
-static uint64_t dump_range(xkc_handle *xc, uint32_t domid, int fd, uint64_t first, uint64_t last,
-                           uint64_t stop_after)
-{
-    enum { CHUNK = 256 };
-    xen_pfn_t gfns[CHUNK];
-    int errs[CHUNK];
-    uint64_t written = 0;
-    for (uint64_t base = first; base <= last; base += CHUNK) {
-        size_t n = last - base + 1 < CHUNK ? (size_t)(last - base + 1) : CHUNK;
-        for (size_t i = 0; i < n; i++)
-            gfns[i] = base + i;
-        uint8_t *m = xkc_foreign_map(xc, domid, PROT_READ, gfns, errs, n);
-        size_t got = 0;
-        if (m) {
-            for (size_t i = 0; i < n; i++) {
-                if (errs[i])
-                    continue;
-                if (pwrite(fd, m + i * 4096, 4096, (off_t)((base + i) * 4096)) == 4096)
-                    got++;
-            }
-            xkc_foreign_unmap(xc, m, n);
-        }
-        written += got;
-        if (!got && base > stop_after)
-            break;
-    }
-    return written;
-}
-
-/* Under <state_dir>/dump: NAME.DOMID.TIME.txt, what happened, and for a
- * PVH guest NAME.DOMID.TIME.core, its memory as a sparse image indexed by
- * gfn (RAM from 0, plus the special pages just below the top). PV guests
- * would need their p2m walked to find their frames: the record says no
- * image was written. */
+/* coredump-destroy / coredump-restart: the domain's core in Xen's format
+ * under <state_dir>/dump, as NAME.DOMID.TIME.core (Xen's xl writes
+ * /var/lib/xen/dump/NAME); the monitor's log says where, or why not. */
 static void coredump(xkl_ctx *ctx, uint32_t domid, const struct xkl_dominfo *di)
 {
     char *dir = NULL;
@@ -214,41 +180,15 @@ static void coredump(xkl_ctx *ctx, uint32_t domid, const struct xkl_dominfo *di)
         xkl__log(ctx, "domain %u: no core dump: %s", domid, ctx->err);
         return;
     }
-    char base[512], path[600];
-    snprintf(base, sizeof base, "%s/%s.%u.%lld", dir, di->name, domid, (long long)time(NULL));
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s.%u.%lld.core", dir, di->name, domid, (long long)time(NULL));
     free(dir);
-    struct xkc_dominfo ci;
-    xen_pfn_t max = 0;
     uint64_t pages = 0;
-    bool image = false;
-    if (xkc_domain_info(ctx->xc, domid, &ci) == 0 && ci.hvm &&
-        xkc_maximum_gpfn(ctx->xc, domid, &max) == 0) {
-        snprintf(path, sizeof path, "%s.core", base);
-        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-        if (fd >= 0) {
-            pages = dump_range(ctx->xc, domid, fd, 0, max, di->mem_kb / 4);
-            if (max > 64)
-                pages += dump_range(ctx->xc, domid, fd, max - 63, max, max);
-            image = ftruncate(fd, (off_t)((max + 1) * 4096)) == 0 && close(fd) == 0;
-            if (!image)
-                unlink(path);
-        }
-    }
-    snprintf(path, sizeof path, "%s.txt", base);
-    FILE *f = fopen(path, "we");
-    if (!f) {
-        xkl__log(ctx, "domain %u: core dump record %s: %s", domid, path, strerror(errno));
-        return;
-    }
-    fprintf(f, "domain %u (%s) shut down with reason %u; %llu KiB, %u vcpus online\n", domid,
-            di->name, di->shutdown_reason, (unsigned long long)di->mem_kb, di->vcpus_online);
-    if (image)
-        fprintf(f, "memory image: %s.core, %llu pages by gfn (sparse, max gfn %#llx)\n", base,
-                (unsigned long long)pages, (unsigned long long)max);
+    if (xkl__core_dump(ctx, domid, path, &pages) < 0)
+        xkl__log(ctx, "domain %u: no core dump: %s", domid, ctx->err);
     else
-        fprintf(f, "no memory image: xkit writes them for PVH guests only\n");
-    fclose(f);
-    xkl__log(ctx, "domain %u: core dump record %s.txt%s", domid, base, image ? " and .core" : "");
+        xkl__log(ctx, "domain %u: core dump %s (%llu pages)", domid, path,
+                 (unsigned long long)pages);
 }
 
 /* Act on a shut down domain. 1: keep monitoring *domid (restarted),

@@ -56,6 +56,38 @@ void xk_sleep_forever(void)
     }
 }
 
+/* The two pages of the p2m tree published in shared_info (below). */
+static unsigned long p2m_fll[512] __attribute__((aligned(4096)));
+static unsigned long p2m_fl[512] __attribute__((aligned(4096)));
+
+/* The machine frame of an address in the initial mapping, where every
+ * pfn the builder gave out is at XK_PV_VIRT_BASE + (pfn << 12). */
+static unsigned long virt_to_mfn(const start_info_t *si, const void *va)
+{
+    const unsigned long *p2m = (const unsigned long *)si->mfn_list;
+    return p2m[((unsigned long)va - XK_PV_VIRT_BASE) >> XK_PAGE_SHIFT];
+}
+
+/*
+ * Publish the p2m as Linux does (shared_info arch.max_pfn and the
+ * 3-level pfn_to_mfn_frame_list_list), so that a dom0 tool can find our
+ * pages (xl dump-core, save): the frame list list names the frame list
+ * page, which names the pages of the builder's p2m array. One frame list
+ * covers 512 p2m pages, 1 GiB of guest: plenty here.
+ */
+static void publish_p2m(const start_info_t *si, shared_info_t *sh)
+{
+    unsigned long pages = (si->nr_pages + 511) / 512;
+    if (pages > 512)
+        return;
+    for (unsigned long i = 0; i < pages; i++)
+        p2m_fl[i] = virt_to_mfn(si, (const char *)si->mfn_list + i * 4096);
+    p2m_fll[0] = virt_to_mfn(si, p2m_fl);
+    sh->arch.max_pfn = si->nr_pages;
+    xk_barrier();
+    sh->arch.pfn_to_mfn_frame_list_list = virt_to_mfn(si, p2m_fll);
+}
+
 /* Map shared_info and mask event upcalls (the builder normally did). */
 static void mask_events(const start_info_t *si)
 {
@@ -72,6 +104,7 @@ static void mask_events(const start_info_t *si)
     }
     sh->vcpu_info[0].evtchn_upcall_mask = 1;
     xk_barrier();
+    publish_p2m(si, sh);
 }
 
 void pv_main(start_info_t *si)

@@ -218,6 +218,27 @@ XKG_API int xkg_build(xkc_handle *h, uint32_t domid, const struct xkg_build_cfg 
  * vcpu + 2 per MiB of RAM), rounded up to a MiB. */
 XKG_API uint64_t xkg_paging_pool_bytes(uint64_t mem_kb, unsigned nr_vcpus);
 
+/* ------------------------------------------------------------------------ */
+/* Core dumps                                                               */
+/* ------------------------------------------------------------------------ */
+
+struct xkg_core_stats {
+    uint64_t pages;   /* guest pages found and written */
+    uint64_t vcpus;   /* vcpu contexts written */
+    uint64_t bytes;   /* size of the file */
+};
+/*
+ * Write domain domid's memory and vcpu contexts to fd (a regular file,
+ * written at offsets from 0) in Xen's dump-core format (ELF, sections
+ * .note.Xen, .xen_prstatus, .xen_shared_info, .xen_pages, .xen_p2m or
+ * .xen_pfn), the file Xen's xl dump-core writes. The domain is not paused:
+ * pause it first for a consistent image. A PV guest's pages are found
+ * through the p2m its kernel publishes in its shared info (ENODATA when it
+ * published none); PVH and HVM guests' by gfn. st may be NULL.
+ */
+XKG_API int xkg_core_dump(xkc_handle *h, uint32_t domid, int fd, struct xkg_core_stats *st,
+                          char *err, size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif

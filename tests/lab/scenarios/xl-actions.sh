@@ -3,7 +3,7 @@
 # lab-timeout: 300
 # The monitor our xl create leaves behind carries out each on_* action end
 # to end on the xk test kernels: destroy (after poweroff and watchdog), preserve, restart,
-# rename-restart, coredump-destroy; and it notices a domain destroyed by
+# rename-restart, coredump-destroy (a core in Xen's format, PV and PVH); and it notices a domain destroyed by
 # someone else (Debian's xl) and removes our state file.
 . /xk/lib.sh
 # inspect xenstore with Debian's tools (the reference), not ours
@@ -79,16 +79,14 @@ for type in pv pvh; do
     cfg e-$type $type crash 'on_crash = "coredump-destroy"'
     $XL create e-$type.cfg || fail "create"
     wait_for 30 gone e-$type || fail "not destroyed"
-    ls $STATEDIR/dump/ | grep -q "^e-$type\..*\.txt$" || fail "no dump record"
-    cat $STATEDIR/dump/e-$type.*.txt
-    if [ $type = pvh ]; then
-        core=$(ls $STATEDIR/dump/e-$type.*.core) || fail "no PVH memory image"
-        ls -ls "$core"
-        # the guest's own words are in its memory
-        grep -aq "XK-GUEST-UP" "$core" || fail "the image does not hold the guest's memory"
-        grep -aq "xk.mode=crash" "$core" || fail "the image lacks the guest's command line"
-        rm -f "$core"
-    fi
+    core=$(ls $STATEDIR/dump/e-$type.*.core) || fail "no core dump"
+    ls -ls "$core"
+    # Xen's dump-core format, with the guest's own words in its memory
+    [ "$(head -c 4 "$core" | od -A n -t x1 | tr -d ' ')" = 7f454c46 ] || fail "the core is not ELF"
+    grep -aq ".xen_pages" "$core" || fail "the core has no .xen_pages section"
+    grep -aq "XK-GUEST-UP" "$core" || fail "the core does not hold the guest's memory"
+    grep -aq "xk.mode=crash" "$core" || fail "the core lacks the guest's command line"
+    rm -f "$core"
 
     step "$type: Debian's xl destroys our guest: our monitor drops the state file"
     cfg f-$type $type sleep

@@ -107,6 +107,12 @@ enum xkl_trigger { XKL_TRIGGER_NMI, XKL_TRIGGER_RESET, XKL_TRIGGER_INIT, XKL_TRI
 /* "nmi", "reset", "init", "power", "sleep", "s3resume"; -1 if none. */
 XKL_API int xkl_trigger_from_name(const char *name);
 XKL_API int xkl_domain_trigger(xkl_ctx *ctx, uint32_t domid, enum xkl_trigger t, unsigned vcpu);
+/* The domain's memory and vcpus as a core file in Xen's dump-core format
+ * (ELF: crash(8) and Xen's tools read it), as xl dump-core writes it; the
+ * domain is not paused (pause it for a consistent image). path is created
+ * 0600 (or truncated) and removed again when the dump fails. A PV guest
+ * must have published its p2m in its shared info, as Linux does. */
+XKL_API int xkl_domain_core_dump(xkl_ctx *ctx, uint32_t domid, const char *path);
 /* Ask the guest's kernel for a magic SysRq key (control/sysrq, which
  * Linux's xen frontend watches): a single printable character. */
 XKL_API int xkl_domain_sysrq(xkl_ctx *ctx, uint32_t domid, char key);
