@@ -13,6 +13,10 @@
 XL_CMD(block_attach);
 XL_CMD(block_list);
 XL_CMD(block_detach);
+XL_CMD(vkb_attach);
+XL_CMD(vkb_detach);
+XL_CMD(vtpm_attach);
+XL_CMD(vtpm_detach);
 XL_CMD(network_attach);
 XL_CMD(network_list);
 XL_CMD(network_detach);
@@ -189,6 +193,66 @@ int cmd_network_detach(int argc, char **argv)
     if (i < 0)
         return rc;
     return xl_with_domain(argv[i], do_nic_detach, argv[i + 1]);
+}
+
+/* ---- keyboards and TPMs ---- */
+
+static int do_vkb_attach(xkl_ctx *ctx, uint32_t domid, void *spec)
+{
+    return xkl_vkb_attach(ctx, domid, spec, NULL);
+}
+
+static int do_vtpm_attach(xkl_ctx *ctx, uint32_t domid, void *spec)
+{
+    return xkl_vtpm_attach(ctx, domid, spec, NULL);
+}
+
+static int do_vkb_detach(xkl_ctx *ctx, uint32_t domid, void *which)
+{
+    return xkl_vkb_detach(ctx, domid, which, 0);
+}
+
+static int do_vtpm_detach(xkl_ctx *ctx, uint32_t domid, void *which)
+{
+    return xkl_vtpm_detach(ctx, domid, which, 0);
+}
+
+/* NAME DOMAIN SPEC-PART...: the parts joined with commas into one spec */
+static int spec_attach(int argc, char **argv, const char *name, int min, xl_dom_fn *fn)
+{
+    int rc, i = args(argc, argv, min, -1, &rc);
+    if (i < 0)
+        return rc;
+    if (no_dry_run(name) < 0)
+        return XL_FAIL;
+    char *spec = join(argv + i + 1, argc - i - 1, name);
+    if (!spec)
+        return XL_FAIL;
+    rc = xl_with_domain(argv[i], fn, spec);
+    free(spec);
+    return rc;
+}
+
+int cmd_vkb_attach(int argc, char **argv)
+{
+    return spec_attach(argc, argv, "vkb-attach", 2, do_vkb_attach);
+}
+
+int cmd_vtpm_attach(int argc, char **argv)
+{
+    return spec_attach(argc, argv, "vtpm-attach", 1, do_vtpm_attach);
+}
+
+int cmd_vkb_detach(int argc, char **argv)
+{
+    int rc, i = args(argc, argv, 2, 2, &rc);
+    return i < 0 ? rc : xl_with_domain(argv[i], do_vkb_detach, argv[i + 1]);
+}
+
+int cmd_vtpm_detach(int argc, char **argv)
+{
+    int rc, i = args(argc, argv, 2, 2, &rc);
+    return i < 0 ? rc : xl_with_domain(argv[i], do_vtpm_detach, argv[i + 1]);
 }
 
 /* ---- lists ---- */

@@ -60,6 +60,10 @@ XL_CMD(trigger);
 XL_CMD(button_press);
 XL_CMD(sysrq);
 XL_CMD(dump_core);
+XL_CMD(vkb_attach);
+XL_CMD(vkb_detach);
+XL_CMD(vtpm_attach);
+XL_CMD(vtpm_detach);
 XL_CMD(debug_keys);
 XL_CMD(set_parameters);
 XL_CMD(getenforce);
@@ -325,13 +329,29 @@ static const struct xl_cmd commands[] = {
       "Destroy a domain's virtual block device",
       "[option] <Domain> <DevId>",
       "-f, --force        do not wait for the domain to release the device" },
+    { "vtpm-attach", cmd_vtpm_attach, XL_DRYRUN | XL_MODIFIES,
+      "Create a new virtual TPM device",
+      "<Domain> [uuid=<uuid>] [backend=<BackDomain>]",
+      NULL },
     { "vtpm-list", cmd_vtpm_list, 0,
       "List virtual TPM devices for a domain",
       "<Domain(s)>",
       NULL },
+    { "vtpm-detach", cmd_vtpm_detach, XL_MODIFIES,
+      "Destroy a domain's virtual TPM device",
+      "<Domain> <DevId|uuid>",
+      NULL },
+    { "vkb-attach", cmd_vkb_attach, XL_DRYRUN | XL_MODIFIES,
+      "Create a new virtual keyboard device",
+      "<Domain> <vkb-spec-component(s)>...",
+      NULL },
     { "vkb-list", cmd_vkb_list, 0,
       "List virtual keyboard devices for a domain",
       "<Domain(s)>",
+      NULL },
+    { "vkb-detach", cmd_vkb_detach, XL_MODIFIES,
+      "Destroy a domain's virtual keyboard device",
+      "<Domain> <DevId>",
       NULL },
     { "uptime", cmd_uptime, 0,
       "Print uptime for all/some domains",

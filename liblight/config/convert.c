@@ -754,6 +754,52 @@ static int conv_vifs(conv_t *c, const cfg_key *k)
     return conv_spec_list(c, k, "vif", "bridge=xenbr0", one_vif);
 }
 
+static int one_vkb(conv_t *c, const struct xkl_cfg_setting *s, const struct xkl_cfg_value *it,
+                   size_t index)
+{
+    struct xkl_vkb *b = xkl__vkb_add(c->dc);
+    if (!b) {
+        cerr(c, s, it, XKL_DIAG_ERROR, "vkb: out of memory");
+        return -1;
+    }
+    if (xkl__vkb_parse(b, it->str, s->source, it->line, it->col, c->d) < 0)
+        return -1;
+    if (b->devid < 0)
+        b->devid = (long long)index;
+    return 0;
+}
+
+static int one_vtpm(conv_t *c, const struct xkl_cfg_setting *s, const struct xkl_cfg_value *it,
+                    size_t index)
+{
+    struct xkl_vtpm *t = xkl__vtpm_add(c->dc);
+    if (!t) {
+        cerr(c, s, it, XKL_DIAG_ERROR, "vtpm: out of memory");
+        return -1;
+    }
+    if (xkl__vtpm_parse(t, it->str, s->source, it->line, it->col, c->d) < 0)
+        return -1;
+    /* xl.cfg(5): "This value is required!" (vtpm-attach defaults to dom0) */
+    if (!t->backend_domname || !*t->backend_domname) {
+        cerr(c, s, it, XKL_DIAG_ERROR, "vtpm spec '%s': backend= (the vTPM's domain) is required",
+             it->str);
+        return -1;
+    }
+    if (t->devid < 0)
+        t->devid = (long long)index;
+    return 0;
+}
+
+static int conv_vkbs(conv_t *c, const cfg_key *k)
+{
+    return conv_spec_list(c, k, "vkb", "backend-type=linux", one_vkb);
+}
+
+static int conv_vtpms(conv_t *c, const cfg_key *k)
+{
+    return conv_spec_list(c, k, "vtpm", "backend=vtpmdomain", one_vtpm);
+}
+
 /* "[DDDD:]BB:DD.F[@VSLOT][,options]": only the address is checked. */
 static bool pci_bdf_ok(const char *p)
 {
@@ -984,6 +1030,8 @@ const struct xkl__cfg_key xkl__cfg_keys[] = {
     R_FN("disk", ANY, ACTS, conv_disks, .set = set_disks),
     R_FN("vif", ANY, ACTS, conv_vifs, .set = set_nics),
     R_FN("pci", ANY, NOT, conv_pcis, .set = set_pcis),
+    R_FN("vkb", ANY, ACTS, conv_vkbs),
+    R_FN("vtpm", ANY, ACTS, conv_vtpms),
     /* grant tables */
     R_INT("max_grant_frames", ANY, ACTS, b_info.max_grant_frames, 1, 0xffffffffLL),
     R_INT("max_maptrack_frames", ANY, ACTS, b_info.max_maptrack_frames, 0, 0xffffffffLL),
@@ -996,8 +1044,8 @@ const struct xkl__cfg_key xkl__cfg_keys[] = {
     R_RAW("vnuma", ANY),
     R_RAW("pvshim", PVH), R_RAW("pvshim_path", PVH), R_RAW("pvshim_cmdline", PVH),
     R_RAW("pvshim_extra", PVH),
-    R_RAW("vtpm", ANY), R_RAW("p9", ANY), R_RAW("pvcalls", ANY), R_RAW("vfb", ANY),
-    R_RAW("vkb", ANY), R_RAW("channel", ANY), R_RAW("rdm", HVM), R_RAW("usbctrl", ANY),
+    R_RAW("p9", ANY), R_RAW("pvcalls", ANY), R_RAW("vfb", ANY),
+    R_RAW("channel", ANY), R_RAW("rdm", HVM), R_RAW("usbctrl", ANY),
     R_RAW("usbdev", ANY), R_RAW("pci_permissive", ANY), R_RAW("pci_msitranslate", ANY),
     R_RAW("pci_seize", ANY), R_RAW("pci_power_mgmt", HVM), R_RAW("gfx_passthru", HVM),
     R_RAW("rdm_mem_boundary", HVM), R_RAW("dtdev", ANY), R_RAW("ioports", ANY),

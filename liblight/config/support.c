@@ -51,11 +51,14 @@ const char *xkl__config_unsupported(const struct xkl_domain_config *dc)
         if (k->create == XKL__CREATE_NOT && (k->types & type) && row_set(dc, &def, k))
             key = k->name;
     }
-    /* a raw key the table does not know (JSON can hold any) is one create
-     * does nothing with either */
-    for (size_t i = 0; i < dc->num_xl_raw && !key; i++)
-        if (!xkl__cfg_key_find(dc->xl_raw[i].key))
+    /* a raw key the table does not know (JSON can hold any), or one it
+     * types (an older xkit kept it raw, as vtpm was): create does nothing
+     * with the raw form either */
+    for (size_t i = 0; i < dc->num_xl_raw && !key; i++) {
+        const struct xkl__cfg_key *k = xkl__cfg_key_find(dc->xl_raw[i].key);
+        if (!k || k->kind != XKL__KEY_RAW)
             key = dc->xl_raw[i].key;
+    }
     xkl__domain_config_dispose(&def);
     return key;
 }

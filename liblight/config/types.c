@@ -138,6 +138,26 @@ struct xkl_nic *xkl__nic_add(struct xkl_domain_config *dc)
     return &nv[dc->num_nics++];
 }
 
+struct xkl_vkb *xkl__vkb_add(struct xkl_domain_config *dc)
+{
+    struct xkl_vkb *nv = realloc(dc->vkbs, (dc->num_vkbs + 1) * sizeof(*nv));
+    if (!nv)
+        return NULL;
+    dc->vkbs = nv;
+    xkl__vkb_init(&nv[dc->num_vkbs]);
+    return &nv[dc->num_vkbs++];
+}
+
+struct xkl_vtpm *xkl__vtpm_add(struct xkl_domain_config *dc)
+{
+    struct xkl_vtpm *nv = realloc(dc->vtpms, (dc->num_vtpms + 1) * sizeof(*nv));
+    if (!nv)
+        return NULL;
+    dc->vtpms = nv;
+    xkl__vtpm_init(&nv[dc->num_vtpms]);
+    return &nv[dc->num_vtpms++];
+}
+
 int xkl__rawmap_add(struct xkl_raw_entry **map, size_t *n, const char *key,
                     const struct xkl_cfg_value *v)
 {

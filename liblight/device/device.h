@@ -134,6 +134,13 @@ int xkl__config_update(struct xkl_ctx *ctx, uint32_t domid,
  * dom0), with the error "<what>: backend domain X: ..." */
 int xkl__backend_domid(struct xkl_ctx *ctx, const char *backend, uint32_t *domid, const char *what);
 
+/* ---- keyboards and TPMs (simple.c) ---- */
+/* create's part for dc's vkbs and vtpms (after the nics): their nodes, a
+ * vtpm's backend awaited; devids and vtpm UUIDs chosen are kept in dc.
+ * On failure the caller removes every device of the domain. */
+int xkl__simple_add_all(struct xkl_ctx *ctx, uint32_t domid, struct xkl_domain_config *dc,
+                        const char *what);
+
 /* ---- block devices (vbd.c, vdev.c, loop.c) ---- */
 /* A vdev name or number to Xen's virtual device number
  * (xen-vbd-interface(7)): "xvda" 51712, "xvdb" 51728, "hda" 768, "sda"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The devices of a domain as a whole: create's "devices" step (every disk,
- * then every nic), taking them all away when the domain is destroyed, the
+ * then every nic, keyboard and TPM), taking them all away when the domain is destroyed, the
  * backend domain of a spec, and keeping the persisted configuration in
  * step with hot attach and detach.
  */
@@ -55,6 +55,8 @@ int xkl__devices_add(xkl_ctx *ctx, uint32_t domid, struct xkl_domain_config *dc,
         if (xkl__vif_add(ctx, domid, &pv, f, what) < 0)
             goto fail;
     }
+    if (xkl__simple_add_all(ctx, domid, dc, what) < 0)
+        goto fail;
     return 0;
 fail:;
     /* each add released its own work; take away the ones before it */

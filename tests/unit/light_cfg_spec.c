@@ -178,6 +178,75 @@ START_TEST(vif_warnings_and_errors)
 }
 END_TEST
 
+static struct xkl_vkb vkb;
+static struct xkl_vtpm vtpm;
+
+static int kparse(const char *spec)
+{
+    xkl__vkb_dispose(&vkb);
+    xkl_diags_dispose(&d);
+    xkl_diags_init(&d);
+    return xkl__vkb_parse(&vkb, spec, "t.cfg", 3, 8, &d);
+}
+
+static int tparse(const char *spec)
+{
+    xkl__vtpm_dispose(&vtpm);
+    xkl_diags_dispose(&d);
+    xkl_diags_init(&d);
+    return xkl__vtpm_parse(&vtpm, spec, "t.cfg", 3, 8, &d);
+}
+
+START_TEST(vkb_and_vtpm_specs)
+{
+    xkl__vkb_init(&vkb);
+    xkl__vtpm_init(&vtpm);
+    ck_assert_int_eq(kparse("backend-type=linux, unique-id=KB1,feature-disable-keyboard=1,"
+                            "feature-abs-pointer=1,feature-raw-pointer=0,width=800,height=600,"
+                            "multi-touch-width=100,multi-touch-height=50,multi-touch-num-contacts=3,"
+                            "backend=dd,devid=2"), 0);
+    ck_assert_uint_eq(d.n, 0);
+    ck_assert_int_eq(vkb.backend_type, XKL_VKB_BACKEND_LINUX);
+    ck_assert_str_eq(vkb.unique_id, "KB1");
+    ck_assert(vkb.feature_disable_keyboard && vkb.feature_abs_pointer);
+    ck_assert(!vkb.feature_raw_pointer && !vkb.feature_disable_pointer);
+    ck_assert_int_eq(vkb.width, 800);
+    ck_assert_int_eq(vkb.height, 600);
+    ck_assert_int_eq(vkb.multi_touch_num_contacts, 3);
+    ck_assert_str_eq(vkb.backend_domname, "dd");
+    ck_assert_int_eq(vkb.devid, 2);
+    ck_assert_int_eq(kparse("backend-type=qemu"), 0);
+    ck_assert_int_eq(vkb.backend_type, XKL_VKB_BACKEND_QEMU);
+    ck_assert_int_eq(vkb.devid, -1);
+    /* as Xen's xl: the backend type is never guessed */
+    ck_assert_int_eq(kparse("width=800"), -1);
+    ck_assert_ptr_nonnull(strstr(err(), "backend-type is required"));
+    /* an unknown key or a bad value is an error naming the place */
+    ck_assert_int_eq(kparse("backend-type=linux,foo=1"), -1);
+    ck_assert_ptr_nonnull(strstr(err(), "t.cfg:3:28: vkb spec 'backend-type=linux,foo=1': unknown key 'foo'"));
+    ck_assert_int_eq(kparse("backend-type=bad"), -1);
+    ck_assert_ptr_nonnull(strstr(err(), "expected backend-type qemu or linux, found 'bad'"));
+    ck_assert_int_eq(kparse("width=abc"), -1);
+    ck_assert_int_eq(kparse("feature-abs-pointer=2"), -1);
+    ck_assert_int_eq(kparse("width"), -1);
+    ck_assert_ptr_nonnull(strstr(err(), "expected key=value, found 'width'"));
+
+    ck_assert_int_eq(tparse("backend=vtpmd,uuid=12345678-1234-1234-1234-123456789ABC"), 0);
+    ck_assert_str_eq(vtpm.backend_domname, "vtpmd");
+    char u[37];
+    xkl__uuid_format(vtpm.uuid, u);
+    ck_assert_str_eq(u, "12345678-1234-1234-1234-123456789abc");
+    ck_assert_int_eq(tparse("uuid=bad"), -1);
+    ck_assert_ptr_nonnull(strstr(err(), "expected a UUID"));
+    ck_assert_int_eq(tparse("foo=1"), -1);
+    ck_assert_int_eq(tparse(""), 0);
+    xkl__vkb_dispose(&vkb);
+    xkl__vtpm_dispose(&vtpm);
+    xkl_diags_dispose(&d);
+    xkl_diags_init(&d);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("light_cfg_spec");
@@ -189,6 +258,7 @@ int main(void)
     tcase_add_test(tc, disk_errors);
     tcase_add_test(tc, vif_keys);
     tcase_add_test(tc, vif_warnings_and_errors);
+    tcase_add_test(tc, vkb_and_vtpm_specs);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

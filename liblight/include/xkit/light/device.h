@@ -117,6 +117,19 @@ XKL_API int xkl_nic_attach(xkl_ctx *ctx, uint32_t domid, const char *spec, unsig
 /* Detach the interface `which`: its index ("1") or its MAC address. */
 XKL_API int xkl_nic_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned flags);
 
+/* A PV keyboard and pointer from a vkb spec of xl.cfg(5)
+ * ("backend-type=linux,unique-id=K"): its nodes, for a backend that may
+ * come later; *devid (may be NULL) gets its number. */
+XKL_API int xkl_vkb_attach(xkl_ctx *ctx, uint32_t domid, const char *spec, unsigned *devid);
+/* Detach keyboard `which` (its number). */
+XKL_API int xkl_vkb_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned flags);
+/* A TPM from a vtpm spec ("backend=vtpmdom,uuid=..."; a UUID is made
+ * when none is given); its backend must reach InitWait within 10 s, or
+ * the device is taken away again and the call fails. */
+XKL_API int xkl_vtpm_attach(xkl_ctx *ctx, uint32_t domid, const char *spec, unsigned *devid);
+/* Detach TPM `which`: its number or its UUID. */
+XKL_API int xkl_vtpm_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned flags);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The vkb and vtpm specs of xl.cfg(5) and of xl vkb-attach / vtpm-attach:
+ * comma-separated key=value pairs.
+ *   vkb:  backend, backend-type (qemu, linux), unique-id,
+ *         feature-disable-keyboard, feature-disable-pointer,
+ *         feature-abs-pointer, feature-raw-pointer, width, height,
+ *         multi-touch-width, multi-touch-height, multi-touch-num-contacts
+ *   vtpm: backend, uuid
+ * plus devid for both (xkit's, as for vifs). Unlike a vif spec, an unknown
+ * key is an error, as Xen's xl makes it: it would change the device; so is
+ * a vkb without backend-type.
+ */
+#include "private.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct sp {
+    const char *spec, *source, *what;
+    int line, col;
+    xkl_diags *d;
+    int errors;
+    bool typed;   /* a vkb's backend-type was given */
+};
+
+static void smsg(struct sp *p, const char *at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void smsg(struct sp *p, const char *at, const char *fmt, ...)
+{
+    int col = p->col > 0 ? p->col + 1 + (int)(at - p->spec) : 0;
+    va_list ap;
+    va_start(ap, fmt);
+    xkl__vdiag_spec(p->d, XKL_DIAG_ERROR, p->source, p->line, col, p->what, p->spec, fmt, ap);
+    va_end(ap);
+    p->errors++;
+}
+
+static void set_str(struct sp *p, const char *at, char **field, const char *v)
+{
+    char *c = strdup(v);
+    if (!c) {
+        smsg(p, at, "out of memory");
+        return;
+    }
+    free(*field);
+    *field = c;
+}
+
+/* a number from 0 to max (flags: 0 or 1) */
+static void set_num(struct sp *p, const char *at, const char *k, const char *v, long long max,
+                    long long *out)
+{
+    long long n;
+    if (xkl__parse_int(v, &n) < 0 || n < 0 || n > max) {
+        smsg(p, at, "expected a number from 0 to %lld for %s, found '%s'", max, k, v);
+        return;
+    }
+    *out = n;
+}
+
+static void set_flag(struct sp *p, const char *at, const char *k, const char *v, bool *out)
+{
+    long long n = 0;
+    int before = p->errors;
+    set_num(p, at, k, v, 1, &n);
+    if (p->errors == before)
+        *out = n == 1;
+}
+
+/* Split spec at commas, blanks around each pair dropped; one(p, obj,
+ * where, key, value) per pair. */
+static int each_pair(struct sp *p, void *obj,
+                     void (*one)(struct sp *, void *, const char *, const char *, const char *))
+{
+    char *copy = strdup(p->spec);
+    if (!copy) {
+        xkl__diag(p->d, XKL_DIAG_ERROR, p->source, p->line, p->col, "%s spec: out of memory", p->what);
+        return -1;
+    }
+    char *s = copy;
+    for (;;) {
+        char *comma = strchr(s, ',');
+        if (comma)
+            *comma = 0;
+        while (*s == ' ' || *s == '\t' || *s == '\n')
+            s++;
+        char *e = s + strlen(s);
+        while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n'))
+            *--e = 0;
+        if (*s) {
+            const char *at = p->spec + (s - copy);
+            char *eq = strchr(s, '=');
+            if (!eq) {
+                smsg(p, at, "expected key=value, found '%s'", s);
+            } else {
+                *eq = 0;
+                one(p, obj, at, s, eq + 1);
+            }
+        }
+        if (!comma)
+            break;
+        s = comma + 1;
+    }
+    free(copy);
+    return p->errors ? -1 : 0;
+}
+
+static void vkb_one(struct sp *p, void *obj, const char *at, const char *k, const char *v)
+{
+    struct xkl_vkb *b = obj;
+    static const struct { const char *key; size_t off; } flags[] = {
+        { "feature-disable-keyboard", offsetof(struct xkl_vkb, feature_disable_keyboard) },
+        { "feature-disable-pointer", offsetof(struct xkl_vkb, feature_disable_pointer) },
+        { "feature-abs-pointer", offsetof(struct xkl_vkb, feature_abs_pointer) },
+        { "feature-raw-pointer", offsetof(struct xkl_vkb, feature_raw_pointer) },
+    };
+    static const struct { const char *key; size_t off; } nums[] = {
+        { "width", offsetof(struct xkl_vkb, width) },
+        { "height", offsetof(struct xkl_vkb, height) },
+        { "multi-touch-width", offsetof(struct xkl_vkb, multi_touch_width) },
+        { "multi-touch-height", offsetof(struct xkl_vkb, multi_touch_height) },
+        { "multi-touch-num-contacts", offsetof(struct xkl_vkb, multi_touch_num_contacts) },
+        { "devid", offsetof(struct xkl_vkb, devid) },
+    };
+    for (size_t i = 0; i < sizeof flags / sizeof *flags; i++)
+        if (!strcmp(k, flags[i].key)) {
+            set_flag(p, at, k, v, (bool *)((char *)b + flags[i].off));
+            return;
+        }
+    for (size_t i = 0; i < sizeof nums / sizeof *nums; i++)
+        if (!strcmp(k, nums[i].key)) {
+            set_num(p, at, k, v, 0x7fffffff, (long long *)((char *)b + nums[i].off));
+            return;
+        }
+    if (!strcmp(k, "backend")) {
+        set_str(p, at, &b->backend_domname, v);
+    } else if (!strcmp(k, "unique-id")) {
+        set_str(p, at, &b->unique_id, v);
+    } else if (!strcmp(k, "backend-type")) {
+        if (xkl__vkb_backend_from_string(v, &b->backend_type) < 0)
+            smsg(p, at, "expected backend-type qemu or linux, found '%s'", v);
+        p->typed = true;
+    } else {
+        smsg(p, at, "unknown key '%s' (expected backend, backend-type, unique-id, "
+             "feature-disable-keyboard, feature-disable-pointer, feature-abs-pointer, "
+             "feature-raw-pointer, width, height, multi-touch-width, multi-touch-height, "
+             "multi-touch-num-contacts)", k);
+    }
+}
+
+static void vtpm_one(struct sp *p, void *obj, const char *at, const char *k, const char *v)
+{
+    struct xkl_vtpm *t = obj;
+    if (!strcmp(k, "backend")) {
+        set_str(p, at, &t->backend_domname, v);
+    } else if (!strcmp(k, "uuid")) {
+        if (xkl__uuid_parse(v, t->uuid) < 0)
+            smsg(p, at, "expected a UUID xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, found '%s'", v);
+    } else if (!strcmp(k, "devid")) {
+        set_num(p, at, k, v, 0x7fffffff, &t->devid);
+    } else {
+        smsg(p, at, "unknown key '%s' (expected backend or uuid)", k);
+    }
+}
+
+int xkl__vkb_parse(struct xkl_vkb *vkb, const char *spec, const char *source, int line, int col,
+                   xkl_diags *d)
+{
+    struct sp p = { .spec = spec, .source = source, .what = "vkb", .line = line, .col = col, .d = d };
+    if (each_pair(&p, vkb, vkb_one) < 0)
+        return -1;
+    /* as Xen's xl: which backend serves it is never guessed */
+    if (!p.typed) {
+        smsg(&p, spec, "backend-type is required (qemu or linux)");
+        return -1;
+    }
+    return 0;
+}
+
+int xkl__vtpm_parse(struct xkl_vtpm *vtpm, const char *spec, const char *source, int line,
+                    int col, xkl_diags *d)
+{
+    struct sp p = { .spec = spec, .source = source, .what = "vtpm", .line = line, .col = col, .d = d };
+    return each_pair(&p, vtpm, vtpm_one);
+}

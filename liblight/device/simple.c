@@ -1,0 +1,491 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The devices that are xenstore nodes and nothing else in dom0: the PV
+ * keyboard and pointer (vkb: frontend device/vkbd, backend QEMU's
+ * backend/vkbd or a user-space backend/vinput) and the TPM (vtpm, its
+ * backend in a vTPM domain). Created from vkb= and vtpm=, attached and
+ * detached by xl vkb-* / vtpm-*, with the nodes libxl writes. A vtpm
+ * waits, as libxl does, for its backend to reach InitWait; a keyboard
+ * does not (its backend may come later, like QEMU's for a vfb).
+ */
+#include "private.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "vif.h"
+
+#define WAIT_MS 10000
+
+enum simple_kind { SK_VKB, SK_VTPM };
+
+struct simple {
+    enum simple_kind kind;
+    const char *frontend;    /* device/<frontend> */
+    const char *backend;     /* backend/<backend> */
+    uint32_t bdom;
+    unsigned devid;
+    struct xkl__kv front[2], back[16];
+    size_t nfront, nback;
+    char nums[12][24];       /* room for the values printed */
+    size_t nnums;
+};
+
+static const char *num(struct simple *s, long long v)
+{
+    char *b = s->nums[s->nnums++];
+    snprintf(b, sizeof s->nums[0], "%lld", v);
+    return b;
+}
+
+static void kv(struct xkl__kv *list, size_t *n, const char *k, const char *v)
+{
+    list[*n].key = k;
+    list[*n].value = v;
+    (*n)++;
+}
+
+/* The nodes of a keyboard (pure): what was asked for, nothing else. */
+static void vkb_nodes(struct simple *s, const struct xkl_vkb *b)
+{
+    s->frontend = "vkbd";
+    s->backend = b->backend_type == XKL_VKB_BACKEND_LINUX ? "vinput" : "vkbd";
+    if (b->unique_id)
+        kv(s->back, &s->nback, "unique-id", b->unique_id);
+    if (b->feature_disable_keyboard)
+        kv(s->back, &s->nback, "feature-disable-keyboard", "1");
+    if (b->feature_disable_pointer)
+        kv(s->back, &s->nback, "feature-disable-pointer", "1");
+    if (b->feature_abs_pointer)
+        kv(s->back, &s->nback, "feature-abs-pointer", "1");
+    if (b->feature_raw_pointer)
+        kv(s->back, &s->nback, "feature-raw-pointer", "1");
+    if (b->multi_touch_num_contacts > 0) {
+        kv(s->back, &s->nback, "feature-multi-touch", "1");
+        kv(s->back, &s->nback, "multi-touch-width", num(s, b->multi_touch_width));
+        kv(s->back, &s->nback, "multi-touch-height", num(s, b->multi_touch_height));
+        kv(s->back, &s->nback, "multi-touch-num-contacts", num(s, b->multi_touch_num_contacts));
+    }
+    if (b->width > 0)
+        kv(s->back, &s->nback, "width", num(s, b->width));
+    if (b->height > 0)
+        kv(s->back, &s->nback, "height", num(s, b->height));
+}
+
+static void vtpm_nodes(struct simple *s, const struct xkl_vtpm *t, char uuid[37])
+{
+    s->frontend = "vtpm";
+    s->backend = "vtpm";
+    xkl__uuid_format(t->uuid, uuid);
+    const char *h = num(s, s->devid);
+    kv(s->front, &s->nfront, "handle", h);
+    kv(s->back, &s->nback, "handle", h);
+    kv(s->back, &s->nback, "uuid", uuid);
+    kv(s->back, &s->nback, "resume", "False");
+}
+
+static bool uuid_null(const unsigned char u[16])
+{
+    for (int i = 0; i < 16; i++)
+        if (u[i])
+            return false;
+    return true;
+}
+
+/* A random (version 4) UUID for a vtpm given none, as libxl makes one. */
+static int uuid_make(xkl_ctx *ctx, unsigned char u[16], const char *what)
+{
+    size_t got = 0;
+    while (got < 16) {
+        ssize_t r = getrandom(u + got, 16 - got, 0);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return xkl__err(ctx, errno, "%s: getrandom: %s", what, strerror(errno));
+        got += (size_t)r;
+    }
+    u[6] = (unsigned char)((u[6] & 0x0f) | 0x40);
+    u[8] = (unsigned char)((u[8] & 0x3f) | 0x80);
+    return 0;
+}
+
+/* One past the highest device number of domid's frontend kind, in the
+ * guest's device directory or libxl's record. */
+static int next_devid(xkl_ctx *ctx, xkl_xs *xs, uint32_t domid, const char *frontend,
+                      unsigned *devid, const char *what)
+{
+    unsigned next = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        char dir[80];
+        snprintf(dir, sizeof dir, pass ? "/libxl/%u/device/%s" : "/local/domain/%u/device/%s",
+                 domid, frontend);
+        unsigned n = 0;
+        char **ents = xkl_xs_directory(xs, XKL_XS_TX_NONE, dir, &n);
+        if (!ents && errno != ENOENT)
+            return xkl__err(ctx, errno, "%s: directory %s: %s", what, dir, xkl_xs_error(xs));
+        unsigned k = xkl__vif_next_devid(ents, ents ? n : 0);
+        if (k > next)
+            next = k;
+        free(ents);
+    }
+    *devid = next;
+    return 0;
+}
+
+/* Write the nodes of s for domid; a vtpm then waits for its backend. On
+ * failure nothing is left. */
+static int simple_write(xkl_ctx *ctx, uint32_t domid, struct simple *s, const char *what)
+{
+    const struct xkl__devkind *k = xkl__devkind_find(s->backend);
+    char name[40];
+    snprintf(name, sizeof name, "%s %u", s->frontend, s->devid);
+    if (xkl__device_check_free(ctx, domid, s->frontend, s->devid, s->bdom, what, name) < 0)
+        return -1;
+    struct xkl__device d = { .kind = k, .domid = domid, .backend_domid = s->bdom,
+                             .devid = s->devid, .front = s->front, .nfront = s->nfront,
+                             .back = s->back, .nback = s->nback };
+    struct xkl__layout l;
+    xkl__layout_init(&l);
+    if (xkl__device_layout(&l, &d) < 0) {
+        xkl__layout_dispose(&l);
+        return xkl__err(ctx, ENOMEM, "%s: %s", what, strerror(ENOMEM));
+    }
+    int r = xkl__layout_write(ctx, &l);
+    xkl__layout_dispose(&l);
+    if (r < 0)
+        return xkl__err_wrap(ctx, "%s: %s", what, name);
+    if (s->kind == SK_VTPM && xkl__device_wait_state(ctx, &d, 2, WAIT_MS, what) < 0) {
+        int e = errno;
+        char keep[sizeof ctx->err];
+        memcpy(keep, ctx->err, sizeof keep);
+        xkl__device_remove(ctx, &d, 0, true);
+        memcpy(ctx->err, keep, sizeof keep);
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
+static int vkb_add(xkl_ctx *ctx, xkl_xs *xs, uint32_t domid, struct xkl_vkb *b, const char *what)
+{
+    struct simple s = { .kind = SK_VKB };
+    if (xkl__backend_domid(ctx, b->backend_domname, &s.bdom, what) < 0)
+        return -1;
+    if (b->devid < 0) {
+        if (next_devid(ctx, xs, domid, "vkbd", &s.devid, what) < 0)
+            return -1;
+        b->devid = s.devid;
+    }
+    s.devid = (unsigned)b->devid;
+    vkb_nodes(&s, b);
+    return simple_write(ctx, domid, &s, what);
+}
+
+static int vtpm_add(xkl_ctx *ctx, xkl_xs *xs, uint32_t domid, struct xkl_vtpm *t, const char *what)
+{
+    struct simple s = { .kind = SK_VTPM };
+    if (xkl__backend_domid(ctx, t->backend_domname, &s.bdom, what) < 0)
+        return -1;
+    if (t->devid < 0) {
+        if (next_devid(ctx, xs, domid, "vtpm", &s.devid, what) < 0)
+            return -1;
+        t->devid = s.devid;
+    }
+    s.devid = (unsigned)t->devid;
+    if (uuid_null(t->uuid) && uuid_make(ctx, t->uuid, what) < 0)
+        return -1;
+    char uuid[37];
+    vtpm_nodes(&s, t, uuid);
+    return simple_write(ctx, domid, &s, what);
+}
+
+int xkl__simple_add_all(xkl_ctx *ctx, uint32_t domid, struct xkl_domain_config *dc, const char *what)
+{
+    xkl_xs *xs = xkl__xs(ctx);
+    if (!xs)
+        return xkl__err_wrap(ctx, "%s", what);
+    for (size_t i = 0; i < dc->num_vkbs; i++)
+        if (vkb_add(ctx, xs, domid, &dc->vkbs[i], what) < 0)
+            return -1;
+    for (size_t i = 0; i < dc->num_vtpms; i++)
+        if (vtpm_add(ctx, xs, domid, &dc->vtpms[i], what) < 0)
+            return -1;
+    return 0;
+}
+
+/* ---- hot attach and detach, kept in the saved configuration ---- */
+
+/* The first error of a spec parsed for an attach, without the source
+ * prefix ("vkb-attach: ") it was parsed under. */
+static const char *first_error(const xkl_diags *dg, const char *source)
+{
+    size_t pl = strlen(source);
+    for (size_t i = 0; i < dg->n; i++) {
+        const char *t = dg->v[i].text;
+        if (dg->v[i].level != XKL_DIAG_ERROR)
+            continue;
+        if (!strncmp(t, source, pl) && !strncmp(t + pl, ": ", 2))
+            t += pl + 2;
+        return t;
+    }
+    return "invalid spec";
+}
+
+struct edit {
+    enum simple_kind kind;
+    const void *dev;   /* attach: the device added */
+    long long devid;   /* detach: the one taken away */
+    xkl_ctx *ctx;
+    const char *what;
+};
+
+static int attach_edit(struct xkl_domain_config *dc, void *arg)
+{
+    struct edit *e = arg;
+    if (e->kind == SK_VKB) {
+        const struct xkl_vkb *src = e->dev;
+        struct xkl_vkb *b = xkl__vkb_add(dc);
+        if (!b)
+            return xkl__err(e->ctx, ENOMEM, "%s: %s", e->what, strerror(ENOMEM));
+        *b = *src;
+        b->backend_domname = src->backend_domname ? strdup(src->backend_domname) : NULL;
+        b->unique_id = src->unique_id ? strdup(src->unique_id) : NULL;
+        if ((src->backend_domname && !b->backend_domname) || (src->unique_id && !b->unique_id))
+            return xkl__err(e->ctx, ENOMEM, "%s: %s", e->what, strerror(ENOMEM));
+    } else {
+        const struct xkl_vtpm *src = e->dev;
+        struct xkl_vtpm *t = xkl__vtpm_add(dc);
+        if (!t)
+            return xkl__err(e->ctx, ENOMEM, "%s: %s", e->what, strerror(ENOMEM));
+        *t = *src;
+        t->backend_domname = src->backend_domname ? strdup(src->backend_domname) : NULL;
+        if (src->backend_domname && !t->backend_domname)
+            return xkl__err(e->ctx, ENOMEM, "%s: %s", e->what, strerror(ENOMEM));
+    }
+    return 0;
+}
+
+static int detach_edit(struct xkl_domain_config *dc, void *arg)
+{
+    struct edit *e = arg;
+    if (e->kind == SK_VKB) {
+        for (size_t i = 0; i < dc->num_vkbs; i++)
+            if (dc->vkbs[i].devid == e->devid) {
+                xkl__vkb_dispose(&dc->vkbs[i]);
+                memmove(&dc->vkbs[i], &dc->vkbs[i + 1], (dc->num_vkbs - i - 1) * sizeof *dc->vkbs);
+                dc->num_vkbs--;
+                break;
+            }
+    } else {
+        for (size_t i = 0; i < dc->num_vtpms; i++)
+            if (dc->vtpms[i].devid == e->devid) {
+                xkl__vtpm_dispose(&dc->vtpms[i]);
+                memmove(&dc->vtpms[i], &dc->vtpms[i + 1], (dc->num_vtpms - i - 1) * sizeof *dc->vtpms);
+                dc->num_vtpms--;
+                break;
+            }
+    }
+    return 0;
+}
+
+/* The device is written; if the configuration cannot keep it, it goes. */
+static int attach_keep(xkl_ctx *ctx, uint32_t domid, struct edit *e, const char *frontend,
+                       unsigned devid, const char *what)
+{
+    if (xkl__config_update(ctx, domid, attach_edit, e, what) == 0)
+        return 0;
+    int er = errno;
+    char keep[sizeof ctx->err];
+    memcpy(keep, ctx->err, sizeof keep);
+    const struct xkl__devkind *k;
+    uint32_t bdom;
+    if (xkl__device_backend_find(ctx, domid, frontend, devid, &k, &bdom, what, frontend) > 0) {
+        const struct xkl__device d = { .kind = k, .domid = domid, .backend_domid = bdom, .devid = devid };
+        xkl__device_remove(ctx, &d, 0, true);
+    }
+    memcpy(ctx->err, keep, sizeof keep);
+    errno = er;
+    return -1;
+}
+
+static int vkb_attach(xkl_ctx *ctx, uint32_t domid, const char *spec, unsigned *devid)
+{
+    char what[64];
+    snprintf(what, sizeof what, "vkb-attach domain %u", domid);
+    xkl_xs *xs = xkl__device_op_begin(ctx, domid, what);
+    if (!xs)
+        return -1;
+    struct xkl_vkb b;
+    xkl__vkb_init(&b);
+    xkl_diags dg;
+    xkl_diags_init(&dg);
+    int r = xkl__vkb_parse(&b, spec ? spec : "", "vkb-attach", 0, 0, &dg);
+    if (r < 0)
+        xkl__err(ctx, EINVAL, "%s: %s", what, first_error(&dg, "vkb-attach"));
+    xkl_diags_dispose(&dg);
+    if (r == 0 && (r = vkb_add(ctx, xs, domid, &b, what)) == 0) {
+        struct edit e = { .kind = SK_VKB, .dev = &b, .ctx = ctx, .what = what };
+        r = attach_keep(ctx, domid, &e, "vkbd", (unsigned)b.devid, what);
+    }
+    if (r == 0 && devid)
+        *devid = (unsigned)b.devid;
+    xkl__vkb_dispose(&b);
+    return r;
+}
+
+static int vtpm_attach(xkl_ctx *ctx, uint32_t domid, const char *spec, unsigned *devid)
+{
+    char what[64];
+    snprintf(what, sizeof what, "vtpm-attach domain %u", domid);
+    xkl_xs *xs = xkl__device_op_begin(ctx, domid, what);
+    if (!xs)
+        return -1;
+    struct xkl_vtpm t;
+    xkl__vtpm_init(&t);
+    xkl_diags dg;
+    xkl_diags_init(&dg);
+    int r = xkl__vtpm_parse(&t, spec ? spec : "", "vtpm-attach", 0, 0, &dg);
+    if (r < 0)
+        xkl__err(ctx, EINVAL, "%s: %s", what, first_error(&dg, "vtpm-attach"));
+    xkl_diags_dispose(&dg);
+    if (r == 0 && (r = vtpm_add(ctx, xs, domid, &t, what)) == 0) {
+        struct edit e = { .kind = SK_VTPM, .dev = &t, .ctx = ctx, .what = what };
+        r = attach_keep(ctx, domid, &e, "vtpm", (unsigned)t.devid, what);
+    }
+    if (r == 0 && devid)
+        *devid = (unsigned)t.devid;
+    xkl__vtpm_dispose(&t);
+    return r;
+}
+
+/* Take device devid of frontend kind away and out of the saved config. */
+static int simple_detach(xkl_ctx *ctx, uint32_t domid, enum simple_kind kind, const char *frontend,
+                         unsigned devid, unsigned flags, const char *what)
+{
+    const struct xkl__devkind *k = NULL;
+    uint32_t bdom = 0;
+    char name[40];
+    snprintf(name, sizeof name, "%s %u", frontend, devid);
+    int got = xkl__device_backend_find(ctx, domid, frontend, devid, &k, &bdom, what, name);
+    if (got < 0)
+        return -1;
+    if (!got)
+        return xkl__err(ctx, ENODEV, "%s: no %s", what, name);
+    const struct xkl__device d = { .kind = k, .domid = domid, .backend_domid = bdom, .devid = devid };
+    /* a backend that never took the device up (still Initialising, as a
+     * QEMU keyboard of a guest without QEMU) has nothing to close: no wait */
+    char *st = xkl__xs_readf(ctx, "/local/domain/%u/backend/%s/%u/%u/state", bdom, k->name, domid,
+                             devid);
+    bool never = !st || !strcmp(st, "1");
+    free(st);
+    int r = xkl__device_remove(ctx, &d, WAIT_MS, never || (flags & XKL_DETACH_FORCE));
+    if (r < 0)
+        xkl__err_wrap(ctx, "%s", what);
+    int e = errno;
+    char keep[sizeof ctx->err];
+    memcpy(keep, ctx->err, sizeof keep);
+    struct edit ed = { .kind = kind, .devid = devid, .ctx = ctx, .what = what };
+    if (xkl__config_update(ctx, domid, detach_edit, &ed, what) < 0 && r == 0)
+        return -1;
+    if (r < 0) {
+        memcpy(ctx->err, keep, sizeof keep);
+        errno = e;
+    }
+    return r;
+}
+
+/* A device number: decimal digits only. */
+static int devid_parse(const char *s, unsigned *devid)
+{
+    if (!s || !isdigit((unsigned char)*s))
+        return -1;
+    char *end = NULL;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (*end || errno || v >= 0x7fffffff)
+        return -1;
+    *devid = (unsigned)v;
+    return 0;
+}
+
+static int vtpm_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned flags)
+{
+    char what[64];
+    snprintf(what, sizeof what, "vtpm-detach domain %u", domid);
+    xkl_xs *xs = xkl__device_op_begin(ctx, domid, what);
+    if (!xs)
+        return -1;
+    unsigned devid;
+    if (devid_parse(which, &devid) == 0)
+        return simple_detach(ctx, domid, SK_VTPM, "vtpm", devid, flags, what);
+    unsigned char want[16];
+    if (xkl__uuid_parse(which ? which : "", want) < 0)
+        return xkl__err(ctx, EINVAL, "%s: %s: neither a device number nor a UUID", what,
+                        which ? which : "");
+    /* the vtpm whose backend (dom0's record first) has that uuid */
+    char dir[64];
+    snprintf(dir, sizeof dir, "/libxl/%u/device/vtpm", domid);
+    unsigned n = 0;
+    char **ents = xkl_xs_directory(xs, XKL_XS_TX_NONE, dir, &n);
+    if (!ents && errno != ENOENT)
+        return xkl__err(ctx, errno, "%s: directory %s: %s", what, dir, xkl_xs_error(xs));
+    long found = -1;
+    for (unsigned i = 0; ents && i < n && found < 0; i++) {
+        unsigned id;
+        if (devid_parse(ents[i], &id) < 0)
+            continue;
+        char *u = xkl__xs_readf(ctx, "/libxl/%u/device/vtpm/%u/uuid", domid, id);
+        unsigned char have[16];
+        if (u && xkl__uuid_parse(u, have) == 0 && !memcmp(have, want, 16))
+            found = id;
+        free(u);
+    }
+    free(ents);
+    if (found < 0)
+        return xkl__err(ctx, ENODEV, "%s: no vtpm with uuid %s", what, which);
+    return simple_detach(ctx, domid, SK_VTPM, "vtpm", (unsigned)found, flags, what);
+}
+
+static int vkb_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned flags)
+{
+    char what[64];
+    snprintf(what, sizeof what, "vkb-detach domain %u", domid);
+    if (!xkl__device_op_begin(ctx, domid, what))
+        return -1;
+    unsigned devid;
+    if (devid_parse(which, &devid) < 0)
+        return xkl__err(ctx, EINVAL, "%s: %s: not a device number", what, which ? which : "");
+    return simple_detach(ctx, domid, SK_VKB, "vkbd", devid, flags, what);
+}
+
+#define LOCKED(call)             \
+    do {                         \
+        XKL__LOCK(ctx);          \
+        int r_ = (call);         \
+        XKL__UNLOCK(ctx);        \
+        return r_;               \
+    } while (0)
+
+int xkl_vkb_attach(xkl_ctx *ctx, uint32_t domid, const char *spec, unsigned *devid)
+{
+    LOCKED(vkb_attach(ctx, domid, spec, devid));
+}
+
+int xkl_vkb_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned flags)
+{
+    LOCKED(vkb_detach(ctx, domid, which, flags));
+}
+
+int xkl_vtpm_attach(xkl_ctx *ctx, uint32_t domid, const char *spec, unsigned *devid)
+{
+    LOCKED(vtpm_attach(ctx, domid, spec, devid));
+}
+
+int xkl_vtpm_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned flags)
+{
+    LOCKED(vtpm_detach(ctx, domid, which, flags));
+}
