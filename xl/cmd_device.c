@@ -17,6 +17,9 @@ XL_CMD(vkb_attach);
 XL_CMD(vkb_detach);
 XL_CMD(vtpm_attach);
 XL_CMD(vtpm_detach);
+XL_CMD(vdispl_attach);
+XL_CMD(vdispl_detach);
+XL_CMD(vdispl_list);
 XL_CMD(network_attach);
 XL_CMD(network_list);
 XL_CMD(network_detach);
@@ -241,6 +244,68 @@ int cmd_vkb_attach(int argc, char **argv)
 int cmd_vtpm_attach(int argc, char **argv)
 {
     return spec_attach(argc, argv, "vtpm-attach", 1, do_vtpm_attach);
+}
+
+static int do_vdispl_attach(xkl_ctx *ctx, uint32_t domid, void *spec)
+{
+    return xkl_vdispl_attach(ctx, domid, spec, NULL);
+}
+
+static int do_vdispl_detach(xkl_ctx *ctx, uint32_t domid, void *which)
+{
+    return xkl_vdispl_detach(ctx, domid, which, 0);
+}
+
+int cmd_vdispl_attach(int argc, char **argv)
+{
+    return spec_attach(argc, argv, "vdispl-attach", 1, do_vdispl_attach);
+}
+
+int cmd_vdispl_detach(int argc, char **argv)
+{
+    int rc, i = args(argc, argv, 2, 2, &rc);
+    return i < 0 ? rc : xl_with_domain(argv[i], do_vdispl_detach, argv[i + 1]);
+}
+
+/* xl vdispl-list DOMAIN...: Xen's xl's lines, a display and its
+ * connectors ("handle" is the guest's domain) */
+int cmd_vdispl_list(int argc, char **argv)
+{
+    int rc, i = args(argc, argv, 1, -1, &rc);
+    if (i < 0)
+        return rc;
+    rc = XL_OK;
+    xkl_ctx *ctx = xl_ctx_open();
+    if (!ctx)
+        return XL_FAIL;
+    for (; i < argc; i++) {
+        uint32_t domid;
+        struct xkl_vdispl_info *v;
+        size_t n;
+        if (xl_domid(ctx, argv[i], &domid) < 0) {
+            rc = XL_FAIL;
+            continue;
+        }
+        if (xkl_vdispl_list(ctx, domid, &v, &n) < 0) {
+            rc = xl_ctx_fail(ctx);
+            continue;
+        }
+        for (size_t k = 0; k < n; k++) {
+            const struct xkl_devinfo *d = &v[k].dev;
+            printf("DevId: %u, BE: %u, handle: %u, state: %d, be-alloc: %d, BE-path: %s, "
+                   "FE-path: %s\n", d->devid, d->backend_domid, domid, d->frontend_state,
+                   v[k].be_alloc, d->backend_path, d->frontend_path);
+            for (size_t c = 0; c < v[k].nconnectors; c++) {
+                const struct xkl_connector_info *ci = &v[k].connectors[c];
+                printf("\tConnector: %zu, id: %s, width: %d, height: %d, req-rref: %d, "
+                       "req-evtch: %d, evt-rref: %d, evt-evtch: %d\n", c, ci->id, ci->width,
+                       ci->height, ci->req_rref, ci->req_evtch, ci->evt_rref, ci->evt_evtch);
+            }
+        }
+        xkl_vdispl_list_free(v, n);
+    }
+    xkl_ctx_close(ctx);
+    return rc;
 }
 
 int cmd_vkb_detach(int argc, char **argv)

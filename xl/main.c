@@ -64,6 +64,9 @@ XL_CMD(vkb_attach);
 XL_CMD(vkb_detach);
 XL_CMD(vtpm_attach);
 XL_CMD(vtpm_detach);
+XL_CMD(vdispl_attach);
+XL_CMD(vdispl_detach);
+XL_CMD(vdispl_list);
 XL_CMD(debug_keys);
 XL_CMD(set_parameters);
 XL_CMD(getenforce);
@@ -351,6 +354,21 @@ static const struct xl_cmd commands[] = {
       NULL },
     { "vkb-detach", cmd_vkb_detach, XL_MODIFIES,
       "Destroy a domain's virtual keyboard device",
+      "<Domain> <DevId>",
+      NULL },
+    { "vdispl-attach", cmd_vdispl_attach, XL_DRYRUN | XL_MODIFIES,
+      "Create a new virtual display device",
+      "<Domain> [backend=<BackDomain>] [be-alloc=<BackAlloc>] [connectors='<Connectors>']",
+      "    BackAlloc  - set to 1 to if backend allocates display buffers\n"
+      "    Connectors - list of connector's description in ID:WxH format,\n"
+      "                 where: ID - unique connector ID, W - connector width,\n"
+      "                 H - connector height: connectors='id0:800x600;id1:1024x768'" },
+    { "vdispl-list", cmd_vdispl_list, 0,
+      "List virtual display devices for a domain",
+      "<Domain(s)>",
+      NULL },
+    { "vdispl-detach", cmd_vdispl_detach, XL_MODIFIES,
+      "Destroy a domain's virtual display device",
       "<Domain> <DevId>",
       NULL },
     { "uptime", cmd_uptime, 0,

@@ -790,6 +790,26 @@ static int one_vtpm(conv_t *c, const struct xkl_cfg_setting *s, const struct xkl
     return 0;
 }
 
+static int one_vdispl(conv_t *c, const struct xkl_cfg_setting *s, const struct xkl_cfg_value *it,
+                      size_t index)
+{
+    struct xkl_vdispl *v = xkl__vdispl_add(c->dc);
+    if (!v) {
+        cerr(c, s, it, XKL_DIAG_ERROR, "vdispl: out of memory");
+        return -1;
+    }
+    if (xkl__vdispl_parse(v, it->str, s->source, it->line, it->col, c->d) < 0)
+        return -1;
+    if (v->devid < 0)
+        v->devid = (long long)index;
+    return 0;
+}
+
+static int conv_vdispls(conv_t *c, const cfg_key *k)
+{
+    return conv_spec_list(c, k, "vdispl", "connectors=id0:1024x768", one_vdispl);
+}
+
 static int conv_vkbs(conv_t *c, const cfg_key *k)
 {
     return conv_spec_list(c, k, "vkb", "backend-type=linux", one_vkb);
@@ -1032,6 +1052,7 @@ const struct xkl__cfg_key xkl__cfg_keys[] = {
     R_FN("pci", ANY, NOT, conv_pcis, .set = set_pcis),
     R_FN("vkb", ANY, ACTS, conv_vkbs),
     R_FN("vtpm", ANY, ACTS, conv_vtpms),
+    R_FN("vdispl", ANY, ACTS, conv_vdispls),
     /* grant tables */
     R_INT("max_grant_frames", ANY, ACTS, b_info.max_grant_frames, 1, 0xffffffffLL),
     R_INT("max_maptrack_frames", ANY, ACTS, b_info.max_maptrack_frames, 0, 0xffffffffLL),
@@ -1050,7 +1071,7 @@ const struct xkl__cfg_key xkl__cfg_keys[] = {
     R_RAW("pci_seize", ANY), R_RAW("pci_power_mgmt", HVM), R_RAW("gfx_passthru", HVM),
     R_RAW("rdm_mem_boundary", HVM), R_RAW("dtdev", ANY), R_RAW("ioports", ANY),
     R_RAW("iomem", ANY), R_RAW("irqs", ANY), R_RAW("max_event_channels", ANY),
-    R_RAW("vdispl", ANY), R_RAW("dm_restrict", ANY),
+    R_RAW("dm_restrict", ANY),
     R_RAW("vsnd", ANY), R_RAW("virtio", ANY), R_RAW("tee", ANY),
     R_RAW("bootloader_restrict", PV | PVH), R_RAW("bootloader_user", PV | PVH),
     R_RAW("hdtype", HVM), R_RAW("acpi_s3", HVM),

@@ -7,6 +7,7 @@
  *         feature-abs-pointer, feature-raw-pointer, width, height,
  *         multi-touch-width, multi-touch-height, multi-touch-num-contacts
  *   vtpm: backend, uuid
+ *   vdispl: backend, be-alloc, connectors=ID:WxH;ID:WxH... (at least one)
  * plus devid for both (xkit's, as for vifs). Unlike a vif spec, an unknown
  * key is an error, as Xen's xl makes it: it would change the device; so is
  * a vkb without backend-type.
@@ -184,4 +185,79 @@ int xkl__vtpm_parse(struct xkl_vtpm *vtpm, const char *spec, const char *source,
 {
     struct sp p = { .spec = spec, .source = source, .what = "vtpm", .line = line, .col = col, .d = d };
     return each_pair(&p, vtpm, vtpm_one);
+}
+
+/* "id0:800x600;id1:1024x768" into v's connectors */
+static void connectors(struct sp *p, struct xkl_vdispl *v, const char *at, const char *val)
+{
+    char *copy = strdup(val);
+    if (!copy) {
+        smsg(p, at, "out of memory");
+        return;
+    }
+    for (char *save = NULL, *c = strtok_r(copy, ";", &save); c; c = strtok_r(NULL, ";", &save)) {
+        char *colon = strrchr(c, ':');
+        unsigned long w = 0, h = 0;
+        char *x = colon ? strchr(colon + 1, 'x') : NULL, *end = NULL;
+        bool ok = colon && colon > c && x;
+        if (ok) {
+            w = strtoul(colon + 1, &end, 10);
+            ok = end == x && end > colon + 1 && w > 0 && w <= 0xffff;
+        }
+        if (ok) {
+            h = strtoul(x + 1, &end, 10);
+            ok = !*end && end > x + 1 && h > 0 && h <= 0xffff;
+        }
+        if (!ok) {
+            smsg(p, at, "expected connectors as ID:WIDTHxHEIGHT;..., found '%s'", c);
+            break;
+        }
+        struct xkl_connector *nv = realloc(v->connectors, (v->num_connectors + 1) * sizeof *nv);
+        if (!nv) {
+            smsg(p, at, "out of memory");
+            break;
+        }
+        v->connectors = nv;
+        struct xkl_connector *k = &nv[v->num_connectors];
+        xkl__connector_init(k);
+        *colon = 0;
+        k->unique_id = strdup(c);
+        k->width = (long long)w;
+        k->height = (long long)h;
+        v->num_connectors++;
+        if (!k->unique_id) {
+            smsg(p, at, "out of memory");
+            break;
+        }
+    }
+    free(copy);
+}
+
+static void vdispl_one(struct sp *p, void *obj, const char *at, const char *k, const char *v)
+{
+    struct xkl_vdispl *d = obj;
+    if (!strcmp(k, "backend")) {
+        set_str(p, at, &d->backend_domname, v);
+    } else if (!strcmp(k, "be-alloc")) {
+        set_flag(p, at, k, v, &d->be_alloc);
+    } else if (!strcmp(k, "connectors")) {
+        connectors(p, d, at, v);
+    } else if (!strcmp(k, "devid")) {
+        set_num(p, at, k, v, 0x7fffffff, &d->devid);
+    } else {
+        smsg(p, at, "unknown key '%s' (expected backend, be-alloc or connectors)", k);
+    }
+}
+
+int xkl__vdispl_parse(struct xkl_vdispl *v, const char *spec, const char *source, int line,
+                      int col, xkl_diags *d)
+{
+    struct sp p = { .spec = spec, .source = source, .what = "vdispl", .line = line, .col = col, .d = d };
+    if (each_pair(&p, v, vdispl_one) < 0)
+        return -1;
+    if (!v->num_connectors) {
+        smsg(&p, spec, "at least one connector is required (connectors=ID:WIDTHxHEIGHT)");
+        return -1;
+    }
+    return 0;
 }

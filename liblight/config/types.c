@@ -158,6 +158,16 @@ struct xkl_vtpm *xkl__vtpm_add(struct xkl_domain_config *dc)
     return &nv[dc->num_vtpms++];
 }
 
+struct xkl_vdispl *xkl__vdispl_add(struct xkl_domain_config *dc)
+{
+    struct xkl_vdispl *nv = realloc(dc->vdispls, (dc->num_vdispls + 1) * sizeof(*nv));
+    if (!nv)
+        return NULL;
+    dc->vdispls = nv;
+    xkl__vdispl_init(&nv[dc->num_vdispls]);
+    return &nv[dc->num_vdispls++];
+}
+
 int xkl__rawmap_add(struct xkl_raw_entry **map, size_t *n, const char *key,
                     const struct xkl_cfg_value *v)
 {

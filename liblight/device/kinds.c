@@ -16,6 +16,7 @@ const struct xkl__devkind xkl__devkinds[] = {
     { "qusb", "vusb", false, NULL },     /* QEMU's USB controller backend */
     { "vusb", "vusb", false, NULL },
     { "vfb", "vfb", false, NULL },
+    { "vdispl", "vdispl", false, NULL },  /* a user-space display backend (displ_be) */
     { NULL, NULL, false, NULL },
 };
 

@@ -62,6 +62,8 @@ static const struct family families[] = {
     { "vusb", "usb-list",
       { NULL, "backend", "backend-id", "state", "event-channel", "urb-ring-ref" },
       { "state", [BE_ID] = "type", [BE_VER] = "usb-ver", [BE_PORTS] = "num-ports" } },
+    /* displays: their connectors are read by xkl_vdispl_list */
+    { "vdispl", "vdispl-list", { NULL, "backend", "backend-id", "state" }, { "state" } },
 };
 
 static const struct family *family_find(const char *name)
@@ -317,9 +319,114 @@ int xkl_device_list(xkl_ctx *ctx, uint32_t domid, const char *family, struct xkl
     else if (!fam)
         r = xkl__err(ctx, EINVAL,
                      "device list domain %u: unknown device family \"%s\" (vbd, vif, vkbd, vtpm, "
-                     "console or vusb)", domid, family ? family : "");
+                     "console, vusb or vdispl)", domid, family ? family : "");
     else
         r = list_locked(ctx, domid, fam, out, n);
+    XKL__UNLOCK(ctx);
+    return r;
+}
+
+/* ---- displays and their connectors ---- */
+
+void xkl_vdispl_list_free(struct xkl_vdispl_info *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++)
+        free(v[i].connectors);
+    free(v);
+}
+
+/* A frontend node of a display read as a number, -1 when missing. */
+static int fe_num(xkl_ctx *ctx, const char *fe, const char *key)
+{
+    char *s = xkl__xs_readf(ctx, "%s/%s", fe, key);
+    int v = num_or_unknown(s);
+    free(s);
+    return v;
+}
+
+/* connector i of the display at fe: its id, "WxH" resolution and the
+ * rings and channels the frontend wrote */
+static void connector_read(xkl_ctx *ctx, const char *fe, unsigned i, struct xkl_connector_info *c)
+{
+    char key[48];
+    snprintf(key, sizeof key, "%u/unique-id", i);
+    char *id = xkl__xs_readf(ctx, "%s/%s", fe, key);
+    copy(c->id, sizeof c->id, id);
+    free(id);
+    snprintf(key, sizeof key, "%u/resolution", i);
+    char *res = xkl__xs_readf(ctx, "%s/%s", fe, key);
+    unsigned w = 0, h = 0;
+    char tail;
+    if (res && sscanf(res, "%ux%u%c", &w, &h, &tail) == 2 && w <= 0xffff && h <= 0xffff) {
+        c->width = (int)w;
+        c->height = (int)h;
+    } else {
+        c->width = c->height = -1;
+    }
+    free(res);
+    static const char *const k[4] = { "req-ring-ref", "req-event-channel", "evt-ring-ref",
+                                      "evt-event-channel" };
+    int *out[4] = { &c->req_rref, &c->req_evtch, &c->evt_rref, &c->evt_evtch };
+    for (int j = 0; j < 4; j++) {
+        snprintf(key, sizeof key, "%u/%s", i, k[j]);
+        *out[j] = fe_num(ctx, fe, key);
+    }
+}
+
+int xkl_vdispl_list(xkl_ctx *ctx, uint32_t domid, struct xkl_vdispl_info **out, size_t *n)
+{
+    if (out)
+        *out = NULL;
+    if (n)
+        *n = 0;
+    XKL__LOCK(ctx);
+    struct xkl_devinfo *devs = NULL;
+    size_t nd = 0;
+    int r = -1;
+    struct xkl_vdispl_info *v = NULL;
+    if (!out || !n) {
+        xkl__err(ctx, EINVAL, "vdispl-list domain %u: no place for the result", domid);
+        goto done;
+    }
+    if (list_locked(ctx, domid, family_find("vdispl"), &devs, &nd) < 0)
+        goto done;
+    v = calloc(nd ? nd : 1, sizeof *v);
+    if (!v) {
+        xkl__err(ctx, ENOMEM, "vdispl-list domain %u: %s", domid, strerror(ENOMEM));
+        goto done;
+    }
+    xkl_xs *xs = xkl__xs(ctx);
+    for (size_t i = 0; i < nd; i++) {
+        v[i].dev = devs[i];
+        const char *fe = devs[i].frontend_path;
+        v[i].be_alloc = fe_num(ctx, fe, "be-alloc");
+        /* the connectors 0, 1, ... the frontend directory holds */
+        unsigned ne = 0, count = 0;
+        char **ents = xs ? xkl_xs_directory(xs, XKL_XS_TX_NONE, fe, &ne) : NULL;
+        for (unsigned k = 0; ents && k < ne; k++) {
+            int c = num_or_unknown(ents[k]);
+            if (c >= 0 && (unsigned)c + 1 > count && c < 1024)
+                count = (unsigned)c + 1;
+        }
+        free(ents);
+        v[i].connectors = calloc(count ? count : 1, sizeof *v[i].connectors);
+        if (!v[i].connectors) {
+            xkl_vdispl_list_free(v, i);
+            v = NULL;
+            xkl__err(ctx, ENOMEM, "vdispl-list domain %u: %s", domid, strerror(ENOMEM));
+            goto done;
+        }
+        v[i].nconnectors = count;
+        for (unsigned c = 0; c < count; c++)
+            connector_read(ctx, fe, c, &v[i].connectors[c]);
+    }
+    *out = v;
+    *n = nd;
+    v = NULL;
+    r = 0;
+done:
+    free(v);
+    free(devs);
     XKL__UNLOCK(ctx);
     return r;
 }

@@ -2,16 +2,19 @@
 /*
  * The devices that are xenstore nodes and nothing else in dom0: the PV
  * keyboard and pointer (vkb: frontend device/vkbd, backend QEMU's
- * backend/vkbd or a user-space backend/vinput) and the TPM (vtpm, its
- * backend in a vTPM domain). Created from vkb= and vtpm=, attached and
- * detached by xl vkb-* / vtpm-*, with the nodes libxl writes. A vtpm
- * waits, as libxl does, for its backend to reach InitWait; a keyboard
- * does not (its backend may come later, like QEMU's for a vfb).
+ * backend/vkbd or a user-space backend/vinput), the TPM (vtpm, its
+ * backend in a vTPM domain) and the display (vdispl, a user-space
+ * backend such as displ_be). Created from vkb=, vtpm= and vdispl=,
+ * attached and detached by xl vkb-* / vtpm-* / vdispl-*, with the nodes
+ * libxl writes. A vtpm and a display wait, as libxl does, for their
+ * backend to reach InitWait; a keyboard does not (its backend may come
+ * later, like QEMU's for a vfb).
  */
 #include "private.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +24,7 @@
 
 #define WAIT_MS 10000
 
-enum simple_kind { SK_VKB, SK_VTPM };
+enum simple_kind { SK_VKB, SK_VTPM, SK_VDISPL };
 
 struct simple {
     enum simple_kind kind;
@@ -33,7 +36,64 @@ struct simple {
     size_t nfront, nback;
     char nums[12][24];       /* room for the values printed */
     size_t nnums;
+    /* frontend nodes the guest may read but not change (dom0's), as
+     * libxl writes a display's: malloc'd keys and values */
+    struct xkl__kv *ro;
+    size_t nro;
 };
+
+static void simple_dispose(struct simple *s)
+{
+    for (size_t i = 0; i < s->nro; i++) {
+        free((char *)s->ro[i].key);
+        free((char *)s->ro[i].value);
+    }
+    free(s->ro);
+}
+
+/* Append a read-only frontend node ("%s" key, value); -1 on ENOMEM. */
+static int ro_add(struct simple *s, char *key, char *value)
+{
+    struct xkl__kv *nv = key && value ? realloc(s->ro, (s->nro + 1) * sizeof *nv) : NULL;
+    if (!nv) {
+        free(key);
+        free(value);
+        return -1;
+    }
+    s->ro = nv;
+    s->ro[s->nro].key = key;
+    s->ro[s->nro++].value = value;
+    return 0;
+}
+
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *f, ...)
+{
+    char *out = NULL;
+    va_list ap;
+    va_start(ap, f);
+    if (vasprintf(&out, f, ap) < 0)
+        out = NULL;
+    va_end(ap);
+    return out;
+}
+
+/* A display's nodes: be-alloc and per connector N its unique-id and
+ * resolution WxH, all read-only for the guest. -1 on ENOMEM. */
+static int vdispl_nodes(struct simple *s, const struct xkl_vdispl *v)
+{
+    s->frontend = "vdispl";
+    s->backend = "vdispl";
+    if (ro_add(s, fmt("be-alloc"), fmt("%d", v->be_alloc ? 1 : 0)) < 0)
+        return -1;
+    for (size_t i = 0; i < v->num_connectors; i++) {
+        const struct xkl_connector *c = &v->connectors[i];
+        if (ro_add(s, fmt("%zu/resolution", i), fmt("%lldx%lld", c->width, c->height)) < 0 ||
+            ro_add(s, fmt("%zu/unique-id", i), fmt("%s", c->unique_id ? c->unique_id : "")) < 0)
+            return -1;
+    }
+    return 0;
+}
 
 static const char *num(struct simple *s, long long v)
 {
@@ -150,7 +210,13 @@ static int simple_write(xkl_ctx *ctx, uint32_t domid, struct simple *s, const ch
                              .back = s->back, .nback = s->nback };
     struct xkl__layout l;
     xkl__layout_init(&l);
-    if (xkl__device_layout(&l, &d) < 0) {
+    char fe[128], be[128];
+    xkl__device_paths(&d, fe, be);
+    const struct xkl_xs_perm roperm[2] = { { 0, XKL_XS_PERM_NONE }, { domid, XKL_XS_PERM_READ } };
+    bool ok = xkl__device_layout(&l, &d) == 0;
+    for (size_t i = 0; ok && i < s->nro; i++)
+        ok = xkl__layout_add(&l, roperm, 2, s->ro[i].value, "%s/%s", fe, s->ro[i].key) == 0;
+    if (!ok) {
         xkl__layout_dispose(&l);
         return xkl__err(ctx, ENOMEM, "%s: %s", what, strerror(ENOMEM));
     }
@@ -158,7 +224,7 @@ static int simple_write(xkl_ctx *ctx, uint32_t domid, struct simple *s, const ch
     xkl__layout_dispose(&l);
     if (r < 0)
         return xkl__err_wrap(ctx, "%s: %s", what, name);
-    if (s->kind == SK_VTPM && xkl__device_wait_state(ctx, &d, 2, WAIT_MS, what) < 0) {
+    if (s->kind != SK_VKB && xkl__device_wait_state(ctx, &d, 2, WAIT_MS, what) < 0) {
         int e = errno;
         char keep[sizeof ctx->err];
         memcpy(keep, ctx->err, sizeof keep);
@@ -203,6 +269,24 @@ static int vtpm_add(xkl_ctx *ctx, xkl_xs *xs, uint32_t domid, struct xkl_vtpm *t
     return simple_write(ctx, domid, &s, what);
 }
 
+static int vdispl_add(xkl_ctx *ctx, xkl_xs *xs, uint32_t domid, struct xkl_vdispl *v,
+                      const char *what)
+{
+    struct simple s = { .kind = SK_VDISPL };
+    if (xkl__backend_domid(ctx, v->backend_domname, &s.bdom, what) < 0)
+        return -1;
+    if (v->devid < 0) {
+        if (next_devid(ctx, xs, domid, "vdispl", &s.devid, what) < 0)
+            return -1;
+        v->devid = s.devid;
+    }
+    s.devid = (unsigned)v->devid;
+    int r = vdispl_nodes(&s, v) < 0 ? xkl__err(ctx, ENOMEM, "%s: %s", what, strerror(ENOMEM))
+                                    : simple_write(ctx, domid, &s, what);
+    simple_dispose(&s);
+    return r;
+}
+
 int xkl__simple_add_all(xkl_ctx *ctx, uint32_t domid, struct xkl_domain_config *dc, const char *what)
 {
     xkl_xs *xs = xkl__xs(ctx);
@@ -213,6 +297,9 @@ int xkl__simple_add_all(xkl_ctx *ctx, uint32_t domid, struct xkl_domain_config *
             return -1;
     for (size_t i = 0; i < dc->num_vtpms; i++)
         if (vtpm_add(ctx, xs, domid, &dc->vtpms[i], what) < 0)
+            return -1;
+    for (size_t i = 0; i < dc->num_vdispls; i++)
+        if (vdispl_add(ctx, xs, domid, &dc->vdispls[i], what) < 0)
             return -1;
     return 0;
 }
@@ -238,6 +325,7 @@ static const char *first_error(const xkl_diags *dg, const char *source)
 struct edit {
     enum simple_kind kind;
     const void *dev;   /* attach: the device added */
+    const char *spec;  /* attach of a display: its spec, parsed again */
     long long devid;   /* detach: the one taken away */
     xkl_ctx *ctx;
     const char *what;
@@ -256,6 +344,19 @@ static int attach_edit(struct xkl_domain_config *dc, void *arg)
         b->unique_id = src->unique_id ? strdup(src->unique_id) : NULL;
         if ((src->backend_domname && !b->backend_domname) || (src->unique_id && !b->unique_id))
             return xkl__err(e->ctx, ENOMEM, "%s: %s", e->what, strerror(ENOMEM));
+    } else if (e->kind == SK_VDISPL) {
+        const struct xkl_vdispl *src = e->dev;
+        struct xkl_vdispl *v = xkl__vdispl_add(dc);
+        if (!v)
+            return xkl__err(e->ctx, ENOMEM, "%s: %s", e->what, strerror(ENOMEM));
+        xkl_diags dg;
+        xkl_diags_init(&dg);
+        int r = xkl__vdispl_parse(v, e->spec, "vdispl-attach", 0, 0, &dg);
+        xkl_diags_dispose(&dg);
+        v->devid = src->devid;
+        if (r < 0)
+            return xkl__err(e->ctx, ENOMEM, "%s: saving the configuration: %s", e->what,
+                            strerror(ENOMEM));
     } else {
         const struct xkl_vtpm *src = e->dev;
         struct xkl_vtpm *t = xkl__vtpm_add(dc);
@@ -278,6 +379,15 @@ static int detach_edit(struct xkl_domain_config *dc, void *arg)
                 xkl__vkb_dispose(&dc->vkbs[i]);
                 memmove(&dc->vkbs[i], &dc->vkbs[i + 1], (dc->num_vkbs - i - 1) * sizeof *dc->vkbs);
                 dc->num_vkbs--;
+                break;
+            }
+    } else if (e->kind == SK_VDISPL) {
+        for (size_t i = 0; i < dc->num_vdispls; i++)
+            if (dc->vdispls[i].devid == e->devid) {
+                xkl__vdispl_dispose(&dc->vdispls[i]);
+                memmove(&dc->vdispls[i], &dc->vdispls[i + 1],
+                        (dc->num_vdispls - i - 1) * sizeof *dc->vdispls);
+                dc->num_vdispls--;
                 break;
             }
     } else {
@@ -359,6 +469,31 @@ static int vtpm_attach(xkl_ctx *ctx, uint32_t domid, const char *spec, unsigned 
     if (r == 0 && devid)
         *devid = (unsigned)t.devid;
     xkl__vtpm_dispose(&t);
+    return r;
+}
+
+static int vdispl_attach(xkl_ctx *ctx, uint32_t domid, const char *spec, unsigned *devid)
+{
+    char what[64];
+    snprintf(what, sizeof what, "vdispl-attach domain %u", domid);
+    xkl_xs *xs = xkl__device_op_begin(ctx, domid, what);
+    if (!xs)
+        return -1;
+    struct xkl_vdispl v;
+    xkl__vdispl_init(&v);
+    xkl_diags dg;
+    xkl_diags_init(&dg);
+    int r = xkl__vdispl_parse(&v, spec ? spec : "", "vdispl-attach", 0, 0, &dg);
+    if (r < 0)
+        xkl__err(ctx, EINVAL, "%s: %s", what, first_error(&dg, "vdispl-attach"));
+    xkl_diags_dispose(&dg);
+    if (r == 0 && (r = vdispl_add(ctx, xs, domid, &v, what)) == 0) {
+        struct edit e = { .kind = SK_VDISPL, .dev = &v, .spec = spec, .ctx = ctx, .what = what };
+        r = attach_keep(ctx, domid, &e, "vdispl", (unsigned)v.devid, what);
+    }
+    if (r == 0 && devid)
+        *devid = (unsigned)v.devid;
+    xkl__vdispl_dispose(&v);
     return r;
 }
 
@@ -462,6 +597,18 @@ static int vkb_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned 
     return simple_detach(ctx, domid, SK_VKB, "vkbd", devid, flags, what);
 }
 
+static int vdispl_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned flags)
+{
+    char what[64];
+    snprintf(what, sizeof what, "vdispl-detach domain %u", domid);
+    if (!xkl__device_op_begin(ctx, domid, what))
+        return -1;
+    unsigned devid;
+    if (devid_parse(which, &devid) < 0)
+        return xkl__err(ctx, EINVAL, "%s: %s: not a device number", what, which ? which : "");
+    return simple_detach(ctx, domid, SK_VDISPL, "vdispl", devid, flags, what);
+}
+
 #define LOCKED(call)             \
     do {                         \
         XKL__LOCK(ctx);          \
@@ -488,4 +635,14 @@ int xkl_vtpm_attach(xkl_ctx *ctx, uint32_t domid, const char *spec, unsigned *de
 int xkl_vtpm_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned flags)
 {
     LOCKED(vtpm_detach(ctx, domid, which, flags));
+}
+
+int xkl_vdispl_attach(xkl_ctx *ctx, uint32_t domid, const char *spec, unsigned *devid)
+{
+    LOCKED(vdispl_attach(ctx, domid, spec, devid));
+}
+
+int xkl_vdispl_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned flags)
+{
+    LOCKED(vdispl_detach(ctx, domid, which, flags));
 }

@@ -247,6 +247,33 @@ START_TEST(vkb_and_vtpm_specs)
 }
 END_TEST
 
+START_TEST(vdispl_spec)
+{
+    struct xkl_vdispl v;
+    xkl__vdispl_init(&v);
+    xkl_diags_dispose(&d);
+    xkl_diags_init(&d);
+    ck_assert_int_eq(xkl__vdispl_parse(&v, "backend=dd,be-alloc=1,connectors=id0:1920x1080;id1:800x600",
+                                       "t.cfg", 3, 8, &d), 0);
+    ck_assert_str_eq(v.backend_domname, "dd");
+    ck_assert(v.be_alloc);
+    ck_assert_uint_eq(v.num_connectors, 2);
+    ck_assert_str_eq(v.connectors[0].unique_id, "id0");
+    ck_assert_int_eq(v.connectors[0].width, 1920);
+    ck_assert_int_eq(v.connectors[1].height, 600);
+    static const char *const bad[] = { "be-alloc=1", "connectors=bad", "connectors=a:0x5",
+                                       "connectors=a:10x", "connectors=:10x10", "connectors=a:1x1,x=1",
+                                       "connectors=a:70000x1" };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        xkl__vdispl_dispose(&v);
+        ck_assert_msg(xkl__vdispl_parse(&v, bad[i], "t.cfg", 3, 8, &d) == -1, "%s accepted", bad[i]);
+    }
+    xkl__vdispl_dispose(&v);
+    xkl_diags_dispose(&d);
+    xkl_diags_init(&d);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("light_cfg_spec");
@@ -259,6 +286,7 @@ int main(void)
     tcase_add_test(tc, vif_keys);
     tcase_add_test(tc, vif_warnings_and_errors);
     tcase_add_test(tc, vkb_and_vtpm_specs);
+    tcase_add_test(tc, vdispl_spec);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

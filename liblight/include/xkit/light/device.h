@@ -66,6 +66,24 @@ struct xkl_devinfo {
 XKL_API int xkl_device_list(xkl_ctx *ctx, uint32_t domid, const char *family,
                             struct xkl_devinfo **out, size_t *n);
 
+/* A display's connector as its frontend node says (-1: missing). */
+struct xkl_connector_info {
+    char id[64];
+    int width, height;
+    int req_rref, req_evtch, evt_rref, evt_evtch;
+};
+/* A display (xl vdispl-list): the device, its frontend's be-alloc (-1:
+ * missing) and its connectors 0..nconnectors-1. */
+struct xkl_vdispl_info {
+    struct xkl_devinfo dev;
+    int be_alloc;
+    struct xkl_connector_info *connectors;
+    size_t nconnectors;
+};
+/* domid's displays by devid; free with xkl_vdispl_list_free. */
+XKL_API int xkl_vdispl_list(xkl_ctx *ctx, uint32_t domid, struct xkl_vdispl_info **out, size_t *n);
+XKL_API void xkl_vdispl_list_free(struct xkl_vdispl_info *v, size_t n);
+
 /* A PCI device: its host address; a guest's slot and function (vdevfn,
  * -1 unknown) in xl pci-list; the name it was made assignable under
  * (xl pci-assignable-add -n, "" for none). */
@@ -129,6 +147,10 @@ XKL_API int xkl_vkb_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsi
 XKL_API int xkl_vtpm_attach(xkl_ctx *ctx, uint32_t domid, const char *spec, unsigned *devid);
 /* Detach TPM `which`: its number or its UUID. */
 XKL_API int xkl_vtpm_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned flags);
+/* A display from a vdispl spec ("be-alloc=1,connectors=id0:800x600;id1:
+ * 1024x768"); its backend must reach InitWait within 10 s, as a vtpm's. */
+XKL_API int xkl_vdispl_attach(xkl_ctx *ctx, uint32_t domid, const char *spec, unsigned *devid);
+XKL_API int xkl_vdispl_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned flags);
 
 #ifdef __cplusplus
 }

@@ -1,15 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # lab-timeout: 300
-# Keyboards (vkb) and TPMs (vtpm), ours against Debian's xl on twin
-# guests: vkb-attach and vtpm-attach write the same nodes with the same
-# permissions (frontend, backend, libxl's record), vkb-list and vtpm-list
-# agree, vtpm-detach by number and by UUID and vkb-detach take them away,
-# and vkb= / vtpm= in xl.cfg give a new guest the same devices. No vTPM
-# domain runs here: the scenario plays the backend (state 2 InitWait on
-# attach, 6 Closed on close), as a vTPM domain's backend would. Without
-# one, our vtpm-attach fails after 10 s naming the device and leaves no
-# node (Debian's leaves its nodes behind). Bad specs are one error each.
+# Keyboards (vkb), TPMs (vtpm) and displays (vdispl), ours against
+# Debian's xl on twin guests: vkb-attach, vtpm-attach and vdispl-attach
+# write the same nodes with the same permissions (frontend, backend,
+# libxl's record), vkb-list, vtpm-list and vdispl-list agree, the detaches
+# (a TPM by number and by UUID) take them away, and vkb= / vtpm= /
+# vdispl= in xl.cfg give a new guest the same devices. No vTPM domain or
+# display backend runs here: the scenario plays the backend (state 2
+# InitWait on attach, 6 Closed on close), as theirs would. Without one,
+# our vtpm-attach fails after 10 s naming the device and leaves no node
+# (Debian's leaves its nodes behind). Bad specs are one error each.
 . /xk/lib.sh
 PATH=$REF_BIN:$PATH
 XR=/usr/bin/xenstore-read; XW=/usr/bin/xenstore-write
@@ -33,9 +34,8 @@ be() {
 # the -id nodes and permissions), sorted
 nodes() {
     local d=$1 p
-    for p in /local/domain/$d/device/vkbd /local/domain/$d/device/vtpm \
-        /local/domain/0/backend/vkbd/$d /local/domain/0/backend/vinput/$d \
-        /local/domain/0/backend/vtpm/$d /libxl/$d/device/vkbd /libxl/$d/device/vtpm; do
+    for p in /local/domain/$d/device/{vkbd,vtpm,vdispl} /libxl/$d/device/{vkbd,vtpm,vdispl} \
+        /local/domain/0/backend/{vkbd,vinput,vtpm,vdispl}/$d; do
         xenstore-ls -p -f "$p" 2>/dev/null |
             sed -E "s#(/local/domain|/libxl|/backend/[a-z]+)/$d(/| )#\\1/D\\2#g; s|-id = \"$d\"|-id = \"D\"|;
                 s|([(,][nrwb])$d([,)])|\\1D\\2|g; s|\"[ .]+\\(|\" (|"
@@ -60,13 +60,17 @@ for t in "ref $REF_XL $R" "our $XL $O"; do
     be up vtpm $3 0 &
     $2 vtpm-attach vk-$1 uuid=$U backend=0 || fail "$1 vtpm-attach"
     wait
+    be up vdispl $3 0 &
+    $2 vdispl-attach vk-$1 backend=0 be-alloc=1 'connectors=id0:1920x1080;id1:800x600' ||
+        fail "$1 vdispl-attach"
+    wait
     nodes $3 > $1.nodes
 done
 diff -u ref.nodes our.nodes || fail "our vkb/vtpm nodes differ from Debian's xl's"
 echo "same $(wc -l < our.nodes) nodes and permissions as Debian's xl"
-for c in vkb-list vtpm-list; do
-    $REF_XL $c vk-ref | sed "s|/$R/|/D/|g" > ref.list
-    $XL $c vk-our | sed "s|/$O/|/D/|g" > our.list
+for c in vkb-list vtpm-list vdispl-list; do
+    $REF_XL $c vk-ref | sed "s|/$R/|/D/|g; s|handle: $R,|handle: D,|" > ref.list
+    $XL $c vk-our | sed "s|/$O/|/D/|g; s|handle: $O,|handle: D,|" > our.list
     diff -u ref.list our.list || fail "$c differs"
     cat our.list
 done
@@ -74,7 +78,10 @@ $XL list -l vk-our > our.json
 grep -q '"vkbs"' our.json && grep -q "\"uuid\": \"$U\"" our.json ||
     fail "the saved configuration misses the attached devices"
 
-step "detach: vtpm by UUID, vkb by number; nothing left of them"
+step "detach: vtpm by UUID, vkb and vdispl by number; nothing left of them"
+be down vdispl $O 0 &
+$XL vdispl-detach vk-our 0 || fail "vdispl-detach"
+wait
 be down vtpm $O 0 &
 $XL vtpm-detach vk-our $U || fail "vtpm-detach by uuid"
 wait
@@ -86,7 +93,7 @@ be down vinput $O 0 &
 $XL vkb-detach vk-our 0 || fail "vkb-detach 0"
 wait
 [ -z "$(nodes $O)" ] || { nodes $O; fail "nodes left after the detaches"; }
-$XL list -l vk-our | grep -q '"vkbs"\|"vtpms"' && fail "the saved configuration still has them"
+$XL list -l vk-our | grep -q '"vkbs"\|"vtpms"\|"vdispls"' && fail "the saved configuration still has them"
 xl_fails "vkb-detach of a missing device" $XL vkb-detach vk-our 7
 xl_fails "vtpm-detach of a missing uuid" $XL vtpm-detach vk-our 99999999-1234-1234-1234-123456789abc
 $XL destroy vk-our; $REF_XL destroy vk-ref
@@ -102,6 +109,9 @@ xl_fails "bad backend-type" $XL vkb-attach vk-bad backend-type=bad
 xl_fails "no backend-type" $XL vkb-attach vk-bad width=800
 xl_fails "bad vtpm uuid" $XL vtpm-attach vk-bad uuid=bad
 xl_fails "missing backend domain" $XL vtpm-attach vk-bad backend=nonesuch
+xl_fails "vdispl without connectors" $XL vdispl-attach vk-bad be-alloc=1
+xl_fails "bad connector" $XL vdispl-attach vk-bad connectors=bad
+xl_fails "unknown vdispl key" $XL vdispl-attach vk-bad connectors=a:1x1 unique-id=x
 t0=$(now)
 xl_fails "vtpm without a backend" $XL vtpm-attach vk-bad
 echo "gave up after $(elapsed $t0)s"
@@ -110,7 +120,7 @@ grep -q "vtpm 0" xl.err || fail "the error does not name the device"
 $XL vkb-attach vk-bad > /dev/null 2>&1; [ $? = 2 ] || fail "vkb-attach without a spec: want usage (2)"
 $XL destroy vk-bad
 
-step "vkb= and vtpm= in xl.cfg: the same devices as Debian's create"
+step "vkb=, vtpm= and vdispl= in xl.cfg: the same devices as Debian's create"
 guest vc-nobe "vtpm = [ 'uuid=$U' ]"
 $XL create -n -q vc-nobe.cfg > /dev/null 2> e.err && fail "a vtpm without backend= was accepted"
 cat e.err
@@ -118,8 +128,9 @@ grep -q "vc-nobe.cfg:[0-9]*:[0-9]*: .*backend= (the vTPM's domain) is required" 
 for t in "ref $REF_XL" "our $XL"; do
     set -- $t
     guest vc-$1 "vkb = [ 'backend-type=linux,unique-id=K', 'backend-type=qemu,feature-abs-pointer=1' ]" \
-        "vtpm = [ 'uuid=$U,backend=0' ]"
-    ( for ((i = 0; i < 100; i++)); do d=$(domid_of vc-$1) && break; sleep 0.1; done; be up vtpm $d 0 ) &
+        "vtpm = [ 'uuid=$U,backend=0' ]" "vdispl = [ 'connectors=a:800x600', 'be-alloc=1,connectors=b:640x480' ]"
+    ( for ((i = 0; i < 100; i++)); do d=$(domid_of vc-$1) && break; sleep 0.1; done
+      be up vtpm $d 0; be up vdispl $d 0; be up vdispl $d 1 ) &
     $2 create -p -q vc-$1.cfg || fail "$1 create with vkb and vtpm"
     wait
     NAMES="$NAMES vc-$1"
@@ -130,5 +141,5 @@ echo "create: same $(wc -l < cour.nodes) nodes as Debian's xl"
 D=$(domid_of vc-our)
 $XL destroy vc-our || fail "destroy vc-our"
 $REF_XL destroy vc-ref
-dev_clean "vkb and vtpm guests" $O $R $B $D
+dev_clean "vkb, vtpm and vdispl guests" $O $R $B $D
 echo ok
