@@ -4,6 +4,7 @@
  * cd-insert, cd-eject; vkb-list, vtpm-list, channel-list, pci-list,
  * pci-assignable-list. Usage, arguments and list columns as Xen's xl. */
 #include "life.h"
+#include "json_out.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -45,6 +46,28 @@ static int no_dry_run(const char *name)
 /* Only -h is known; at least min and (max >= 0) at most max arguments.
  * The index of the first argument, or -1 with *rc the exit code (help
  * printed). */
+static int args(int argc, char **argv, int min, int max, int *rc);
+
+/* The same for a listing, which also knows --json (*json). */
+static int args_json(int argc, char **argv, int min, int max, int *rc, bool *json)
+{
+    struct xl_optstate st = { XL_OK };
+    int opt;
+    *rc = XL_OK;
+    *json = false;
+    while ((opt = xl_getopt(&st, argc, argv, "", xl_json_opts, min)) != -1) {
+        if (opt == XL_OPT_EXIT) {
+            *rc = st.rc;
+            return -1;
+        }
+        if (opt == 'J')
+            *json = true;
+    }
+    if (max >= 0)
+        xl_extra_args(argc, argv, max);
+    return optind;
+}
+
 static int args(int argc, char **argv, int min, int max, int *rc)
 {
     struct xl_optstate st = { XL_OK };
@@ -271,13 +294,17 @@ int cmd_vdispl_detach(int argc, char **argv)
  * connectors ("handle" is the guest's domain) */
 int cmd_vdispl_list(int argc, char **argv)
 {
-    int rc, i = args(argc, argv, 1, -1, &rc);
+    bool json;
+    int rc, i = args_json(argc, argv, 1, -1, &rc, &json);
     if (i < 0)
         return rc;
     rc = XL_OK;
     xkl_ctx *ctx = xl_ctx_open();
     if (!ctx)
         return XL_FAIL;
+    struct xl_json j;
+    if (json)
+        xlj_begin(&j);
     for (; i < argc; i++) {
         uint32_t domid;
         struct xkl_vdispl_info *v;
@@ -290,7 +317,37 @@ int cmd_vdispl_list(int argc, char **argv)
             rc = xl_ctx_fail(ctx);
             continue;
         }
-        for (size_t k = 0; k < n; k++) {
+        for (size_t k = 0; json && k < n; k++) {
+            const struct xkl_devinfo *d = &v[k].dev;
+            xlj_obj(&j, NULL);
+            xlj_uint(&j, "domid", domid);
+            xlj_uint(&j, "devid", d->devid);
+            xlj_uint(&j, "backend_domid", d->backend_domid);
+            xlj_opt_int(&j, "frontend_state", d->frontend_state);
+            xlj_opt_int(&j, "backend_state", d->backend_state);
+            if (v[k].be_alloc < 0)
+                xlj_null(&j, "be_alloc");
+            else
+                xlj_bool(&j, "be_alloc", v[k].be_alloc != 0);
+            xlj_str(&j, "frontend_path", d->frontend_path);
+            xlj_str(&j, "backend_path", d->backend_path);
+            xlj_arr(&j, "connectors");
+            for (size_t c = 0; c < v[k].nconnectors; c++) {
+                const struct xkl_connector_info *ci = &v[k].connectors[c];
+                xlj_obj(&j, NULL);
+                xlj_str(&j, "unique_id", ci->id);
+                xlj_opt_int(&j, "width", ci->width);
+                xlj_opt_int(&j, "height", ci->height);
+                xlj_opt_int(&j, "req_ring_ref", ci->req_rref);
+                xlj_opt_int(&j, "req_event_channel", ci->req_evtch);
+                xlj_opt_int(&j, "evt_ring_ref", ci->evt_rref);
+                xlj_opt_int(&j, "evt_event_channel", ci->evt_evtch);
+                xlj_obj_end(&j);
+            }
+            xlj_arr_end(&j);
+            xlj_obj_end(&j);
+        }
+        for (size_t k = 0; !json && k < n; k++) {
             const struct xkl_devinfo *d = &v[k].dev;
             printf("DevId: %u, BE: %u, handle: %u, state: %d, be-alloc: %d, BE-path: %s, "
                    "FE-path: %s\n", d->devid, d->backend_domid, domid, d->frontend_state,
@@ -304,6 +361,8 @@ int cmd_vdispl_list(int argc, char **argv)
         }
         xkl_vdispl_list_free(v, n);
     }
+    if (json)
+        xlj_end(&j);
     xkl_ctx_close(ctx);
     return rc;
 }
@@ -369,19 +428,64 @@ static void channel_row(uint32_t domid, const struct xkl_devinfo *d)
            !strcmp(d->connection, "pty") ? d->target : "");
 }
 
+/* One device of a listing as a JSON object: what every family has, then
+ * its family's own (the same names as the columns, spelt out). */
+static void dev_json(struct xl_json *j, uint32_t domid, const char *family, const struct xkl_devinfo *d)
+{
+    xlj_obj(j, NULL);
+    xlj_uint(j, "domid", domid);
+    xlj_uint(j, "devid", d->devid);
+    xlj_uint(j, "backend_domid", d->backend_domid);
+    xlj_str(j, "backend_kind", d->kind);
+    xlj_opt_int(j, "frontend_state", d->frontend_state);
+    xlj_opt_int(j, "backend_state", d->backend_state);
+    xlj_opt_int(j, "event_channel", d->evtchn);
+    xlj_str(j, "frontend_path", d->frontend_path);
+    xlj_str(j, "backend_path", d->backend_path);
+    if (!strcmp(family, "vbd")) {
+        xlj_str(j, "vdev", d->vdev);
+        xlj_opt_int(j, "ring_ref", d->ring_ref);
+        xlj_str(j, "target", d->target);
+        xlj_bool(j, "readonly", d->readonly);
+        xlj_bool(j, "cdrom", d->cdrom);
+    } else if (!strcmp(family, "vif")) {
+        xlj_str(j, "mac", d->mac[0] ? d->mac : NULL);
+        xlj_str(j, "bridge", d->target[0] ? d->target : NULL);
+        xlj_opt_int(j, "tx_ring_ref", d->ring_ref);
+        xlj_opt_int(j, "rx_ring_ref", d->rx_ring_ref);
+    } else if (!strcmp(family, "vkbd")) {
+        xlj_str(j, "unique_id", d->has_id ? d->id : NULL);
+        xlj_str(j, "backend_type", !strcmp(d->kind, "vinput") ? "linux" : "qemu");
+        xlj_opt_int(j, "page_ref", d->ring_ref);
+    } else if (!strcmp(family, "vtpm")) {
+        xlj_str(j, "uuid", d->has_id ? d->id : NULL);
+        xlj_opt_int(j, "ring_ref", d->ring_ref);
+    } else if (!strcmp(family, "console")) {
+        xlj_str(j, "name", d->has_id ? d->id : NULL);
+        xlj_str(j, "connection", d->connection[0] ? d->connection : NULL);
+        xlj_str(j, "tty", !strcmp(d->connection, "pty") && d->target[0] ? d->target : NULL);
+        xlj_opt_int(j, "ring_ref", d->ring_ref);
+    }
+    xlj_obj_end(j);
+}
+
 /* The header, then every domain's devices of family; a domain that cannot
  * be listed is reported in one line and the others are still listed. */
 static int list_cmd(int argc, char **argv, const char *name, const char *family,
                     list_row *row)
 {
-    int rc, i = args(argc, argv, 1, -1, &rc);
+    bool json;
+    int rc, i = args_json(argc, argv, 1, -1, &rc, &json);
     if (i < 0)
         return rc;
     rc = XL_OK;
     xkl_ctx *ctx = xl_ctx_open();
     if (!ctx)
         return XL_FAIL;
-    if (row == block_row)
+    struct xl_json j;
+    if (json)
+        xlj_begin(&j);
+    else if (row == block_row)
         printf("%-5s %-3s %-6s %-5s %-6s %-8s %-30s\n", "Vdev", "BE", "handle", "state", "evt-ch",
                "ring-ref", "BE-path");
     else if (row == vkb_row)
@@ -408,10 +512,16 @@ static int list_cmd(int argc, char **argv, const char *name, const char *family,
             rc = xl_ctx_fail(ctx);
             continue;
         }
-        for (size_t k = 0; k < n; k++)
-            row(domid, &v[k]);
+        for (size_t k = 0; k < n; k++) {
+            if (json)
+                dev_json(&j, domid, family, &v[k]);
+            else
+                row(domid, &v[k]);
+        }
         free(v);
     }
+    if (json)
+        xlj_end(&j);
     xkl_ctx_close(ctx);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         xl_err("%s: writing the list: standard output failed", name);
@@ -446,13 +556,39 @@ int cmd_channel_list(int argc, char **argv)
 }
 
 /* xl pci-list DOMAIN: nothing at all when the guest has no PCI device */
+static void pci_json(struct xl_json *j, const struct xkl_pci_dev *p)
+{
+    char bdf[16];
+    snprintf(bdf, sizeof bdf, "%04x:%02x:%02x.%01x", p->domain, p->bus, p->dev, p->func);
+    xlj_obj(j, NULL);
+    xlj_str(j, "bdf", bdf);
+    if (p->vdevfn < 0) {
+        xlj_null(j, "vslot");
+        xlj_null(j, "vfunc");
+    } else {
+        xlj_uint(j, "vslot", (unsigned)p->vdevfn >> 3);
+        xlj_uint(j, "vfunc", (unsigned)p->vdevfn & 7);
+    }
+    xlj_str(j, "name", p->name[0] ? p->name : NULL);
+    xlj_obj_end(j);
+}
+
 static int pci_list_one(xkl_ctx *ctx, uint32_t domid, void *arg)
 {
-    (void)arg;
+    bool json = *(const bool *)arg;
     struct xkl_pci_dev *v = NULL;
     size_t n = 0;
     if (xkl_pci_list(ctx, domid, &v, &n) < 0)
         return -1;
+    if (json) {
+        struct xl_json j;
+        xlj_begin(&j);
+        for (size_t k = 0; k < n; k++)
+            pci_json(&j, &v[k]);
+        xlj_end(&j);
+        free(v);
+        return 0;
+    }
     if (n)
         printf("Vdev Device\n");
     for (size_t k = 0; k < n; k++)
@@ -464,8 +600,9 @@ static int pci_list_one(xkl_ctx *ctx, uint32_t domid, void *arg)
 
 int cmd_pci_list(int argc, char **argv)
 {
-    int rc, i = args(argc, argv, 1, 1, &rc);
-    return i < 0 ? rc : xl_with_domain(argv[i], pci_list_one, NULL);
+    bool json;
+    int rc, i = args_json(argc, argv, 1, 1, &rc, &json);
+    return i < 0 ? rc : xl_with_domain(argv[i], pci_list_one, &json);
 }
 
 /* xl pci-assignable-list [-n]: the devices bound to xen-pciback. Xen's xl
@@ -473,12 +610,14 @@ int cmd_pci_list(int argc, char **argv)
 int cmd_pci_assignable_list(int argc, char **argv)
 {
     static const struct option lo[] = {
-        { "show-names", no_argument, NULL, 'n' }, { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
+        { "show-names", no_argument, NULL, 'n' }, { "json", no_argument, NULL, 'J' },
+        { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
     };
     int opt, names = 0;
+    bool json = false;
     XL_FOREACH_OPT(opt, "n", lo, 0) {
         case 'n': names = 1; break;
+        case 'J': json = true; break;
     }
     xl_extra_args(argc, argv, 0);
     xkl_ctx *ctx = xl_ctx_open();
@@ -488,6 +627,15 @@ int cmd_pci_assignable_list(int argc, char **argv)
     size_t n = 0;
     if (xkl_pci_assignable_list(ctx, &v, &n) < 0)
         xl_ctx_fail(ctx);
+    struct xl_json j;
+    if (json)
+        xlj_begin(&j);
+    for (size_t k = 0; json && k < n; k++)
+        pci_json(&j, &v[k]);
+    if (json) {
+        xlj_end(&j);
+        n = 0;
+    }
     for (size_t k = 0; k < n; k++) {
         printf("%04x:%02x:%02x.%01x", v[k].domain, v[k].bus, v[k].dev, v[k].func);
         if (names && v[k].name[0])
@@ -502,9 +650,14 @@ int cmd_pci_assignable_list(int argc, char **argv)
 /* One port of a USB controller: "  Port N:", and for a port a host device
  * was given to (its busid, "1-2", in the backend's port/N) the device's
  * bus and address from sysfs, as Xen's xl shows them. */
-static void usb_port(xkl_xs *xs, const struct xkl_devinfo *d, int port)
+static void usb_port(xkl_xs *xs, const struct xkl_devinfo *d, int port, struct xl_json *j)
 {
-    printf("  Port %d:", port);
+    if (j) {
+        xlj_obj(j, NULL);
+        xlj_int(j, "port", port);
+    } else {
+        printf("  Port %d:", port);
+    }
     char path[192];
     snprintf(path, sizeof path, "%s/port/%d", d->backend_path, port);
     char *busid = xs ? xkl_xs_read(xs, XKL_XS_TX_NONE, path, NULL) : NULL;
@@ -520,32 +673,64 @@ static void usb_port(xkl_xs *xs, const struct xkl_devinfo *d, int port)
             if (fp)
                 fclose(fp);
         }
-        if (ok)
+        if (j) {
+            xlj_str(j, "busid", busid);
+            if (ok) {
+                xlj_uint(j, "hostbus", v[0]);
+                xlj_uint(j, "hostaddr", v[1]);
+            }
+        } else if (ok) {
             printf(" Bus %03lx Device %03lx", v[0], v[1]);
-        else
+        } else {
             printf(" %s", busid);   /* the host device is gone: its busid */
+        }
+    } else if (j) {
+        xlj_null(j, "busid");
     }
     free(busid);
-    printf("\n");
+    if (j)
+        xlj_obj_end(j);
+    else
+        printf("\n");
 }
 
 /* xl usb-list DOMAIN: each USB controller and its ports */
 static int usb_list_one(xkl_ctx *ctx, uint32_t domid, void *arg)
 {
-    (void)arg;
+    bool json = *(const bool *)arg;
     struct xkl_devinfo *v = NULL;
     size_t n = 0;
     if (xkl_device_list(ctx, domid, "vusb", &v, &n) < 0)
         return -1;
     xkl_xs *xs = n ? xkl_xs_open(0) : NULL;
-    if (n)
+    struct xl_json j;
+    if (json)
+        xlj_begin(&j);
+    else if (n)
         printf("%-6s %-12s %-3s %-5s %-7s %-5s\n", "Devid", "Type", "BE", "state", "usb-ver", "ports");
     for (size_t k = 0; k < n; k++) {
-        printf("%-6u %-12s %-3u %-5d %-7d %-5d\n", v[k].devid, v[k].has_id ? v[k].id : v[k].kind,
-               v[k].backend_domid, v[k].frontend_state, v[k].usb_version, v[k].ports);
+        if (json) {
+            xlj_obj(&j, NULL);
+            xlj_uint(&j, "devid", v[k].devid);
+            xlj_str(&j, "type", v[k].has_id ? v[k].id : v[k].kind);
+            xlj_uint(&j, "backend_domid", v[k].backend_domid);
+            xlj_opt_int(&j, "frontend_state", v[k].frontend_state);
+            xlj_opt_int(&j, "usb_version", v[k].usb_version);
+            xlj_opt_int(&j, "ports", v[k].ports);
+            xlj_arr(&j, "port_devices");
+        } else {
+            printf("%-6u %-12s %-3u %-5d %-7d %-5d\n", v[k].devid, v[k].has_id ? v[k].id : v[k].kind,
+                   v[k].backend_domid, v[k].frontend_state, v[k].usb_version, v[k].ports);
+        }
         for (int p = 1; p <= v[k].ports && p <= 31; p++)
-            usb_port(xs, &v[k], p);
+            usb_port(xs, &v[k], p, json ? &j : NULL);
+        if (json) {
+            xlj_arr_end(&j);
+            xlj_obj_end(&j);
+        }
     }
+    if (json)
+        xlj_end(&j);
     if (xs)
         xkl_xs_close(xs);
     free(v);
@@ -554,6 +739,7 @@ static int usb_list_one(xkl_ctx *ctx, uint32_t domid, void *arg)
 
 int cmd_usb_list(int argc, char **argv)
 {
-    int rc, i = args(argc, argv, 1, 1, &rc);
-    return i < 0 ? rc : xl_with_domain(argv[i], usb_list_one, NULL);
+    bool json;
+    int rc, i = args_json(argc, argv, 1, 1, &rc, &json);
+    return i < 0 ? rc : xl_with_domain(argv[i], usb_list_one, &json);
 }

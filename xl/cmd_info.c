@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* xl info, xl dmesg: what the host and the hypervisor say about themselves. */
 #include "xl.h"
+#include "json_out.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -30,11 +31,31 @@ static const char *info_only;
 static void field(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* One "name<pad>: value" line, the layout of xl info. */
+/* info --json: one object, each field a member; a value that is a plain
+ * decimal number is a number, any other a string. */
+static bool info_json;
+static struct xl_json info_j;
+
 static void field(const char *name, const char *fmt, ...)
 {
     va_list ap;
     if (info_only && strncmp(name, info_only, strlen(info_only)) != 0)
         return;
+    if (info_json) {
+        char buf[2048];
+        va_start(ap, fmt);
+        vsnprintf(buf, sizeof buf, fmt, ap);
+        va_end(ap);
+        size_t k = 0;
+        while (buf[k] >= '0' && buf[k] <= '9')
+            k++;
+        bool number = k > 0 && !buf[k] && (k == 1 || buf[0] != '0') && k < 19;
+        if (number)
+            xlj_uint(&info_j, name, strtoull(buf, NULL, 10));
+        else
+            xlj_str(&info_j, name, buf);
+        return;
+    }
     if (!info_only)
         printf("%-23s: ", name);
     va_start(ap, fmt);
@@ -98,8 +119,10 @@ static int print_physinfo(xkc_handle *h, const struct xkc_xen_version *v)
              pi.cap_vpmu ? " vpmu" : "",
              pi.cap_gnttab_v1 ? " gnttab-v1" : "",
              pi.cap_gnttab_v2 ? " gnttab-v2" : "");
-    if (!info_only)
+    if (!info_only && !info_json)
         printf("%-23s:%s\n", "virt_caps", caps);
+    else if (info_json)
+        field("virt_caps", "%s", caps[0] ? caps + 1 : "");
     else if (caps[0])
         field("virt_caps", "%s", caps + 1);
     uint64_t per_mb = (1u << 20) / (v->pagesize ? v->pagesize : 4096);
@@ -191,11 +214,17 @@ int cmd_info(int argc, char **argv)
     bool numa = false;
     static const struct option lo[] = {
         { "numa", no_argument, NULL, 'n' },
+        { "json", no_argument, NULL, 'J' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     XL_FOREACH_OPT(opt, "n", lo, 0) {
     case 'n': numa = true; break;
+    case 'J': info_json = true; break;
+    }
+    if (info_json && numa) {
+        xl_err("info: --json has the fields of xl info, not the -n tables");
+        return XL_FAIL;
     }
     /* as Xen's xl: a field name selects (not with -n); later words unused */
     if (!numa && optind < argc)
@@ -210,10 +239,18 @@ int cmd_info(int argc, char **argv)
         xl_err("%s", xkc_error(h));
         goto out;
     }
+    if (info_json) {
+        /* an object, not xlj_begin's array */
+        info_j.depth = 1;
+        info_j.first[1] = true;
+        putchar('{');
+    }
     if (print_host() < 0 || print_physinfo(h, &v) < 0 || (numa && print_numa(h) < 0) ||
         print_xeninfo(h, &v) < 0)
         goto out;
     field("xend_config_format", "%d", 4);
+    if (info_json)
+        printf("\n}\n");
     if (xl_opts.verbose) {
         struct xkc_stats st;
         xkc_stats(h, &st);

@@ -2,6 +2,7 @@
 /* xl list, domid, domname, uptime, vcpu-list: reading domains, printed in
  * the same columns as Debian's xl. */
 #include "life.h"
+#include "json_out.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -166,6 +167,62 @@ static int print_table(xkl_ctx *ctx, const struct xkl_dominfo *v, size_t n, unsi
     return XL_OK;
 }
 
+/* Xen's SHUTDOWN_* reason of a shut down domain, as a word */
+static const char *reason_word(const struct xkl_dominfo *d)
+{
+    static const char *const w[] = { "poweroff", "reboot", "suspend", "crash", "watchdog",
+                                     "soft_reset" };
+    if (!d->shutdown)
+        return NULL;
+    return d->shutdown_reason < sizeof w / sizeof *w ? w[d->shutdown_reason] : "unknown";
+}
+
+/* xl list --json: one object per domain */
+static int print_json(xkl_ctx *ctx, const struct xkl_dominfo *v, size_t n)
+{
+    struct xkl_cpupool *pools = NULL;
+    size_t npools = 0;
+    if (xkl_cpupool_list(ctx, &pools, &npools) < 0)
+        return xl_ctx_fail(ctx);
+    struct xl_json j;
+    xlj_begin(&j);
+    for (size_t i = 0; i < n; i++) {
+        const struct xkl_dominfo *d = &v[i];
+        char u[37], st[7];
+        xkl_uuid_format(d->uuid, u);
+        xkl_dominfo_state(d, st);
+        const char *pn = NULL;
+        for (size_t k = 0; k < npools && !pn; k++)
+            if (pools[k].id == d->cpupool)
+                pn = pools[k].name;
+        xlj_obj(&j, NULL);
+        xlj_str(&j, "name", d->name[0] ? d->name : NULL);
+        xlj_uint(&j, "domid", d->domid);
+        xlj_str(&j, "uuid", u);
+        xlj_str(&j, "state", st);
+        xlj_bool(&j, "running", d->running);
+        xlj_bool(&j, "blocked", d->blocked);
+        xlj_bool(&j, "paused", d->paused);
+        xlj_bool(&j, "shutdown", d->shutdown);
+        xlj_bool(&j, "dying", d->dying);
+        xlj_str(&j, "shutdown_reason", reason_word(d));
+        xlj_uint(&j, "memory_kib", d->mem_kb);
+        xlj_uint(&j, "max_memory_kib", d->max_kb);
+        xlj_uint(&j, "outstanding_kib", d->outstanding_kb);
+        xlj_uint(&j, "shared_kib", d->shared_kb);
+        xlj_uint(&j, "vcpus_online", d->vcpus_online);
+        xlj_uint(&j, "max_vcpus", (unsigned long long)d->max_vcpu_id + 1);
+        xlj_num(&j, "cpu_time", (double)d->cpu_time_ns / 1e9);
+        xlj_str(&j, "cpupool", pn);
+        xlj_uint(&j, "cpupool_id", d->cpupool);
+        xlj_uint(&j, "ssidref", d->ssidref);
+        xlj_obj_end(&j);
+    }
+    xlj_end(&j);
+    free(pools);
+    return XL_OK;
+}
+
 int cmd_list(int argc, char **argv)
 {
     int opt, longfmt = 0;
@@ -176,10 +233,13 @@ int cmd_list(int argc, char **argv)
         { "context", no_argument, NULL, 'Z' },
         { "cpupool", no_argument, NULL, 'c' },
         { "numa", no_argument, NULL, 'n' },
+        { "json", no_argument, NULL, 'J' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
+    bool json = false;
     XL_FOREACH_OPT(opt, "lvZcn", lo, 0) {
+    case 'J': json = true; break;
     case 'l': longfmt = 1; break;
     case 'v': what |= L_VERBOSE; break;
     case 'Z': what |= L_CONTEXT; break;
@@ -194,7 +254,7 @@ int cmd_list(int argc, char **argv)
     int rc = select_domains(ctx, argc - optind, argv + optind, &v, &n);
     if (rc != XL_OK)
         goto out;
-    rc = longfmt ? print_long(ctx, v, n) : print_table(ctx, v, n, what);
+    rc = longfmt ? print_long(ctx, v, n) : json ? print_json(ctx, v, n) : print_table(ctx, v, n, what);
 out:
     free(v);
     xkl_ctx_close(ctx);
@@ -227,7 +287,9 @@ int cmd_claims(int argc, char **argv)
 int cmd_vm_list(int argc, char **argv)
 {
     int opt;
-    XL_FOREACH_OPT(opt, "", NULL, 0) {
+    bool json = false;
+    XL_FOREACH_OPT(opt, "", xl_json_opts, 0) {
+    case 'J': json = true; break;
     }
     xl_extra_args(argc, argv, 0);
     xkl_ctx *ctx = xl_ctx_open();
@@ -236,16 +298,28 @@ int cmd_vm_list(int argc, char **argv)
     struct xkl_dominfo *v = NULL;
     size_t n = 0;
     int rc = select_domains(ctx, 0, NULL, &v, &n);
-    if (rc == XL_OK) {
+    struct xl_json j;
+    if (rc == XL_OK && json)
+        xlj_begin(&j);
+    else if (rc == XL_OK)
         printf("UUID                                  ID    name\n");
-        for (size_t i = 0; i < n; i++) {
-            if (v[i].dying)
-                continue;   /* Xen's xl lists dom0 too, despite its summary */
-            char u[37];
-            xkl_uuid_format(v[i].uuid, u);
+    for (size_t i = 0; rc == XL_OK && i < n; i++) {
+        if (v[i].dying)
+            continue;   /* Xen's xl lists dom0 too, despite its summary */
+        char u[37];
+        xkl_uuid_format(v[i].uuid, u);
+        if (json) {
+            xlj_obj(&j, NULL);
+            xlj_str(&j, "uuid", u);
+            xlj_uint(&j, "domid", v[i].domid);
+            xlj_str(&j, "name", v[i].name[0] ? v[i].name : NULL);
+            xlj_obj_end(&j);
+        } else {
             printf("%s  %u    %-30s\n", u, v[i].domid, v[i].name[0] ? v[i].name : "(null)");
         }
     }
+    if (rc == XL_OK && json)
+        xlj_end(&j);
     free(v);
     xkl_ctx_close(ctx);
     return fflush(stdout) == 0 ? rc : XL_FAIL;
@@ -312,8 +386,10 @@ int cmd_domname(int argc, char **argv)
 int cmd_uptime(int argc, char **argv)
 {
     int opt, short_fmt = 0;
-    XL_FOREACH_OPT(opt, "s", NULL, 0) {
+    bool json = false;
+    XL_FOREACH_OPT(opt, "s", xl_json_opts, 0) {
     case 's': short_fmt = 1; break;
+    case 'J': json = true; break;
     }
     xkl_ctx *ctx = xl_ctx_open();
     if (!ctx)
@@ -337,7 +413,10 @@ int cmd_uptime(int argc, char **argv)
     time_t t = now.tv_sec;
     if (short_fmt && localtime_r(&t, &tm))
         strftime(clock, sizeof clock, "%H:%M:%S", &tm);
-    if (!short_fmt)
+    struct xl_json j;
+    if (json)
+        xlj_begin(&j);
+    else if (!short_fmt)
         printf("%-33s %4s %s\n", "Name", "ID", "Uptime");
     for (size_t i = 0; i < n; i++) {
         double start, up;
@@ -349,7 +428,13 @@ int cmd_uptime(int argc, char **argv)
             continue;   /* no start time: not a domain a toolstack made */
         char buf[64];
         unsigned long secs = up > 0 ? (unsigned long)up : 0;
-        if (short_fmt) {
+        if (json) {
+            xlj_obj(&j, NULL);
+            xlj_str(&j, "name", v[i].name[0] ? v[i].name : NULL);
+            xlj_uint(&j, "domid", v[i].domid);
+            xlj_uint(&j, "uptime_seconds", secs);
+            xlj_obj_end(&j);
+        } else if (short_fmt) {
             xl_format_uptime_short(secs, buf, sizeof buf);
             printf(" %s up %s, %s (%u)\n", clock, buf, v[i].name, v[i].domid);
         } else {
@@ -357,6 +442,8 @@ int cmd_uptime(int argc, char **argv)
             printf("%-33s %4u %s\n", v[i].name, v[i].domid, buf);
         }
     }
+    if (json)
+        xlj_end(&j);
 out:
     free(v);
     xkl_ctx_close(ctx);
@@ -366,7 +453,9 @@ out:
 int cmd_vcpu_list(int argc, char **argv)
 {
     int opt;
-    XL_FOREACH_OPT(opt, "", NULL, 0) {
+    bool json = false;
+    XL_FOREACH_OPT(opt, "", xl_json_opts, 0) {
+    case 'J': json = true; break;
     }
     xkl_ctx *ctx = xl_ctx_open();
     if (!ctx)
@@ -385,8 +474,12 @@ int cmd_vcpu_list(int argc, char **argv)
             nr_cpus = pi.nr_cpus;
         xkc_close(xc);
     }
-    printf("%-32s %5s %5s %5s %5s %9s %s\n", "Name", "ID", "VCPU", "CPU", "State", "Time(s)",
-           "Affinity (Hard / Soft)");
+    struct xl_json j;
+    if (json)
+        xlj_begin(&j);
+    else
+        printf("%-32s %5s %5s %5s %5s %9s %s\n", "Name", "ID", "VCPU", "CPU", "State", "Time(s)",
+               "Affinity (Hard / Soft)");
     for (size_t i = 0; i < n; i++) {
         struct xkl_vcpuinfo *vc = NULL;
         unsigned nv = 0;
@@ -394,7 +487,24 @@ int cmd_vcpu_list(int argc, char **argv)
             rc = xl_ctx_fail(ctx);
             continue;
         }
-        for (unsigned k = 0; k < nv; k++) {
+        for (unsigned k = 0; json && k < nv; k++) {
+            xlj_obj(&j, NULL);
+            xlj_str(&j, "name", v[i].name[0] ? v[i].name : NULL);
+            xlj_uint(&j, "domid", v[i].domid);
+            xlj_uint(&j, "vcpu", vc[k].vcpu);
+            if (vc[k].online)
+                xlj_uint(&j, "cpu", vc[k].cpu);
+            else
+                xlj_null(&j, "cpu");
+            xlj_bool(&j, "online", vc[k].online);
+            xlj_bool(&j, "running", vc[k].running);
+            xlj_bool(&j, "blocked", vc[k].blocked);
+            xlj_num(&j, "cpu_time", (double)vc[k].cpu_time_ns / 1e9);
+            xlj_cpus(&j, "hard_affinity", vc[k].hard, nr_cpus);
+            xlj_cpus(&j, "soft_affinity", vc[k].soft, nr_cpus);
+            xlj_obj_end(&j);
+        }
+        for (unsigned k = 0; !json && k < nv; k++) {
             char cpu[16], hard[128], soft[128];
             if (vc[k].online)
                 snprintf(cpu, sizeof cpu, "%u", vc[k].cpu);
@@ -408,6 +518,8 @@ int cmd_vcpu_list(int argc, char **argv)
         }
         free(vc);
     }
+    if (json)
+        xlj_end(&j);
 out:
     free(v);
     xkl_ctx_close(ctx);

@@ -2,6 +2,7 @@
 /* xl cpupool-*: create (xlcpupool.cfg), list, destroy, rename, cpu-add,
  * cpu-remove, migrate, numa-split, with Xen's xl's words and columns. */
 #include "life.h"
+#include "json_out.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -160,11 +161,14 @@ int cmd_cpupool_list(int argc, char **argv)
     bool cpus = false;
     static const struct option lo[] = {
         { "cpus", no_argument, NULL, 'c' },
+        { "json", no_argument, NULL, 'J' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
+    bool json = false;
     XL_FOREACH_OPT(opt, "c", lo, 0) {
     case 'c': cpus = true; break;
+    case 'J': json = true; break;
     }
     xl_extra_args(argc, argv, 1);
     xkl_ctx *ctx = xl_ctx_open();
@@ -185,10 +189,25 @@ int cmd_cpupool_list(int argc, char **argv)
         xl_ctx_fail(ctx);
         goto out;
     }
-    printf("%-19s%s\n", "Name", cpus ? "CPU list" : "CPUs   Sched     Active   Domain count");
+    struct xl_json j;
+    if (json)
+        xlj_begin(&j);
+    else
+        printf("%-19s%s\n", "Name", cpus ? "CPU list" : "CPUs   Sched     Active   Domain count");
     for (size_t i = 0; i < n; i++) {
         if (only && v[i].id != one.id)
             continue;
+        if (json) {
+            const char *sn = xkc_sched_name(v[i].sched_id);
+            xlj_obj(&j, NULL);
+            xlj_str(&j, "name", v[i].name);
+            xlj_uint(&j, "id", v[i].id);
+            xlj_str(&j, "scheduler", sn);
+            xlj_uint(&j, "domains", v[i].n_dom);
+            xlj_cpus(&j, "cpus", v[i].cpus, MAXC);
+            xlj_obj_end(&j);
+            continue;
+        }
         printf("%-19s", v[i].name);
         unsigned k = 0;
         for (unsigned c = 0; c < MAXC; c++)
@@ -203,6 +222,8 @@ int cmd_cpupool_list(int argc, char **argv)
         }
         printf("\n");
     }
+    if (json)
+        xlj_end(&j);
     rc = fflush(stdout) == 0 ? XL_OK : XL_FAIL;
 out:
     free(v);
