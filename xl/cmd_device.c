@@ -422,10 +422,13 @@ static void vtpm_row(uint32_t domid, const struct xkl_devinfo *d)
 static void channel_row(uint32_t domid, const struct xkl_devinfo *d)
 {
     (void)domid;
-    /* Idx BE state evt-ch ring-ref connection, then the pty's path */
-    printf("%-3u %-2u %-5d %-6d %-8d %-10s %-30s\n", d->devid, d->backend_domid, d->frontend_state,
-           d->evtchn, d->ring_ref, d->connection[0] ? d->connection : "(null)",
-           !strcmp(d->connection, "pty") ? d->target : "");
+    /* Idx BE state evt-ch ring-ref connection, then a pty's path; as Xen's
+     * xl, Idx counts the channels from 0 (console 1 is channel 0) */
+    printf("%-3u %-2u %-5d %-6d %-8d %-10s ", d->devid ? d->devid - 1 : 0, d->backend_domid,
+           d->frontend_state, d->evtchn, d->ring_ref, d->connection[0] ? d->connection : "(null)");
+    if (!strcmp(d->connection, "pty"))
+        printf("%-30s ", d->target);
+    printf("\n");
 }
 
 /* One device of a listing as a JSON object: what every family has, then

@@ -805,6 +805,28 @@ static int one_vdispl(conv_t *c, const struct xkl_cfg_setting *s, const struct x
     return 0;
 }
 
+static int one_channel(conv_t *c, const struct xkl_cfg_setting *s, const struct xkl_cfg_value *it,
+                       size_t index)
+{
+    struct xkl_channel *ch = xkl__channel_add(c->dc);
+    if (!ch) {
+        cerr(c, s, it, XKL_DIAG_ERROR, "channel: out of memory");
+        return -1;
+    }
+    if (xkl__channel_parse(ch, it->str, s->source, it->line, it->col, c->d) < 0)
+        return -1;
+    /* console 0 is the primary one: channels are 1, 2, ... (Xen 4.17's xl
+     * numbers them from 0 and loses the first of a PV guest to it) */
+    if (ch->devid < 0)
+        ch->devid = (long long)index + 1;
+    return 0;
+}
+
+static int conv_channels(conv_t *c, const cfg_key *k)
+{
+    return conv_spec_list(c, k, "channel", "name=org.example.agent,connection=pty", one_channel);
+}
+
 static int conv_vdispls(conv_t *c, const cfg_key *k)
 {
     return conv_spec_list(c, k, "vdispl", "connectors=id0:1024x768", one_vdispl);
@@ -1053,6 +1075,7 @@ const struct xkl__cfg_key xkl__cfg_keys[] = {
     R_FN("vkb", ANY, ACTS, conv_vkbs),
     R_FN("vtpm", ANY, ACTS, conv_vtpms),
     R_FN("vdispl", ANY, ACTS, conv_vdispls),
+    R_FN("channel", ANY, ACTS, conv_channels),
     /* grant tables */
     R_INT("max_grant_frames", ANY, ACTS, b_info.max_grant_frames, 1, 0xffffffffLL),
     R_INT("max_maptrack_frames", ANY, ACTS, b_info.max_maptrack_frames, 0, 0xffffffffLL),
@@ -1066,7 +1089,7 @@ const struct xkl__cfg_key xkl__cfg_keys[] = {
     R_RAW("pvshim", PVH), R_RAW("pvshim_path", PVH), R_RAW("pvshim_cmdline", PVH),
     R_RAW("pvshim_extra", PVH),
     R_RAW("p9", ANY), R_RAW("pvcalls", ANY), R_RAW("vfb", ANY),
-    R_RAW("channel", ANY), R_RAW("rdm", HVM), R_RAW("usbctrl", ANY),
+    R_RAW("rdm", HVM), R_RAW("usbctrl", ANY),
     R_RAW("usbdev", ANY), R_RAW("pci_permissive", ANY), R_RAW("pci_msitranslate", ANY),
     R_RAW("pci_seize", ANY), R_RAW("pci_power_mgmt", HVM), R_RAW("gfx_passthru", HVM),
     R_RAW("rdm_mem_boundary", HVM), R_RAW("dtdev", ANY), R_RAW("ioports", ANY),

@@ -8,6 +8,8 @@
  *         multi-touch-width, multi-touch-height, multi-touch-num-contacts
  *   vtpm: backend, uuid
  *   vdispl: backend, be-alloc, connectors=ID:WxH;ID:WxH... (at least one)
+ *   channel: backend, name (required), connection=pty|socket, path (a
+ *            socket's, required for one)
  * plus devid for both (xkit's, as for vifs). Unlike a vif spec, an unknown
  * key is an error, as Xen's xl makes it: it would change the device; so is
  * a vkb without backend-type.
@@ -260,4 +262,46 @@ int xkl__vdispl_parse(struct xkl_vdispl *v, const char *spec, const char *source
         return -1;
     }
     return 0;
+}
+
+static void channel_one(struct sp *p, void *obj, const char *at, const char *k, const char *v)
+{
+    struct xkl_channel *ch = obj;
+    if (!strcmp(k, "backend")) {
+        set_str(p, at, &ch->backend_domname, v);
+    } else if (!strcmp(k, "name")) {
+        set_str(p, at, &ch->name, v);
+    } else if (!strcmp(k, "path")) {
+        set_str(p, at, &ch->path, v);
+    } else if (!strcmp(k, "connection")) {
+        if (xkl__channel_connection_from_string(v, &ch->connection) < 0)
+            smsg(p, at, "expected connection pty or socket, found '%s'", v);
+        p->typed = true;
+    } else if (!strcmp(k, "devid")) {
+        set_num(p, at, k, v, 0x7fffffff, &ch->devid);
+    } else {
+        smsg(p, at, "unknown key '%s' (expected name, connection, path or backend)", k);
+    }
+}
+
+int xkl__channel_parse(struct xkl_channel *ch, const char *spec, const char *source, int line,
+                       int col, xkl_diags *d)
+{
+    struct sp p = { .spec = spec, .source = source, .what = "channel", .line = line, .col = col, .d = d };
+    if (each_pair(&p, ch, channel_one) < 0)
+        return -1;
+    /* as Xen's xl: a channel has a name and a connection, a socket a path */
+    if (!p.typed)
+        smsg(&p, spec, "connection is required (pty or socket)");
+    else if (ch->connection == XKL_CHANNEL_CONNECTION_SOCKET && (!ch->path || !*ch->path))
+        smsg(&p, spec, "connection socket requires path=");
+    else if (ch->connection == XKL_CHANNEL_CONNECTION_PTY && ch->path)
+        smsg(&p, spec, "path= is for connection socket, not pty");
+    else if (ch->path && strlen(ch->path) > 107)
+        smsg(&p, spec, "path= is longer than a UNIX socket's 107 bytes");
+    if (!p.errors && (!ch->name || !*ch->name))
+        smsg(&p, spec, "name is required (the name the guest finds the channel by)");
+    if (!p.errors && ch->devid == 0)
+        smsg(&p, spec, "devid 0 is the primary console: a channel is 1 or more");
+    return p.errors ? -1 : 0;
 }

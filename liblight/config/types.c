@@ -168,6 +168,16 @@ struct xkl_vdispl *xkl__vdispl_add(struct xkl_domain_config *dc)
     return &nv[dc->num_vdispls++];
 }
 
+struct xkl_channel *xkl__channel_add(struct xkl_domain_config *dc)
+{
+    struct xkl_channel *nv = realloc(dc->channels, (dc->num_channels + 1) * sizeof(*nv));
+    if (!nv)
+        return NULL;
+    dc->channels = nv;
+    xkl__channel_init(&nv[dc->num_channels]);
+    return &nv[dc->num_channels++];
+}
+
 int xkl__rawmap_add(struct xkl_raw_entry **map, size_t *n, const char *key,
                     const struct xkl_cfg_value *v)
 {

@@ -203,9 +203,12 @@ int xkl__vif_tap_up(struct xkl_ctx *ctx, uint32_t domid, const struct xkl_nic *n
                     const char *what);
 
 /* ---- the device model for PV backends (../dm/dm.c) ---- */
-/* QEMU serving the domain's qdisk backends (-machine xenpv), started once
- * per domain and recorded where libxl records it; 0 when it runs. */
-int xkl__dm_pv_ensure(struct xkl_ctx *ctx, uint32_t domid, const char *what);
+/* QEMU serving the domain's qdisk backends and channels (-machine xenpv),
+ * started once per domain and recorded where libxl records it; 0 when it
+ * runs. dc (may be NULL) gives the channels' chardevs: it must be the
+ * first start then. */
+int xkl__dm_pv_ensure(struct xkl_ctx *ctx, uint32_t domid, const struct xkl_domain_config *dc,
+                      const char *what);
 /* An HVM guest's QEMU (-machine xenfv, its emulated disks and NICs, the
  * settings of xl.cfg's HVM keys; dm/args.c), started as libxl starts it;
  * once it runs: the taps on their bridges, serial/N/tty for each pty, the

@@ -41,6 +41,11 @@ int xkl__devices_add(xkl_ctx *ctx, uint32_t domid, struct xkl_domain_config *dc,
     for (size_t i = 0; i < dc->num_nics; i++)
         if (xkl__nic_choose_mac(ctx, &dc->nics[i], what) < 0)
             return -1;
+    /* a PV or PVH guest's channels are QEMU's chardevs, given when it
+     * starts: started here, before a qdisk disk could start it without */
+    if (dc->num_channels && dc->c_info.type != XKL_DOMAIN_TYPE_HVM &&
+        xkl__dm_pv_ensure(ctx, domid, dc, what) < 0)
+        return -1;
     for (size_t i = 0; i < dc->num_disks; i++)
         if (xkl__vbd_add(ctx, domid, &dc->disks[i], f, what) < 0)
             goto fail;

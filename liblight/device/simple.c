@@ -24,7 +24,7 @@
 
 #define WAIT_MS 10000
 
-enum simple_kind { SK_VKB, SK_VTPM, SK_VDISPL };
+enum simple_kind { SK_VKB, SK_VTPM, SK_VDISPL, SK_CHANNEL };
 
 struct simple {
     enum simple_kind kind;
@@ -269,6 +269,44 @@ static int vtpm_add(xkl_ctx *ctx, xkl_xs *xs, uint32_t domid, struct xkl_vtpm *t
     return simple_write(ctx, domid, &s, what);
 }
 
+/* A channel's nodes: a console (device/console/N, N >= 1) of type ioemu,
+ * whose output is the chardev QEMU was started with (the index-th
+ * channel's); QEMU writes the tty of a pty one. */
+static int channel_nodes(struct simple *s, const struct xkl_channel *ch, size_t index)
+{
+    s->frontend = "console";
+    s->backend = "console";
+    kv(s->front, &s->nfront, "protocol", "vt100");
+    kv(s->back, &s->nback, "protocol", "vt100");
+    kv(s->back, &s->nback, "name", ch->name);
+    kv(s->back, &s->nback, "connection", xkl__channel_connection_to_string(ch->connection));
+    if (ch->connection == XKL_CHANNEL_CONNECTION_SOCKET)
+        kv(s->back, &s->nback, "path", ch->path);
+    if (ro_add(s, fmt("name"), fmt("%s", ch->name)) < 0 ||
+        ro_add(s, fmt("limit"), fmt("%d", 1048576)) < 0 ||
+        ro_add(s, fmt("type"), fmt("ioemu")) < 0 ||
+        ro_add(s, fmt("output"), fmt("chardev:libxl-channel%zu", index)) < 0 ||
+        ro_add(s, fmt("tty"), fmt("%s", "")) < 0)
+        return -1;
+    return 0;
+}
+
+static int channel_add(xkl_ctx *ctx, uint32_t domid, const struct xkl_channel *ch, size_t index,
+                       const char *what)
+{
+    struct simple s = { .kind = SK_CHANNEL };
+    if (xkl__backend_domid(ctx, ch->backend_domname, &s.bdom, what) < 0)
+        return -1;
+    if (s.bdom != 0)
+        return xkl__err(ctx, EOPNOTSUPP, "%s: channel %s: a backend domain other than dom0 "
+                        "(its QEMU) is not supported", what, ch->name);
+    s.devid = (unsigned)ch->devid;
+    int r = channel_nodes(&s, ch, index) < 0 ? xkl__err(ctx, ENOMEM, "%s: %s", what, strerror(ENOMEM))
+                                             : simple_write(ctx, domid, &s, what);
+    simple_dispose(&s);
+    return r;
+}
+
 static int vdispl_add(xkl_ctx *ctx, xkl_xs *xs, uint32_t domid, struct xkl_vdispl *v,
                       const char *what)
 {
@@ -300,6 +338,11 @@ int xkl__simple_add_all(xkl_ctx *ctx, uint32_t domid, struct xkl_domain_config *
             return -1;
     for (size_t i = 0; i < dc->num_vdispls; i++)
         if (vdispl_add(ctx, xs, domid, &dc->vdispls[i], what) < 0)
+            return -1;
+    /* channels: QEMU (the HVM one, or a PV one started with their
+     * chardevs by xkl__devices_add) takes each up */
+    for (size_t i = 0; i < dc->num_channels; i++)
+        if (channel_add(ctx, domid, &dc->channels[i], i, what) < 0)
             return -1;
     return 0;
 }

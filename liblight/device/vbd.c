@@ -558,7 +558,7 @@ int xkl__vbd_add(xkl_ctx *ctx, uint32_t domid, const struct xkl_disk *disk, stru
     }
     if (!isvbd && bdom == 0) {
         bool had = dm_recorded(ctx, domid);
-        if (xkl__dm_pv_ensure(ctx, domid, what) < 0)
+        if (xkl__dm_pv_ensure(ctx, domid, NULL, what) < 0)
             goto out;
         dm_ours = !had;
     }

@@ -60,6 +60,51 @@ int xkl__dm_pv_args(struct xkl__dm_argv *a, const char *qemu, uint32_t domid, co
     return 0;
 }
 
+int xkl__dm_channel_chardev(const struct xkl_channel *ch, size_t index, char *buf, size_t len)
+{
+    size_t o;
+    if (ch->connection != XKL_CHANNEL_CONNECTION_SOCKET) {
+        o = (size_t)snprintf(buf, len, "pty,id=libxl-channel%zu", index);
+    } else {
+        o = (size_t)snprintf(buf, len, "socket,id=libxl-channel%zu,path=", index);
+        for (const char *p = ch->path ? ch->path : ""; *p && o < len; p++) {
+            buf[o++] = *p;
+            if (*p == ',' && o < len)
+                buf[o++] = ',';
+        }
+        if (o < len)
+            o += (size_t)snprintf(buf + o, len - o, ",server=on,wait=off");
+    }
+    if (o >= len) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    return 0;
+}
+
+int xkl__dm_pv_args_channels(struct xkl__dm_argv *a, const struct xkl_channel *ch, size_t n)
+{
+    if (n > XKL__DM_MAXCHAN) {
+        errno = E2BIG;
+        return -1;
+    }
+    /* after "-mon chardev=libxl-cmd,mode=control" (argv[6], argv[7]) */
+    const size_t at = 8;
+    if (a->argc + 2 * n + 1 > XKL__DM_MAXARGS) {
+        errno = E2BIG;
+        return -1;
+    }
+    memmove(&a->argv[at + 2 * n], &a->argv[at], (a->argc - at + 1) * sizeof *a->argv);
+    for (size_t i = 0; i < n; i++) {
+        if (xkl__dm_channel_chardev(&ch[i], i, a->chardev[i], sizeof a->chardev[i]) < 0)
+            return -1;
+        a->argv[at + 2 * i] = "-chardev";
+        a->argv[at + 2 * i + 1] = a->chardev[i];
+    }
+    a->argc += 2 * n;
+    return 0;
+}
+
 /* ---- a growing argument vector ---- */
 
 void xkl__dm_cmd_dispose(struct xkl__dm_cmd *c)
@@ -201,6 +246,15 @@ int xkl__dm_hvm_args(struct xkl__dm_cmd *c, const char *qemu, const struct xkl__
            XKL__DM_RUN_DIR, d));
     T(arg(c, "-mon"));
     T(arg(c, "chardev=libxenstat-cmd,mode=control"));
+    /* the channels' chardevs, which their consoles' output nodes name */
+    for (size_t i = 0; i < dc->num_channels; i++) {
+        char cd[320];
+        if (xkl__dm_channel_chardev(&dc->channels[i], i, cd, sizeof cd) < 0)
+            return xkl__dm_cmd_dispose(c), WHY("channel %s: its socket path is too long",
+                                               dc->channels[i].name ? dc->channels[i].name : "");
+        T(arg(c, "-chardev"));
+        T(arg(c, cd));
+    }
     T(arg(c, "-nodefaults"));
     T(arg(c, "-no-user-config"));
     T(arg(c, "-name"));

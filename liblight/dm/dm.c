@@ -398,7 +398,8 @@ static int wait_running(xkl_xs *xs, const char *state, int pidfd, int timeout_ms
 static int dm_start(xkl_ctx *ctx, uint32_t domid, const char *name, char *const *argv,
                     int timeout_ms, const char *what);
 
-int xkl__dm_pv_ensure(xkl_ctx *ctx, uint32_t domid, const char *what)
+int xkl__dm_pv_ensure(xkl_ctx *ctx, uint32_t domid, const struct xkl_domain_config *dc,
+                      const char *what)
 {
     xkl_xs *xs = xkl__xs(ctx);
     if (!xs)
@@ -424,6 +425,12 @@ int xkl__dm_pv_ensure(xkl_ctx *ctx, uint32_t domid, const char *what)
     if (xkl__dm_pv_args(&a, XK_QEMU_XEN, domid, name, max_kb) < 0) {
         free(name);
         return xkl__err(ctx, errno, "%s: QEMU for domain %u: domain name too long", what, domid);
+    }
+    if (dc && xkl__dm_pv_args_channels(&a, dc->channels, dc->num_channels) < 0) {
+        free(name);
+        return xkl__err(ctx, errno, "%s: QEMU for domain %u: %zu channels: %s (at most %d, "
+                        "socket paths of at most 107 bytes)", what, domid, dc->num_channels,
+                        strerror(errno), XKL__DM_MAXCHAN);
     }
     if (access(XK_QEMU_XEN, X_OK) < 0) {
         free(name);

@@ -18,13 +18,21 @@
 #define XKL__DM_RUN_DIR "/run/xen"
 #define XKL__DM_LOG_DIR "/var/log/xen"
 
-#define XKL__DM_MAXARGS 32
+#define XKL__DM_MAXARGS 48
+#define XKL__DM_MAXCHAN 8      /* channels one QEMU serves */
 struct xkl__dm_argv {
     const char *argv[XKL__DM_MAXARGS];   /* NULL-terminated; argv[0] = the binary */
     size_t argc;
     /* the formatted arguments argv points into */
     char domid[16], qmp[96], name[160], mem[24];
+    char chardev[XKL__DM_MAXCHAN][320];
 };
+struct xkl_channel;
+/* The -chardev value of channel ch, the index-th of its guest (libxl's
+ * id libxl-channel<index>; the console's output node names it): "pty,id=.."
+ * or "socket,id=..,path=P,server=on,wait=off" with P's commas doubled.
+ * Pure; 0, or -1 with errno ENAMETOOLONG. */
+int xkl__dm_channel_chardev(const struct xkl_channel *ch, size_t index, char *buf, size_t len);
 /* QEMU's arguments for domid's PV backends, as libxl gives them to a PV
  * (or PVH) device model: attached to the domain (-xen-attach, -machine
  * xenpv), a QMP socket at XKL__DM_RUN_DIR/qmp-libxl-D, no default devices,
@@ -33,6 +41,9 @@ struct xkl__dm_argv {
  * Pure; 0, or -1 with errno ENAMETOOLONG when the name does not fit. */
 int xkl__dm_pv_args(struct xkl__dm_argv *a, const char *qemu, uint32_t domid, const char *name,
                     uint64_t max_kb);
+/* Then a -chardev per channel of ch[0..n) (at most XKL__DM_MAXCHAN:
+ * E2BIG beyond), after the QMP monitor, where libxl puts them. */
+int xkl__dm_pv_args_channels(struct xkl__dm_argv *a, const struct xkl_channel *ch, size_t n);
 struct xkl_domain_config;
 /* A NULL-terminated argument vector whose strings it owns (args.c). */
 struct xkl__dm_cmd {

@@ -247,6 +247,35 @@ START_TEST(vkb_and_vtpm_specs)
 }
 END_TEST
 
+START_TEST(channel_spec)
+{
+    struct xkl_channel ch;
+    xkl__channel_init(&ch);
+    xkl_diags_dispose(&d);
+    xkl_diags_init(&d);
+    ck_assert_int_eq(xkl__channel_parse(&ch, "name=org.a, connection=socket,path=/run/a.sock", "t.cfg", 3, 8, &d), 0);
+    ck_assert_str_eq(ch.name, "org.a");
+    ck_assert_int_eq(ch.connection, XKL_CHANNEL_CONNECTION_SOCKET);
+    ck_assert_str_eq(ch.path, "/run/a.sock");
+    xkl__channel_dispose(&ch);
+    ck_assert_int_eq(xkl__channel_parse(&ch, "name=b,connection=pty", "t.cfg", 3, 8, &d), 0);
+    ck_assert_int_eq(ch.connection, XKL_CHANNEL_CONNECTION_PTY);
+    char longp[160] = "name=c,connection=socket,path=/";
+    memset(longp + strlen(longp), 'x', 110);
+    static const char *bad[] = { "name=x", "connection=pty", "name=x,connection=socket",
+                                 "name=x,connection=tcp", "name=x,connection=pty,path=/p",
+                                 "name=x,connection=pty,k=v", "name=x,connection=pty,devid=0", NULL };
+    bad[7] = longp;
+    for (size_t i = 0; i < 8; i++) {
+        xkl__channel_dispose(&ch);
+        ck_assert_msg(xkl__channel_parse(&ch, bad[i], "t.cfg", 3, 8, &d) == -1, "%s accepted", bad[i]);
+    }
+    xkl__channel_dispose(&ch);
+    xkl_diags_dispose(&d);
+    xkl_diags_init(&d);
+}
+END_TEST
+
 START_TEST(vdispl_spec)
 {
     struct xkl_vdispl v;
@@ -287,6 +316,7 @@ int main(void)
     tcase_add_test(tc, vif_warnings_and_errors);
     tcase_add_test(tc, vkb_and_vtpm_specs);
     tcase_add_test(tc, vdispl_spec);
+    tcase_add_test(tc, channel_spec);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

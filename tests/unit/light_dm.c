@@ -54,6 +54,38 @@ START_TEST(pv_args_memory_and_name)
 }
 END_TEST
 
+START_TEST(pv_args_channels)
+{
+    struct xkl__dm_argv a;
+    struct xkl_channel ch[2];
+    xkl__channel_init(&ch[0]);
+    xkl__channel_init(&ch[1]);
+    ch[0].connection = XKL_CHANNEL_CONNECTION_PTY;
+    ch[1].connection = XKL_CHANNEL_CONNECTION_SOCKET;
+    ch[1].path = (char *)"/run/a,b.sock";
+    ck_assert_int_eq(xkl__dm_pv_args(&a, "/q", 7, "web", 524288), 0);
+    size_t before = a.argc;
+    ck_assert_int_eq(xkl__dm_pv_args_channels(&a, ch, 2), 0);
+    ck_assert_uint_eq(a.argc, before + 4);
+    /* after the QMP monitor, where libxl puts them */
+    ck_assert_str_eq(a.argv[7], "chardev=libxl-cmd,mode=control");
+    ck_assert_str_eq(a.argv[8], "-chardev");
+    ck_assert_str_eq(a.argv[9], "pty,id=libxl-channel0");
+    ck_assert_str_eq(a.argv[10], "-chardev");
+    ck_assert_str_eq(a.argv[11], "socket,id=libxl-channel1,path=/run/a,,b.sock,server=on,wait=off");
+    ck_assert_str_eq(a.argv[12], "-nodefaults");
+    ck_assert_str_eq(a.argv[a.argc - 1], "512");
+    ck_assert_ptr_null(a.argv[a.argc]);
+    struct xkl_channel many[XKL__DM_MAXCHAN + 1];
+    for (size_t i = 0; i <= XKL__DM_MAXCHAN; i++)
+        xkl__channel_init(&many[i]);
+    ck_assert_int_eq(xkl__dm_pv_args(&a, "/q", 7, "web", 524288), 0);
+    errno = 0;
+    ck_assert_int_eq(xkl__dm_pv_args_channels(&a, many, XKL__DM_MAXCHAN + 1), -1);
+    ck_assert_int_eq(errno, E2BIG);
+}
+END_TEST
+
 /* a NUL-separated command line from a literal with '|' between arguments */
 static size_t cmdline(char *buf, const char *s)
 {
@@ -551,6 +583,7 @@ int main(void)
     TCase *tc = tcase_create("dm");
     tcase_add_test(tc, pv_args_as_libxl);
     tcase_add_test(tc, pv_args_memory_and_name);
+    tcase_add_test(tc, pv_args_channels);
     tcase_add_test(tc, cmdline_recognises_the_domains_qemu);
     tcase_add_test(tc, log_tail_last_lines);
     suite_add_tcase(s, tc);
