@@ -21,6 +21,9 @@ XL_CMD(vtpm_detach);
 XL_CMD(vdispl_attach);
 XL_CMD(vdispl_detach);
 XL_CMD(vdispl_list);
+XL_CMD(vsnd_attach);
+XL_CMD(vsnd_detach);
+XL_CMD(vsnd_list);
 XL_CMD(network_attach);
 XL_CMD(network_list);
 XL_CMD(network_detach);
@@ -360,6 +363,171 @@ int cmd_vdispl_list(int argc, char **argv)
             }
         }
         xkl_vdispl_list_free(v, n);
+    }
+    if (json)
+        xlj_end(&j);
+    xkl_ctx_close(ctx);
+    return rc;
+}
+
+static int do_vsnd_detach(xkl_ctx *ctx, uint32_t domid, void *which)
+{
+    return xkl_vsnd_detach(ctx, domid, which, 0);
+}
+
+struct vsnd_items {
+    char **items;
+    size_t n;
+};
+
+static int do_vsnd_attach(xkl_ctx *ctx, uint32_t domid, void *arg)
+{
+    const struct vsnd_items *v = arg;
+    return xkl_vsnd_attach(ctx, domid, (const char *const *)v->items, v->n, NULL);
+}
+
+/* xl vsnd-attach DOMAIN ITEM...: each argument one item of the card */
+int cmd_vsnd_attach(int argc, char **argv)
+{
+    int rc, i = args(argc, argv, 2, -1, &rc);
+    if (i < 0)
+        return rc;
+    if (no_dry_run("vsnd-attach") < 0)
+        return XL_FAIL;
+    struct vsnd_items v = { argv + i + 1, (size_t)(argc - i - 1) };
+    return xl_with_domain(argv[i], do_vsnd_attach, &v);
+}
+
+int cmd_vsnd_detach(int argc, char **argv)
+{
+    int rc, i = args(argc, argv, 2, 2, &rc);
+    return i < 0 ? rc : xl_with_domain(argv[i], do_vsnd_detach, argv[i + 1]);
+}
+
+/* a comma-separated list as Xen's xl prints it, with ';' */
+static void semis(const char *s)
+{
+    for (; *s; s++)
+        putchar(*s == ',' ? ';' : *s);
+}
+
+/* ", key: value" for each parameter a level gives, in Xen's xl's order
+ * (its label for the formats is "sample-rates" too, kept) */
+static void vsnd_params_out(const struct xkl_vsnd_params_info *p)
+{
+    if (p->channels_min >= 0)
+        printf(", channels-min: %d", p->channels_min);
+    if (p->channels_max >= 0)
+        printf(", channels-max: %d", p->channels_max);
+    if (p->buffer_size >= 0)
+        printf(", buffer-size: %d", p->buffer_size);
+    if (p->sample_rates[0]) {
+        printf(", sample-rates: ");
+        semis(p->sample_rates);
+    }
+    if (p->sample_formats[0]) {
+        printf(", sample-rates: ");
+        semis(p->sample_formats);
+    }
+}
+
+static void vsnd_params_json(struct xl_json *j, const struct xkl_vsnd_params_info *p)
+{
+    xlj_obj(j, "params");
+    xlj_opt_int(j, "channels_min", p->channels_min);
+    xlj_opt_int(j, "channels_max", p->channels_max);
+    xlj_opt_int(j, "buffer_size", p->buffer_size);
+    xlj_str(j, "sample_rates", p->sample_rates[0] ? p->sample_rates : NULL);
+    xlj_str(j, "sample_formats", p->sample_formats[0] ? p->sample_formats : NULL);
+    xlj_obj_end(j);
+}
+
+/* xl vsnd-list DOMAIN...: Xen's xl's lines, a card, its PCMs and streams
+ * ("handle" is the guest's domain; Xen's label for the formats is
+ * "sample-rates" too, kept) */
+int cmd_vsnd_list(int argc, char **argv)
+{
+    bool json;
+    int rc, i = args_json(argc, argv, 1, -1, &rc, &json);
+    if (i < 0)
+        return rc;
+    rc = XL_OK;
+    xkl_ctx *ctx = xl_ctx_open();
+    if (!ctx)
+        return XL_FAIL;
+    struct xl_json j;
+    if (json)
+        xlj_begin(&j);
+    for (; i < argc; i++) {
+        uint32_t domid;
+        struct xkl_vsnd_info *v;
+        size_t n;
+        if (xl_domid(ctx, argv[i], &domid) < 0) {
+            rc = XL_FAIL;
+            continue;
+        }
+        if (xkl_vsnd_list(ctx, domid, &v, &n) < 0) {
+            rc = xl_ctx_fail(ctx);
+            continue;
+        }
+        for (size_t k = 0; k < n; k++) {
+            const struct xkl_vsnd_info *c = &v[k];
+            const struct xkl_devinfo *d = &c->dev;
+            if (json) {
+                xlj_obj(&j, NULL);
+                xlj_uint(&j, "domid", domid);
+                xlj_uint(&j, "devid", d->devid);
+                xlj_uint(&j, "backend_domid", d->backend_domid);
+                xlj_opt_int(&j, "frontend_state", d->frontend_state);
+                xlj_opt_int(&j, "backend_state", d->backend_state);
+                xlj_str(&j, "frontend_path", d->frontend_path);
+                xlj_str(&j, "backend_path", d->backend_path);
+                xlj_str(&j, "short_name", c->has_short_name ? c->short_name : NULL);
+                xlj_str(&j, "long_name", c->has_long_name ? c->long_name : NULL);
+                vsnd_params_json(&j, &c->params);
+                xlj_arr(&j, "pcms");
+                for (size_t p = 0; p < c->npcms; p++) {
+                    xlj_obj(&j, NULL);
+                    xlj_str(&j, "name", c->pcms[p].name);
+                    vsnd_params_json(&j, &c->pcms[p].params);
+                    xlj_arr(&j, "streams");
+                    for (size_t t = 0; t < c->pcms[p].nstreams; t++) {
+                        const struct xkl_vsnd_stream_info *st = &c->pcms[p].streams[t];
+                        xlj_obj(&j, NULL);
+                        xlj_str(&j, "unique_id", st->unique_id);
+                        xlj_str(&j, "type", st->type);
+                        xlj_opt_int(&j, "event_channel", st->evtchn);
+                        xlj_opt_int(&j, "ring_ref", st->ring_ref);
+                        vsnd_params_json(&j, &st->params);
+                        xlj_obj_end(&j);
+                    }
+                    xlj_arr_end(&j);
+                    xlj_obj_end(&j);
+                }
+                xlj_arr_end(&j);
+                xlj_obj_end(&j);
+                continue;
+            }
+            printf("\ndevid: %u, be-domid: %u, handle: %u, state: %d, be-path: %s, fe-path: %s\n",
+                   d->devid, d->backend_domid, domid, d->frontend_state, d->backend_path,
+                   d->frontend_path);
+            printf("short-name: \"%s\", long-name: \"%s\"", c->has_short_name ? c->short_name : "(null)",
+                   c->has_long_name ? c->long_name : "(null)");
+            vsnd_params_out(&c->params);
+            printf("\n");
+            for (size_t p = 0; p < c->npcms; p++) {
+                printf("\tpcm: %zu, name: \"%s\"", p, c->pcms[p].name);
+                vsnd_params_out(&c->pcms[p].params);
+                printf("\n");
+                for (size_t t = 0; t < c->pcms[p].nstreams; t++) {
+                    const struct xkl_vsnd_stream_info *st = &c->pcms[p].streams[t];
+                    printf("\t\tstream: %zu, unique-id: \"%s\", type: %s", t, st->unique_id, st->type);
+                    vsnd_params_out(&st->params);
+                    printf("\n\t\t\tevent-channel: %d, ring-ref: %d\n", st->evtchn, st->ring_ref);
+                }
+            }
+        }
+        xkl_vsnd_list_free(v, n);
     }
     if (json)
         xlj_end(&j);

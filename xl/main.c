@@ -67,6 +67,9 @@ XL_CMD(vtpm_detach);
 XL_CMD(vdispl_attach);
 XL_CMD(vdispl_detach);
 XL_CMD(vdispl_list);
+XL_CMD(vsnd_attach);
+XL_CMD(vsnd_detach);
+XL_CMD(vsnd_list);
 XL_CMD(debug_keys);
 XL_CMD(set_parameters);
 XL_CMD(getenforce);
@@ -362,13 +365,25 @@ static const struct xl_cmd commands[] = {
       "    BackAlloc  - set to 1 to if backend allocates display buffers\n"
       "    Connectors - list of connector's description in ID:WxH format,\n"
       "                 where: ID - unique connector ID, W - connector width,\n"
-      "                 H - connector height: connectors='id0:800x600;id1:1024x768'" },
+      "                 H - connector height: connectors='id0:800x600;id1:1024x768'\n" },
     { "vdispl-list", cmd_vdispl_list, 0,
       "List virtual display devices for a domain",
       "<Domain(s)>",
       NULL },
     { "vdispl-detach", cmd_vdispl_detach, XL_MODIFIES,
       "Destroy a domain's virtual display device",
+      "<Domain> <DevId>",
+      NULL },
+    { "vsnd-attach", cmd_vsnd_attach, XL_DRYRUN | XL_MODIFIES,
+      "Create a new virtual sound device",
+      "<Domain> <vsnd-spec-component(s)>...",
+      NULL },
+    { "vsnd-list", cmd_vsnd_list, 0,
+      "List virtual display devices for a domain",
+      "<Domain(s)>",
+      NULL },
+    { "vsnd-detach", cmd_vsnd_detach, XL_MODIFIES,
+      "Destroy a domain's virtual sound device",
       "<Domain> <DevId>",
       NULL },
     { "uptime", cmd_uptime, 0,

@@ -827,6 +827,54 @@ static int conv_channels(conv_t *c, const cfg_key *k)
     return conv_spec_list(c, k, "channel", "name=org.example.agent,connection=pty", one_channel);
 }
 
+/* vsnd = [ [ 'card, ...', 'pcm, ...', 'stream, ...' ], ... ]: a list of
+ * cards, each a list of its items */
+static int conv_vsnds(conv_t *c, const cfg_key *k)
+{
+    const struct xkl_cfg_setting *s;
+    struct xkl_cfg_value *v = get(c, k->name, &s);
+    if (!v)
+        return 0;
+    int r = 0;
+    if (v->kind != XKL_CFG_LIST) {
+        cerr(c, s, v, XKL_DIAG_ERROR, "expected a list of sound cards for 'vsnd', e.g. "
+             "[ [ 'card, short-name=SN', 'pcm, name=P0', 'stream, unique-id=S0, type=p' ] ]");
+        r = -1;
+    }
+    for (size_t i = 0; r == 0 && i < v->nitems; i++) {
+        const struct xkl_cfg_value *card = v->items[i];
+        if (card->kind != XKL_CFG_LIST || !card->nitems) {
+            cerr(c, s, card, XKL_DIAG_ERROR, "expected a sound card as a list of its items "
+                 "[ 'card, ...', 'pcm, ...', 'stream, ...' ]");
+            r = -1;
+            break;
+        }
+        struct xkl__spec_item *items = calloc(card->nitems, sizeof *items);
+        struct xkl_vsnd *vs = items ? xkl__vsnd_add(c->dc) : NULL;
+        if (!vs) {
+            free(items);
+            cerr(c, s, card, XKL_DIAG_ERROR, "vsnd: out of memory");
+            r = -1;
+            break;
+        }
+        for (size_t j = 0; j < card->nitems && r == 0; j++) {
+            const struct xkl_cfg_value *it = card->items[j];
+            if (it->kind == XKL_CFG_LIST) {
+                cerr(c, s, it, XKL_DIAG_ERROR, "expected a vsnd item string, found a list");
+                r = -1;
+            }
+            items[j] = (struct xkl__spec_item){ it->str, it->line, it->col };
+        }
+        if (r == 0 && xkl__vsnd_parse(vs, items, card->nitems, s->source, c->d) < 0)
+            r = -1;
+        if (r == 0 && vs->devid < 0)
+            vs->devid = (long long)i;
+        free(items);
+    }
+    xkl__cfg_value_free(v);
+    return r;
+}
+
 static int conv_vdispls(conv_t *c, const cfg_key *k)
 {
     return conv_spec_list(c, k, "vdispl", "connectors=id0:1024x768", one_vdispl);
@@ -1076,6 +1124,7 @@ const struct xkl__cfg_key xkl__cfg_keys[] = {
     R_FN("vtpm", ANY, ACTS, conv_vtpms),
     R_FN("vdispl", ANY, ACTS, conv_vdispls),
     R_FN("channel", ANY, ACTS, conv_channels),
+    R_FN("vsnd", ANY, ACTS, conv_vsnds),
     /* grant tables */
     R_INT("max_grant_frames", ANY, ACTS, b_info.max_grant_frames, 1, 0xffffffffLL),
     R_INT("max_maptrack_frames", ANY, ACTS, b_info.max_maptrack_frames, 0, 0xffffffffLL),
@@ -1095,7 +1144,7 @@ const struct xkl__cfg_key xkl__cfg_keys[] = {
     R_RAW("rdm_mem_boundary", HVM), R_RAW("dtdev", ANY), R_RAW("ioports", ANY),
     R_RAW("iomem", ANY), R_RAW("irqs", ANY), R_RAW("max_event_channels", ANY),
     R_RAW("dm_restrict", ANY),
-    R_RAW("vsnd", ANY), R_RAW("virtio", ANY), R_RAW("tee", ANY),
+    R_RAW("virtio", ANY), R_RAW("tee", ANY),
     R_RAW("bootloader_restrict", PV | PVH), R_RAW("bootloader_user", PV | PVH),
     R_RAW("hdtype", HVM), R_RAW("acpi_s3", HVM),
     R_RAW("acpi_s4", HVM), R_RAW("acpi_laptop_slate", HVM), R_RAW("altp2mhvm", HVM),

@@ -74,10 +74,22 @@ static void set_flag(struct sp *p, const char *at, const char *k, const char *v,
 
 /* Split spec at commas, blanks around each pair dropped; one(p, obj,
  * where, key, value) per pair. */
+static int each_pair_at(struct sp *p, void *obj,
+                        void (*one)(struct sp *, void *, const char *, const char *, const char *),
+                        size_t from);
+
 static int each_pair(struct sp *p, void *obj,
                      void (*one)(struct sp *, void *, const char *, const char *, const char *))
 {
-    char *copy = strdup(p->spec);
+    return each_pair_at(p, obj, one, 0);
+}
+
+/* The pairs of p->spec from byte `from` on. */
+static int each_pair_at(struct sp *p, void *obj,
+                        void (*one)(struct sp *, void *, const char *, const char *, const char *),
+                        size_t from)
+{
+    char *copy = strdup(p->spec + from);
     if (!copy) {
         xkl__diag(p->d, XKL_DIAG_ERROR, p->source, p->line, p->col, "%s spec: out of memory", p->what);
         return -1;
@@ -93,7 +105,7 @@ static int each_pair(struct sp *p, void *obj,
         while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n'))
             *--e = 0;
         if (*s) {
-            const char *at = p->spec + (s - copy);
+            const char *at = p->spec + from + (s - copy);
             char *eq = strchr(s, '=');
             if (!eq) {
                 smsg(p, at, "expected key=value, found '%s'", s);
@@ -304,4 +316,196 @@ int xkl__channel_parse(struct xkl_channel *ch, const char *spec, const char *sou
     if (!p.errors && ch->devid == 0)
         smsg(&p, spec, "devid 0 is the primary console: a channel is 1 or more");
     return p.errors ? -1 : 0;
+}
+
+/* ---- vsnd: a card, its PCMs and their streams ---- */
+
+struct vsnd_cur {
+    struct xkl_vsnd *v;
+    struct xkl_vsnd_params *params;   /* the level the pairs are for */
+    struct xkl_vsnd_pcm *pcm;         /* pcm: the one being read */
+    struct xkl_vsnd_stream *stream;   /* stream: the one being read */
+};
+
+static const char *const vsnd_formats[] = {
+    "s8", "u8", "s16_le", "s16_be", "u16_le", "u16_be", "s24_le", "s24_be", "u24_le", "u24_be",
+    "s32_le", "s32_be", "u32_le", "u32_be", "float_le", "float_be", "float64_le", "float64_be",
+    "iec958_subframe_le", "iec958_subframe_be", "mu_law", "a_law", "ima_adpcm", "mpeg", "gsm", NULL,
+};
+
+/* "8000;44100" (numbers) or "s16_le;u8" (formats) into list */
+static void vsnd_list(struct sp *p, const char *at, const char *k, const char *v, char ***list,
+                      size_t *n, bool numbers)
+{
+    xkl__strlist_free(list, n);
+    char *copy = strdup(v);
+    if (!copy) {
+        smsg(p, at, "out of memory");
+        return;
+    }
+    for (char *save = NULL, *t = strtok_r(copy, ";", &save); t; t = strtok_r(NULL, ";", &save)) {
+        bool ok = true;
+        if (numbers) {
+            long long x;
+            ok = xkl__parse_int(t, &x) == 0 && x > 0 && x <= 0x7fffffff;
+        } else {
+            ok = false;
+            for (const char *const *f = vsnd_formats; *f && !ok; f++)
+                ok = !strcmp(*f, t);
+        }
+        if (!ok) {
+            smsg(p, at, numbers ? "%s: expected numbers separated by ';', found '%s'"
+                                : "%s: unknown sample format '%s'", k, t);
+            break;
+        }
+        if (xkl__strlist_add(list, n, t) < 0) {
+            smsg(p, at, "out of memory");
+            break;
+        }
+    }
+    if (!*n && p->errors == 0)
+        smsg(p, at, "%s: empty", k);
+    free(copy);
+}
+
+static bool vsnd_param(struct sp *p, struct xkl_vsnd_params *q, const char *at, const char *k,
+                       const char *v)
+{
+    if (!strcmp(k, "sample-rates"))
+        vsnd_list(p, at, k, v, &q->sample_rates, &q->num_sample_rates, true);
+    else if (!strcmp(k, "sample-formats"))
+        vsnd_list(p, at, k, v, &q->sample_formats, &q->num_sample_formats, false);
+    else if (!strcmp(k, "channels-min"))
+        set_num(p, at, k, v, 0x7fffffff, &q->channels_min);
+    else if (!strcmp(k, "channels-max"))
+        set_num(p, at, k, v, 0x7fffffff, &q->channels_max);
+    else if (!strcmp(k, "buffer-size"))
+        set_num(p, at, k, v, 0x7fffffff, &q->buffer_size);
+    else
+        return false;
+    return true;
+}
+
+static void vsnd_one(struct sp *p, void *obj, const char *at, const char *k, const char *v)
+{
+    struct vsnd_cur *c = obj;
+    if (vsnd_param(p, c->params, at, k, v))
+        return;
+    if (c->stream) {
+        if (!strcmp(k, "unique-id"))
+            set_str(p, at, &c->stream->unique_id, v);
+        else if (!strcmp(k, "type")) {
+            if (xkl__vsnd_stream_type_from_string(v, &c->stream->type) < 0)
+                smsg(p, at, "expected stream type p (playback) or c (capture), found '%s'", v);
+            p->typed = true;
+        } else
+            smsg(p, at, "unknown stream key '%s' (expected unique-id, type, sample-rates, "
+                 "sample-formats, channels-min, channels-max, buffer-size)", k);
+    } else if (c->pcm) {
+        if (!strcmp(k, "name"))
+            set_str(p, at, &c->pcm->name, v);
+        else
+            smsg(p, at, "unknown pcm key '%s' (expected name, sample-rates, sample-formats, "
+                 "channels-min, channels-max, buffer-size)", k);
+    } else {
+        if (!strcmp(k, "backend"))
+            set_str(p, at, &c->v->backend_domname, v);
+        else if (!strcmp(k, "short-name"))
+            set_str(p, at, &c->v->short_name, v);
+        else if (!strcmp(k, "long-name"))
+            set_str(p, at, &c->v->long_name, v);
+        else if (!strcmp(k, "devid"))
+            set_num(p, at, k, v, 0x7fffffff, &c->v->devid);
+        else
+            smsg(p, at, "unknown card key '%s' (expected backend, short-name, long-name, "
+                 "sample-rates, sample-formats, channels-min, channels-max, buffer-size)", k);
+    }
+}
+
+static bool params_ok(struct sp *p, const struct xkl_vsnd_params *q, const char *at)
+{
+    if (q->channels_min && q->channels_max && q->channels_min > q->channels_max) {
+        smsg(p, at, "channels-min %lld is above channels-max %lld", q->channels_min, q->channels_max);
+        return false;
+    }
+    return true;
+}
+
+int xkl__vsnd_parse(struct xkl_vsnd *v, const struct xkl__spec_item *items, size_t n,
+                    const char *source, xkl_diags *d)
+{
+    int errors = 0;
+    bool card_seen = false;
+    for (size_t i = 0; i < n; i++) {
+        struct sp p = { .spec = items[i].str, .source = source, .what = "vsnd",
+                        .line = items[i].line, .col = items[i].col, .d = d };
+        const char *s = items[i].str;
+        size_t lead = strspn(s, " \t\n");
+        size_t tl = strcspn(s + lead, ", \t\n");
+        struct vsnd_cur c = { .v = v, .params = &v->params };
+        if (tl == 4 && !strncmp(s + lead, "card", 4)) {
+            if (card_seen || v->num_pcms)
+                smsg(&p, s, "the card comes once, before its pcms");
+            card_seen = true;
+        } else if (tl == 3 && !strncmp(s + lead, "pcm", 3)) {
+            struct xkl_vsnd_pcm *nv = realloc(v->pcms, (v->num_pcms + 1) * sizeof *nv);
+            if (!nv) {
+                smsg(&p, s, "out of memory");
+            } else {
+                v->pcms = nv;
+                xkl__vsnd_pcm_init(&nv[v->num_pcms]);
+                c.pcm = &nv[v->num_pcms++];
+                c.params = &c.pcm->params;
+            }
+        } else if (tl == 6 && !strncmp(s + lead, "stream", 6)) {
+            if (!v->num_pcms) {
+                smsg(&p, s, "a stream belongs to a pcm: a 'pcm, ...' item comes first");
+            } else {
+                struct xkl_vsnd_pcm *pc = &v->pcms[v->num_pcms - 1];
+                struct xkl_vsnd_stream *nv = realloc(pc->streams, (pc->num_streams + 1) * sizeof *nv);
+                if (!nv) {
+                    smsg(&p, s, "out of memory");
+                } else {
+                    pc->streams = nv;
+                    xkl__vsnd_stream_init(&nv[pc->num_streams]);
+                    c.pcm = pc;
+                    c.stream = &nv[pc->num_streams++];
+                    c.params = &c.stream->params;
+                }
+            }
+        } else {
+            smsg(&p, s, "expected an item starting with card, pcm or stream");
+        }
+        if (!p.errors) {
+            size_t from = lead + tl;
+            from += strspn(s + from, " \t\n");
+            if (s[from] == ',')
+                from++;
+            else if (s[from])
+                smsg(&p, s + from, "expected ',' after the item's kind");
+            if (!p.errors)
+                each_pair_at(&p, &c, vsnd_one, from);
+            if (!p.errors && c.stream && !c.stream->unique_id)
+                smsg(&p, s, "a stream needs unique-id=");
+            if (!p.errors && c.stream && !p.typed)
+                smsg(&p, s, "a stream needs type=p (playback) or type=c (capture)");
+            if (!p.errors)
+                params_ok(&p, c.params, s);
+        }
+        errors += p.errors;
+    }
+    if (!errors && !v->num_pcms) {
+        struct sp p = { .spec = n ? items[0].str : "", .source = source, .what = "vsnd",
+                        .line = n ? items[0].line : 0, .col = n ? items[0].col : 0, .d = d };
+        smsg(&p, p.spec, "a sound card needs a pcm ('pcm, name=...') with a stream");
+        errors++;
+    }
+    for (size_t i = 0; !errors && i < v->num_pcms; i++)
+        if (!v->pcms[i].num_streams) {
+            struct sp p = { .spec = items[0].str, .source = source, .what = "vsnd",
+                            .line = items[0].line, .col = items[0].col, .d = d };
+            smsg(&p, p.spec, "pcm %zu has no stream ('stream, unique-id=...,type=p')", i);
+            errors++;
+        }
+    return errors ? -1 : 0;
 }

@@ -178,6 +178,16 @@ struct xkl_channel *xkl__channel_add(struct xkl_domain_config *dc)
     return &nv[dc->num_channels++];
 }
 
+struct xkl_vsnd *xkl__vsnd_add(struct xkl_domain_config *dc)
+{
+    struct xkl_vsnd *nv = realloc(dc->vsnds, (dc->num_vsnds + 1) * sizeof(*nv));
+    if (!nv)
+        return NULL;
+    dc->vsnds = nv;
+    xkl__vsnd_init(&nv[dc->num_vsnds]);
+    return &nv[dc->num_vsnds++];
+}
+
 int xkl__rawmap_add(struct xkl_raw_entry **map, size_t *n, const char *key,
                     const struct xkl_cfg_value *v)
 {

@@ -54,6 +54,7 @@ struct xkl_vkb *xkl__vkb_add(struct xkl_domain_config *dc);
 struct xkl_vtpm *xkl__vtpm_add(struct xkl_domain_config *dc);
 struct xkl_vdispl *xkl__vdispl_add(struct xkl_domain_config *dc);
 struct xkl_channel *xkl__channel_add(struct xkl_domain_config *dc);
+struct xkl_vsnd *xkl__vsnd_add(struct xkl_domain_config *dc);
 int xkl__rawmap_add(struct xkl_raw_entry **map, size_t *n, const char *key,
                     const struct xkl_cfg_value *v);
 
@@ -63,6 +64,14 @@ int xkl__disk_parse(struct xkl_disk *disk, const char *spec, const char *source,
                     int line, int col, xkl_diags *d);
 /* The vkb, vtpm and vdispl specs of xl.cfg(5) (spec_vdev.c), same
  * conventions. */
+/* A vsnd: its components ("card, k=v...", "pcm, ...", "stream, ..."), one
+ * item each, item i at line[i]:col[i] of source (0: no place). */
+struct xkl__spec_item {
+    const char *str;
+    int line, col;
+};
+int xkl__vsnd_parse(struct xkl_vsnd *v, const struct xkl__spec_item *items, size_t n,
+                    const char *source, xkl_diags *d);
 int xkl__channel_parse(struct xkl_channel *ch, const char *spec, const char *source, int line,
                        int col, xkl_diags *d);
 int xkl__vdispl_parse(struct xkl_vdispl *v, const char *spec, const char *source, int line,

@@ -17,6 +17,7 @@ const struct xkl__devkind xkl__devkinds[] = {
     { "vusb", "vusb", false, NULL },
     { "vfb", "vfb", false, NULL },
     { "vdispl", "vdispl", false, NULL },  /* a user-space display backend (displ_be) */
+    { "vsnd", "vsnd", false, NULL },      /* a user-space sound backend (snd_be) */
     { NULL, NULL, false, NULL },
 };
 

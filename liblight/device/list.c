@@ -62,8 +62,10 @@ static const struct family families[] = {
     { "vusb", "usb-list",
       { NULL, "backend", "backend-id", "state", "event-channel", "urb-ring-ref" },
       { "state", [BE_ID] = "type", [BE_VER] = "usb-ver", [BE_PORTS] = "num-ports" } },
-    /* displays: their connectors are read by xkl_vdispl_list */
+    /* displays and sound cards: their parts are read by xkl_vdispl_list
+     * and xkl_vsnd_list */
     { "vdispl", "vdispl-list", { NULL, "backend", "backend-id", "state" }, { "state" } },
+    { "vsnd", "vsnd-list", { NULL, "backend", "backend-id", "state" }, { "state" } },
 };
 
 static const struct family *family_find(const char *name)
@@ -424,6 +426,127 @@ int xkl_vdispl_list(xkl_ctx *ctx, uint32_t domid, struct xkl_vdispl_info **out, 
     *n = nd;
     v = NULL;
     r = 0;
+done:
+    free(v);
+    free(devs);
+    XKL__UNLOCK(ctx);
+    return r;
+}
+
+/* ---- sound cards ---- */
+
+void xkl_vsnd_list_free(struct xkl_vsnd_info *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) {
+        for (size_t k = 0; k < v[i].npcms; k++)
+            free(v[i].pcms[k].streams);
+        free(v[i].pcms);
+    }
+    free(v);
+}
+
+/* The numeric entries of dir, as a count one past the highest (< 256). */
+static unsigned numbered(xkl_xs *xs, const char *dir)
+{
+    unsigned ne = 0, count = 0;
+    char **ents = xs ? xkl_xs_directory(xs, XKL_XS_TX_NONE, dir, &ne) : NULL;
+    for (unsigned k = 0; ents && k < ne; k++) {
+        int c = num_or_unknown(ents[k]);
+        if (c >= 0 && c < 256 && (unsigned)c + 1 > count)
+            count = (unsigned)c + 1;
+    }
+    free(ents);
+    return count;
+}
+
+/* node of dir into buf (len bytes): true when it exists */
+static bool read_into(xkl_ctx *ctx, const char *dir, const char *node, char *buf, size_t len)
+{
+    char *v = xkl__xs_readf(ctx, "%s/%s", dir, node);
+    copy(buf, len, v);
+    bool have = v != NULL;
+    free(v);
+    return have;
+}
+
+/* the parameters a level's own nodes under dir give */
+static void vsnd_params_read(xkl_ctx *ctx, const char *dir, struct xkl_vsnd_params_info *p)
+{
+    p->channels_min = fe_num(ctx, dir, "channels-min");
+    p->channels_max = fe_num(ctx, dir, "channels-max");
+    p->buffer_size = fe_num(ctx, dir, "buffer-size");
+    read_into(ctx, dir, "sample-rates", p->sample_rates, sizeof p->sample_rates);
+    read_into(ctx, dir, "sample-formats", p->sample_formats, sizeof p->sample_formats);
+}
+
+int xkl_vsnd_list(xkl_ctx *ctx, uint32_t domid, struct xkl_vsnd_info **out, size_t *n)
+{
+    if (out)
+        *out = NULL;
+    if (n)
+        *n = 0;
+    XKL__LOCK(ctx);
+    struct xkl_devinfo *devs = NULL;
+    size_t nd = 0;
+    int r = -1;
+    struct xkl_vsnd_info *v = NULL;
+    if (!out || !n) {
+        xkl__err(ctx, EINVAL, "vsnd-list domain %u: no place for the result", domid);
+        goto done;
+    }
+    if (list_locked(ctx, domid, family_find("vsnd"), &devs, &nd) < 0)
+        goto done;
+    v = calloc(nd ? nd : 1, sizeof *v);
+    if (!v)
+        goto nomem;
+    xkl_xs *xs = xkl__xs(ctx);
+    for (size_t i = 0; i < nd; i++) {
+        struct xkl_vsnd_info *c = &v[i];
+        c->dev = devs[i];
+        const char *fe = devs[i].frontend_path;
+        c->has_short_name = read_into(ctx, fe, "short-name", c->short_name, sizeof c->short_name);
+        c->has_long_name = read_into(ctx, fe, "long-name", c->long_name, sizeof c->long_name);
+        vsnd_params_read(ctx, fe, &c->params);
+        c->npcms = numbered(xs, fe);
+        c->pcms = calloc(c->npcms ? c->npcms : 1, sizeof *c->pcms);
+        if (!c->pcms) {
+            c->npcms = 0;
+            goto nomem_v;
+        }
+        for (size_t k = 0; k < c->npcms; k++) {
+            struct xkl_vsnd_pcm_info *pc = &c->pcms[k];
+            char dir[192];
+            snprintf(dir, sizeof dir, "%s/%zu", fe, k);
+            read_into(ctx, dir, "name", pc->name, sizeof pc->name);
+            vsnd_params_read(ctx, dir, &pc->params);
+            pc->nstreams = numbered(xs, dir);
+            pc->streams = calloc(pc->nstreams ? pc->nstreams : 1, sizeof *pc->streams);
+            if (!pc->streams) {
+                pc->nstreams = 0;
+                goto nomem_v;
+            }
+            for (size_t j = 0; j < pc->nstreams; j++) {
+                struct xkl_vsnd_stream_info *st = &pc->streams[j];
+                char sd[224];
+                snprintf(sd, sizeof sd, "%s/%zu", dir, j);
+                read_into(ctx, sd, "unique-id", st->unique_id, sizeof st->unique_id);
+                read_into(ctx, sd, "type", st->type, sizeof st->type);
+                st->evtchn = fe_num(ctx, sd, "event-channel");
+                st->ring_ref = fe_num(ctx, sd, "ring-ref");
+                vsnd_params_read(ctx, sd, &st->params);
+            }
+        }
+    }
+    *out = v;
+    *n = nd;
+    v = NULL;
+    r = 0;
+    goto done;
+nomem_v:
+    xkl_vsnd_list_free(v, nd);
+    v = NULL;
+nomem:
+    xkl__err(ctx, ENOMEM, "vsnd-list domain %u: %s", domid, strerror(ENOMEM));
 done:
     free(v);
     free(devs);

@@ -4,11 +4,12 @@
  * keyboard and pointer (vkb: frontend device/vkbd, backend QEMU's
  * backend/vkbd or a user-space backend/vinput), the TPM (vtpm, its
  * backend in a vTPM domain) and the display (vdispl, a user-space
- * backend such as displ_be). Created from vkb=, vtpm= and vdispl=,
- * attached and detached by xl vkb-* / vtpm-* / vdispl-*, with the nodes
- * libxl writes. A vtpm and a display wait, as libxl does, for their
- * backend to reach InitWait; a keyboard does not (its backend may come
- * later, like QEMU's for a vfb).
+ * backend such as displ_be), the sound card (vsnd, snd_be) and the
+ * channels (named consoles, whose backend is the guest's QEMU). Created
+ * from vkb=, vtpm=, vdispl=, vsnd= and channel=, attached and detached by
+ * xl vkb-* / vtpm-* / vdispl-* / vsnd-*, with the nodes libxl writes. All
+ * but a keyboard wait, as libxl does, for their backend to reach InitWait;
+ * a keyboard does not (its backend may come later, like QEMU's for a vfb).
  */
 #include "private.h"
 
@@ -24,7 +25,7 @@
 
 #define WAIT_MS 10000
 
-enum simple_kind { SK_VKB, SK_VTPM, SK_VDISPL, SK_CHANNEL };
+enum simple_kind { SK_VKB, SK_VTPM, SK_VDISPL, SK_CHANNEL, SK_VSND };
 
 struct simple {
     enum simple_kind kind;
@@ -40,6 +41,9 @@ struct simple {
      * libxl writes a display's: malloc'd keys and values */
     struct xkl__kv *ro;
     size_t nro;
+    /* more frontend nodes of the guest's (a sound card's), malloc'd */
+    struct xkl__kv *fx;
+    size_t nfx;
 };
 
 static void simple_dispose(struct simple *s)
@@ -49,21 +53,32 @@ static void simple_dispose(struct simple *s)
         free((char *)s->ro[i].value);
     }
     free(s->ro);
+    for (size_t i = 0; i < s->nfx; i++) {
+        free((char *)s->fx[i].key);
+        free((char *)s->fx[i].value);
+    }
+    free(s->fx);
 }
 
-/* Append a read-only frontend node ("%s" key, value); -1 on ENOMEM. */
-static int ro_add(struct simple *s, char *key, char *value)
+/* Append key and value (malloc'd, taken) to a list; -1 on ENOMEM. */
+static int kv_take(struct xkl__kv **list, size_t *n, char *key, char *value)
 {
-    struct xkl__kv *nv = key && value ? realloc(s->ro, (s->nro + 1) * sizeof *nv) : NULL;
+    struct xkl__kv *nv = key && value ? realloc(*list, (*n + 1) * sizeof *nv) : NULL;
     if (!nv) {
         free(key);
         free(value);
         return -1;
     }
-    s->ro = nv;
-    s->ro[s->nro].key = key;
-    s->ro[s->nro++].value = value;
+    *list = nv;
+    nv[*n].key = key;
+    nv[(*n)++].value = value;
     return 0;
+}
+
+/* A read-only frontend node; -1 on ENOMEM. */
+static int ro_add(struct simple *s, char *key, char *value)
+{
+    return kv_take(&s->ro, &s->nro, key, value);
 }
 
 static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
@@ -214,6 +229,8 @@ static int simple_write(xkl_ctx *ctx, uint32_t domid, struct simple *s, const ch
     xkl__device_paths(&d, fe, be);
     const struct xkl_xs_perm roperm[2] = { { 0, XKL_XS_PERM_NONE }, { domid, XKL_XS_PERM_READ } };
     bool ok = xkl__device_layout(&l, &d) == 0;
+    for (size_t i = 0; ok && i < s->nfx; i++)
+        ok = xkl__layout_add(&l, NULL, 0, s->fx[i].value, "%s/%s", fe, s->fx[i].key) == 0;
     for (size_t i = 0; ok && i < s->nro; i++)
         ok = xkl__layout_add(&l, roperm, 2, s->ro[i].value, "%s/%s", fe, s->ro[i].key) == 0;
     if (!ok) {
@@ -267,6 +284,82 @@ static int vtpm_add(xkl_ctx *ctx, xkl_xs *xs, uint32_t domid, struct xkl_vtpm *t
     char uuid[37];
     vtpm_nodes(&s, t, uuid);
     return simple_write(ctx, domid, &s, what);
+}
+
+/* list joined with sep, malloc'd */
+static char *joined(char *const *list, size_t n, char sep)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(list[i]) + 1;
+    char *out = malloc(len), *o = out;
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            *o++ = sep;
+        size_t l = strlen(list[i]);
+        memcpy(o, list[i], l);
+        o += l;
+    }
+    *o = 0;
+    return out;
+}
+
+/* A level's parameters under prefix ("" for the card, "0/" for pcm 0,
+ * "0/1/" for its stream 1): only those given. */
+static int vsnd_params(struct simple *s, const char *prefix, const struct xkl_vsnd_params *q)
+{
+    if (q->num_sample_rates &&
+        kv_take(&s->fx, &s->nfx, fmt("%ssample-rates", prefix),
+                joined(q->sample_rates, q->num_sample_rates, ',')) < 0)
+        return -1;
+    if (q->num_sample_formats &&
+        kv_take(&s->fx, &s->nfx, fmt("%ssample-formats", prefix),
+                joined(q->sample_formats, q->num_sample_formats, ',')) < 0)
+        return -1;
+    if (q->buffer_size > 0 &&
+        kv_take(&s->fx, &s->nfx, fmt("%sbuffer-size", prefix), fmt("%lld", q->buffer_size)) < 0)
+        return -1;
+    if (q->channels_min > 0 &&
+        kv_take(&s->fx, &s->nfx, fmt("%schannels-min", prefix), fmt("%lld", q->channels_min)) < 0)
+        return -1;
+    if (q->channels_max > 0 &&
+        kv_take(&s->fx, &s->nfx, fmt("%schannels-max", prefix), fmt("%lld", q->channels_max)) < 0)
+        return -1;
+    return 0;
+}
+
+/* A sound card's nodes, all the guest's (frontend): the card's names and
+ * parameters, then per pcm I its name and parameters, per stream J its
+ * unique-id, type and parameters under I/J/. */
+static int vsnd_nodes(struct simple *s, const struct xkl_vsnd *v)
+{
+    s->frontend = "vsnd";
+    s->backend = "vsnd";
+    if ((v->long_name && kv_take(&s->fx, &s->nfx, fmt("long-name"), fmt("%s", v->long_name)) < 0) ||
+        (v->short_name && kv_take(&s->fx, &s->nfx, fmt("short-name"), fmt("%s", v->short_name)) < 0) ||
+        vsnd_params(s, "", &v->params) < 0)
+        return -1;
+    for (size_t i = 0; i < v->num_pcms; i++) {
+        const struct xkl_vsnd_pcm *pc = &v->pcms[i];
+        char pre[32];
+        snprintf(pre, sizeof pre, "%zu/", i);
+        if ((pc->name && kv_take(&s->fx, &s->nfx, fmt("%sname", pre), fmt("%s", pc->name)) < 0) ||
+            vsnd_params(s, pre, &pc->params) < 0)
+            return -1;
+        for (size_t j = 0; j < pc->num_streams; j++) {
+            const struct xkl_vsnd_stream *st = &pc->streams[j];
+            char sp[48];
+            snprintf(sp, sizeof sp, "%zu/%zu/", i, j);
+            if (kv_take(&s->fx, &s->nfx, fmt("%sunique-id", sp), fmt("%s", st->unique_id ? st->unique_id : "")) < 0 ||
+                kv_take(&s->fx, &s->nfx, fmt("%stype", sp),
+                        fmt("%s", xkl__vsnd_stream_type_to_string(st->type))) < 0 ||
+                vsnd_params(s, sp, &st->params) < 0)
+                return -1;
+        }
+    }
+    return 0;
 }
 
 /* A channel's nodes: a console (device/console/N, N >= 1) of type ioemu,
@@ -325,6 +418,23 @@ static int vdispl_add(xkl_ctx *ctx, xkl_xs *xs, uint32_t domid, struct xkl_vdisp
     return r;
 }
 
+static int vsnd_add(xkl_ctx *ctx, xkl_xs *xs, uint32_t domid, struct xkl_vsnd *v, const char *what)
+{
+    struct simple s = { .kind = SK_VSND };
+    if (xkl__backend_domid(ctx, v->backend_domname, &s.bdom, what) < 0)
+        return -1;
+    if (v->devid < 0) {
+        if (next_devid(ctx, xs, domid, "vsnd", &s.devid, what) < 0)
+            return -1;
+        v->devid = s.devid;
+    }
+    s.devid = (unsigned)v->devid;
+    int r = vsnd_nodes(&s, v) < 0 ? xkl__err(ctx, ENOMEM, "%s: %s", what, strerror(ENOMEM))
+                                  : simple_write(ctx, domid, &s, what);
+    simple_dispose(&s);
+    return r;
+}
+
 int xkl__simple_add_all(xkl_ctx *ctx, uint32_t domid, struct xkl_domain_config *dc, const char *what)
 {
     xkl_xs *xs = xkl__xs(ctx);
@@ -338,6 +448,9 @@ int xkl__simple_add_all(xkl_ctx *ctx, uint32_t domid, struct xkl_domain_config *
             return -1;
     for (size_t i = 0; i < dc->num_vdispls; i++)
         if (vdispl_add(ctx, xs, domid, &dc->vdispls[i], what) < 0)
+            return -1;
+    for (size_t i = 0; i < dc->num_vsnds; i++)
+        if (vsnd_add(ctx, xs, domid, &dc->vsnds[i], what) < 0)
             return -1;
     /* channels: QEMU (the HVM one, or a PV one started with their
      * chardevs by xkl__devices_add) takes each up */
@@ -369,6 +482,8 @@ struct edit {
     enum simple_kind kind;
     const void *dev;   /* attach: the device added */
     const char *spec;  /* attach of a display: its spec, parsed again */
+    const struct xkl__spec_item *items;   /* of a sound card: its items */
+    size_t nitems;
     long long devid;   /* detach: the one taken away */
     xkl_ctx *ctx;
     const char *what;
@@ -387,6 +502,19 @@ static int attach_edit(struct xkl_domain_config *dc, void *arg)
         b->unique_id = src->unique_id ? strdup(src->unique_id) : NULL;
         if ((src->backend_domname && !b->backend_domname) || (src->unique_id && !b->unique_id))
             return xkl__err(e->ctx, ENOMEM, "%s: %s", e->what, strerror(ENOMEM));
+    } else if (e->kind == SK_VSND) {
+        const struct xkl_vsnd *src = e->dev;
+        struct xkl_vsnd *v = xkl__vsnd_add(dc);
+        if (!v)
+            return xkl__err(e->ctx, ENOMEM, "%s: %s", e->what, strerror(ENOMEM));
+        xkl_diags dg;
+        xkl_diags_init(&dg);
+        int r = xkl__vsnd_parse(v, e->items, e->nitems, "vsnd-attach", &dg);
+        xkl_diags_dispose(&dg);
+        v->devid = src->devid;
+        if (r < 0)
+            return xkl__err(e->ctx, ENOMEM, "%s: saving the configuration: %s", e->what,
+                            strerror(ENOMEM));
     } else if (e->kind == SK_VDISPL) {
         const struct xkl_vdispl *src = e->dev;
         struct xkl_vdispl *v = xkl__vdispl_add(dc);
@@ -422,6 +550,14 @@ static int detach_edit(struct xkl_domain_config *dc, void *arg)
                 xkl__vkb_dispose(&dc->vkbs[i]);
                 memmove(&dc->vkbs[i], &dc->vkbs[i + 1], (dc->num_vkbs - i - 1) * sizeof *dc->vkbs);
                 dc->num_vkbs--;
+                break;
+            }
+    } else if (e->kind == SK_VSND) {
+        for (size_t i = 0; i < dc->num_vsnds; i++)
+            if (dc->vsnds[i].devid == e->devid) {
+                xkl__vsnd_dispose(&dc->vsnds[i]);
+                memmove(&dc->vsnds[i], &dc->vsnds[i + 1], (dc->num_vsnds - i - 1) * sizeof *dc->vsnds);
+                dc->num_vsnds--;
                 break;
             }
     } else if (e->kind == SK_VDISPL) {
@@ -540,6 +676,41 @@ static int vdispl_attach(xkl_ctx *ctx, uint32_t domid, const char *spec, unsigne
     return r;
 }
 
+static int vsnd_attach(xkl_ctx *ctx, uint32_t domid, const char *const *items, size_t n,
+                       unsigned *devid)
+{
+    char what[64];
+    snprintf(what, sizeof what, "vsnd-attach domain %u", domid);
+    xkl_xs *xs = xkl__device_op_begin(ctx, domid, what);
+    if (!xs)
+        return -1;
+    struct xkl__spec_item *it = calloc(n ? n : 1, sizeof *it);
+    if (!it)
+        return xkl__err(ctx, ENOMEM, "%s: %s", what, strerror(ENOMEM));
+    for (size_t i = 0; i < n; i++)
+        it[i].str = items[i];
+    struct xkl_vsnd v;
+    xkl__vsnd_init(&v);
+    xkl_diags dg;
+    xkl_diags_init(&dg);
+    int r = xkl__vsnd_parse(&v, it, n, "vsnd-attach", &dg);
+    if (r < 0)
+        xkl__err(ctx, EINVAL, "%s: %s", what, first_error(&dg, "vsnd-attach"));
+    xkl_diags_dispose(&dg);
+    if (r == 0 && (r = vsnd_add(ctx, xs, domid, &v, what)) == 0) {
+        struct edit e = { .kind = SK_VSND, .dev = &v, .items = it, .nitems = n, .ctx = ctx,
+                          .what = what };
+        r = attach_keep(ctx, domid, &e, "vsnd", (unsigned)v.devid, what);
+    }
+    if (r == 0 && devid)
+        *devid = (unsigned)v.devid;
+    xkl__vsnd_dispose(&v);
+    free(it);
+    return r;
+}
+
+static int vsnd_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned flags);
+
 /* Take device devid of frontend kind away and out of the saved config. */
 static int simple_detach(xkl_ctx *ctx, uint32_t domid, enum simple_kind kind, const char *frontend,
                          unsigned devid, unsigned flags, const char *what)
@@ -652,6 +823,18 @@ static int vdispl_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsign
     return simple_detach(ctx, domid, SK_VDISPL, "vdispl", devid, flags, what);
 }
 
+static int vsnd_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned flags)
+{
+    char what[64];
+    snprintf(what, sizeof what, "vsnd-detach domain %u", domid);
+    if (!xkl__device_op_begin(ctx, domid, what))
+        return -1;
+    unsigned devid;
+    if (devid_parse(which, &devid) < 0)
+        return xkl__err(ctx, EINVAL, "%s: %s: not a device number", what, which ? which : "");
+    return simple_detach(ctx, domid, SK_VSND, "vsnd", devid, flags, what);
+}
+
 #define LOCKED(call)             \
     do {                         \
         XKL__LOCK(ctx);          \
@@ -688,4 +871,14 @@ int xkl_vdispl_attach(xkl_ctx *ctx, uint32_t domid, const char *spec, unsigned *
 int xkl_vdispl_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned flags)
 {
     LOCKED(vdispl_detach(ctx, domid, which, flags));
+}
+
+int xkl_vsnd_attach(xkl_ctx *ctx, uint32_t domid, const char *const *items, size_t n, unsigned *devid)
+{
+    LOCKED(vsnd_attach(ctx, domid, items, n, devid));
+}
+
+int xkl_vsnd_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned flags)
+{
+    LOCKED(vsnd_detach(ctx, domid, which, flags));
 }

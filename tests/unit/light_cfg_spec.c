@@ -247,6 +247,69 @@ START_TEST(vkb_and_vtpm_specs)
 }
 END_TEST
 
+static int sparse(struct xkl_vsnd *v, const char *const *items, size_t n)
+{
+    struct xkl__spec_item it[8];
+    for (size_t i = 0; i < n; i++)
+        it[i] = (struct xkl__spec_item){ items[i], 4, (int)(3 + 10 * i) };
+    xkl__vsnd_dispose(v);
+    xkl_diags_dispose(&d);
+    xkl_diags_init(&d);
+    return xkl__vsnd_parse(v, it, n, "t.cfg", &d);
+}
+
+START_TEST(vsnd_spec)
+{
+    struct xkl_vsnd v;
+    xkl__vsnd_init(&v);
+    const char *ok[] = { "card, short-name=SN,long-name=LN,sample-rates=8000;44100,sample-formats=s16_le,"
+                         "buffer-size=65536,backend=sd",
+                         "pcm, name=P0, channels-min=1,channels-max=2",
+                         "stream, unique-id=S0, type=p", "stream,unique-id=S1,type=c,sample-rates=48000",
+                         "pcm,name=P1", "stream,unique-id=S2,type=c" };
+    ck_assert_int_eq(sparse(&v, ok, 6), 0);
+    ck_assert_str_eq(v.short_name, "SN");
+    ck_assert_str_eq(v.backend_domname, "sd");
+    ck_assert_uint_eq(v.params.num_sample_rates, 2);
+    ck_assert_str_eq(v.params.sample_rates[1], "44100");
+    ck_assert_int_eq(v.params.buffer_size, 65536);
+    ck_assert_uint_eq(v.num_pcms, 2);
+    ck_assert_int_eq(v.pcms[0].params.channels_max, 2);
+    ck_assert_uint_eq(v.pcms[0].num_streams, 2);
+    ck_assert_int_eq(v.pcms[0].streams[1].type, XKL_VSND_STREAM_TYPE_C);
+    ck_assert_str_eq(v.pcms[0].streams[1].params.sample_rates[0], "48000");
+    ck_assert_str_eq(v.pcms[1].streams[0].unique_id, "S2");
+    /* the card is optional: a pcm may come first */
+    const char *nocard[] = { "pcm, name=P", "stream, unique-id=S, type=p" };
+    ck_assert_int_eq(sparse(&v, nocard, 2), 0);
+    static const struct { const char *items[3]; size_t n; const char *want; } bad[] = {
+        { { "stream, unique-id=S, type=p" }, 1, "a stream belongs to a pcm" },
+        { { "pcm, name=P" }, 1, "has no stream" },
+        { { "card, short-name=S" }, 1, "needs a pcm" },
+        { { "pcm, name=P", "stream, type=p" }, 2, "needs unique-id=" },
+        { { "pcm, name=P", "stream, unique-id=S" }, 2, "needs type=p" },
+        { { "pcm, name=P", "stream, unique-id=S, type=x" }, 2, "expected stream type" },
+        { { "pcm, name=P, sample-formats=s17", "stream, unique-id=S, type=p" }, 2, "unknown sample format" },
+        { { "pcm, name=P, sample-rates=8000;x", "stream, unique-id=S, type=p" }, 2, "expected numbers" },
+        { { "pcm, name=P, channels-min=3, channels-max=2", "stream, unique-id=S, type=p" }, 2, "above channels-max" },
+        { { "pcm, name=P, colour=red", "stream, unique-id=S, type=p" }, 2, "unknown pcm key" },
+        { { "speaker, x=1" }, 1, "card, pcm or stream" },
+        { { "pcm, name=P", "stream, unique-id=S, type=p", "card, short-name=late" }, 3, "the card comes once" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        ck_assert_msg(sparse(&v, bad[i].items, bad[i].n) == -1, "%s accepted", bad[i].items[0]);
+        ck_assert_msg(strstr(err(), bad[i].want), "%s: %s", bad[i].items[0], err());
+    }
+    /* the place: the item's line and column */
+    const char *loc[] = { "pcm, name=P, colour=red", "stream, unique-id=S, type=p" };
+    sparse(&v, loc, 2);
+    ck_assert_ptr_nonnull(strstr(err(), "t.cfg:4:17: vsnd spec"));
+    xkl__vsnd_dispose(&v);
+    xkl_diags_dispose(&d);
+    xkl_diags_init(&d);
+}
+END_TEST
+
 START_TEST(channel_spec)
 {
     struct xkl_channel ch;
@@ -317,6 +380,7 @@ int main(void)
     tcase_add_test(tc, vkb_and_vtpm_specs);
     tcase_add_test(tc, vdispl_spec);
     tcase_add_test(tc, channel_spec);
+    tcase_add_test(tc, vsnd_spec);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # lab-timeout: 180
-# Nothing parsed is silently dropped: a config with pci=, vfb=, vtpm= (or
+# Nothing parsed is silently dropped: a config with pci=, vfb=, usbctrl= (or
 # any key create cannot act on; disk= and vif= are acted on: dev-*) makes our
 # create fail with one message naming the key, and leaves nothing behind;
 # xl create -n still prints the parsed configuration. nestedhvm=1 on a PVH
@@ -38,7 +38,7 @@ refused() {
 
 refused pci "pci = [ '00:1f.0' ]"
 refused vfb "vfb = [ 'vnc=1' ]"
-refused vtpm "vtpm = [ 'backend=vtpmmgr' ]"
+refused usbctrl "usbctrl = [ 'version=2,ports=4' ]"
 
 step "nestedhvm=1 on PVH: ours as Debian's"
 { base nest-ref pvh; echo 'nestedhvm = 1'; } > nest-ref.cfg

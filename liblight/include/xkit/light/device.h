@@ -84,6 +84,37 @@ struct xkl_vdispl_info {
 XKL_API int xkl_vdispl_list(xkl_ctx *ctx, uint32_t domid, struct xkl_vdispl_info **out, size_t *n);
 XKL_API void xkl_vdispl_list_free(struct xkl_vdispl_info *v, size_t n);
 
+/* A sound card (xl vsnd-list), as its frontend nodes say: the card's
+ * names (has_*: the node exists), then its PCMs and their streams, each
+ * level with the parameters its own nodes give (-1 or "": not given;
+ * rates and formats as written, comma-separated). */
+struct xkl_vsnd_params_info {
+    int channels_min, channels_max, buffer_size;
+    char sample_rates[256], sample_formats[256];
+};
+struct xkl_vsnd_stream_info {
+    char unique_id[64];
+    char type[4];               /* "p", "c" */
+    int evtchn, ring_ref;       /* -1: missing */
+    struct xkl_vsnd_params_info params;
+};
+struct xkl_vsnd_pcm_info {
+    char name[64];
+    struct xkl_vsnd_params_info params;
+    struct xkl_vsnd_stream_info *streams;
+    size_t nstreams;
+};
+struct xkl_vsnd_info {
+    struct xkl_devinfo dev;
+    bool has_short_name, has_long_name;
+    char short_name[64], long_name[128];
+    struct xkl_vsnd_params_info params;
+    struct xkl_vsnd_pcm_info *pcms;
+    size_t npcms;
+};
+XKL_API int xkl_vsnd_list(xkl_ctx *ctx, uint32_t domid, struct xkl_vsnd_info **out, size_t *n);
+XKL_API void xkl_vsnd_list_free(struct xkl_vsnd_info *v, size_t n);
+
 /* A PCI device: its host address; a guest's slot and function (vdevfn,
  * -1 unknown) in xl pci-list; the name it was made assignable under
  * (xl pci-assignable-add -n, "" for none). */
@@ -151,6 +182,13 @@ XKL_API int xkl_vtpm_detach(xkl_ctx *ctx, uint32_t domid, const char *which, uns
  * 1024x768"); its backend must reach InitWait within 10 s, as a vtpm's. */
 XKL_API int xkl_vdispl_attach(xkl_ctx *ctx, uint32_t domid, const char *spec, unsigned *devid);
 XKL_API int xkl_vdispl_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned flags);
+/* A sound card from its items, as xl vsnd-attach takes them: "card,
+ * short-name=..,long-name=..,sample-rates=8000;44100,..", then for each
+ * PCM "pcm, name=..", then its streams "stream, unique-id=..,type=p|c";
+ * its backend must reach InitWait within 10 s. */
+XKL_API int xkl_vsnd_attach(xkl_ctx *ctx, uint32_t domid, const char *const *items, size_t n,
+                            unsigned *devid);
+XKL_API int xkl_vsnd_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned flags);
 
 #ifdef __cplusplus
 }
