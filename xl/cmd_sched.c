@@ -3,6 +3,7 @@
  * parameters and a cpupool's, read and set through libctrl, printed in Xen's
  * xl's columns, with its rules for which options go together. */
 #include "life.h"
+#include "json_out.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -23,12 +24,30 @@ struct sched_env {
     size_t ndoms;
     struct xkl_cpupool *pools;
     size_t npools;
+    /* --json: the listing as objects (one per domain, vcpu or pool),
+     * begun by the first one (an empty listing prints []) */
+    bool json, begun;
+    bool pool_params;   /* -s: the pools' own parameters are the listing */
+    struct xl_json j;
 };
 
-static int env_open(struct sched_env *e)
+/* The next object of a --json listing, with the pool and scheduler. */
+static void jobj(struct sched_env *e, const char *pool, const char *sched)
+{
+    if (!e->begun) {
+        xlj_begin(&e->j);
+        e->begun = true;
+    }
+    xlj_obj(&e->j, NULL);
+    xlj_str(&e->j, "cpupool", pool);
+    xlj_str(&e->j, "scheduler", sched);
+}
+
+static int env_open(struct sched_env *e, bool json)
 {
     char err[256];
     memset(e, 0, sizeof *e);
+    e->json = json;
     e->ctx = xl_ctx_open();
     if (!e->ctx)
         return -1;
@@ -47,6 +66,8 @@ static int env_open(struct sched_env *e)
 
 static void env_close(struct sched_env *e)
 {
+    if (e->json && e->begun)
+        xlj_end(&e->j);
     free(e->doms);
     free(e->pools);
     xkc_close(e->xc);
@@ -59,6 +80,17 @@ static const char *dom_name(const struct sched_env *e, uint32_t domid)
         if (e->doms[i].domid == domid)
             return e->doms[i].name[0] ? e->doms[i].name : "(null)";
     return "(null)";
+}
+
+static const char *pool_name(const struct sched_env *e, uint32_t id);
+
+/* the pool a domain is in, by name */
+static const char *dom_pool(const struct sched_env *e, uint32_t domid)
+{
+    for (size_t i = 0; i < e->ndoms; i++)
+        if (e->doms[i].domid == domid)
+            return pool_name(e, e->doms[i].cpupool);
+    return NULL;
 }
 
 /* -p POOL / -c POOL: its id, or -1 after "unknown cpupool 'X'" */
@@ -105,13 +137,23 @@ static int credit_dom_out(struct sched_env *e, uint32_t domid, bool credit2)
 {
     unsigned w, c;
     if (domid == UINT32_MAX) {
-        printf("%-33s %4s %6s %4s\n", "Name", "ID", "Weight", "Cap");
+        if (!e->json)
+            printf("%-33s %4s %6s %4s\n", "Name", "ID", "Weight", "Cap");
         return 0;
     }
     if ((credit2 ? xkc_sched_credit2_get(e->xc, domid, &w, &c)
                  : xkc_sched_credit_get(e->xc, domid, &w, &c)) < 0) {
         xl_err("%s", xkc_error(e->xc));
         return -1;
+    }
+    if (e->json) {
+        jobj(e, dom_pool(e, domid), credit2 ? "credit2" : "credit");
+        xlj_str(&e->j, "name", dom_name(e, domid));
+        xlj_uint(&e->j, "domid", domid);
+        xlj_uint(&e->j, "weight", w);
+        xlj_uint(&e->j, "cap", c);
+        xlj_obj_end(&e->j);
+        return 0;
     }
     printf("%-33s %4u %6u %4u\n", dom_name(e, domid), domid, w, c);
     return 0;
@@ -123,7 +165,24 @@ static int credit2_dom(struct sched_env *e, uint32_t d) { return credit_dom_out(
 static void credit1_pool(struct sched_env *e, uint32_t poolid)
 {
     struct xkc_credit_params p;
-    if (xkc_sched_credit_params_get(e->xc, poolid, &p) < 0)
+    int got = xkc_sched_credit_params_get(e->xc, poolid, &p);
+    if (e->json) {
+        if (!e->pool_params)
+            return;   /* a domain listing: the pools are in each object */
+        jobj(e, pool_name(e, poolid), "credit");
+        if (got < 0) {
+            xlj_null(&e->j, "tslice_ms");
+            xlj_null(&e->j, "ratelimit_us");
+            xlj_null(&e->j, "migration_delay_us");
+        } else {
+            xlj_uint(&e->j, "tslice_ms", p.tslice_ms);
+            xlj_uint(&e->j, "ratelimit_us", p.ratelimit_us);
+            xlj_uint(&e->j, "migration_delay_us", p.migration_delay_us);
+        }
+        xlj_obj_end(&e->j);
+        return;
+    }
+    if (got < 0)
         printf("Cpupool %s: [sched params unavailable]\n", pool_name(e, poolid));
     else
         printf("Cpupool %s: tslice=%ums ratelimit=%uus migration-delay=%uus\n", pool_name(e, poolid),
@@ -133,7 +192,19 @@ static void credit1_pool(struct sched_env *e, uint32_t poolid)
 static void credit2_pool(struct sched_env *e, uint32_t poolid)
 {
     uint32_t r;
-    if (xkc_sched_credit2_params_get(e->xc, poolid, &r) < 0)
+    int got = xkc_sched_credit2_params_get(e->xc, poolid, &r);
+    if (e->json) {
+        if (!e->pool_params)
+            return;
+        jobj(e, pool_name(e, poolid), "credit2");
+        if (got < 0)
+            xlj_null(&e->j, "ratelimit_us");
+        else
+            xlj_uint(&e->j, "ratelimit_us", r);
+        xlj_obj_end(&e->j);
+        return;
+    }
+    if (got < 0)
         printf("Cpupool %s: [sched params unavailable]\n", pool_name(e, poolid));
     else
         printf("Cpupool %s: ratelimit=%uus\n", pool_name(e, poolid), r);
@@ -142,7 +213,8 @@ static void credit2_pool(struct sched_env *e, uint32_t poolid)
 static int rtds_dom(struct sched_env *e, uint32_t domid)
 {
     if (domid == UINT32_MAX) {
-        printf("%-33s %4s %9s %9s %10s\n", "Name", "ID", "Period", "Budget", "Extratime");
+        if (!e->json)
+            printf("%-33s %4s %9s %9s %10s\n", "Name", "ID", "Period", "Budget", "Extratime");
         return 0;
     }
     struct xkc_rtds_vcpu v = { .vcpu = 0 };
@@ -153,6 +225,16 @@ static int rtds_dom(struct sched_env *e, uint32_t domid)
         xl_err("%s", xkc_error(e->xc));
         return -1;
     }
+    if (e->json) {
+        jobj(e, dom_pool(e, domid), "rtds");
+        xlj_str(&e->j, "name", dom_name(e, domid));
+        xlj_uint(&e->j, "domid", domid);
+        xlj_uint(&e->j, "period_us", period);
+        xlj_uint(&e->j, "budget_us", budget);
+        xlj_bool(&e->j, "extratime", v.extratime);
+        xlj_obj_end(&e->j);
+        return 0;
+    }
     printf("%-33s %4u %9u %9u %10s\n", dom_name(e, domid), domid, period, budget,
            v.extratime ? "yes" : "no");
     return 0;
@@ -160,7 +242,8 @@ static int rtds_dom(struct sched_env *e, uint32_t domid)
 
 static void rtds_pool(struct sched_env *e, uint32_t poolid)
 {
-    printf("Cpupool %s: sched=RTDS\n", pool_name(e, poolid));
+    if (!e->json)
+        printf("Cpupool %s: sched=RTDS\n", pool_name(e, poolid));
 }
 
 /* Every pool running sched (or just `only`): its line, then its domains. */
@@ -200,10 +283,13 @@ static int credit_cmd(int argc, char **argv, bool credit2)
         { "ratelimit_us", required_argument, NULL, 'r' },
         { "migration_delay_us", required_argument, NULL, 'm' },
         { "cpupool", required_argument, NULL, 'p' },
+        { "json", no_argument, NULL, 'J' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
+    bool json = false;
     XL_FOREACH_OPT(opt, credit2 ? "d:w:c:p:r:s" : "d:w:c:p:t:r:m:s", lo, 0) {
+    case 'J': json = true; break;
     case 'd': dom = optarg; break;
     case 'w': if (num("w", optarg, &weight) < 0) return XL_USAGE; w = true; break;
     case 'c': if (num("c", optarg, &cap) < 0) return XL_USAGE; c = true; break;
@@ -232,8 +318,14 @@ static int credit_cmd(int argc, char **argv, bool credit2)
     }
     struct sched_env e;
     int rc = XL_FAIL;
-    if (env_open(&e) < 0)
+    /* --json lists; a command that sets something prints nothing anyway */
+    if (env_open(&e, json) < 0)
         goto out;
+    e.pool_params = s;
+    if (json && (s ? !(t || r || m) : !(w || c)) && !e.begun) {
+        xlj_begin(&e.j);
+        e.begun = true;
+    }
     unsigned sched = credit2 ? XEN_SCHEDULER_CREDIT2 : XEN_SCHEDULER_CREDIT;
     if (s) {
         uint32_t pid = 0;
@@ -339,16 +431,29 @@ static int rtds_vcpu_rows(struct sched_env *e, uint32_t domid, struct xkc_rtds_v
         xl_err("%s", xkc_error(e->xc));
         return -1;
     }
-    for (unsigned i = 0; i < n; i++)
+    for (unsigned i = 0; i < n; i++) {
+        if (e->json) {
+            jobj(e, dom_pool(e, domid), "rtds");
+            xlj_str(&e->j, "name", dom_name(e, domid));
+            xlj_uint(&e->j, "domid", domid);
+            xlj_uint(&e->j, "vcpu", v[i].vcpu);
+            xlj_uint(&e->j, "period_us", v[i].period_us);
+            xlj_uint(&e->j, "budget_us", v[i].budget_us);
+            xlj_bool(&e->j, "extratime", v[i].extratime);
+            xlj_obj_end(&e->j);
+            continue;
+        }
         printf("%-33s %4u %4u %9u %9u %10s\n", dom_name(e, domid), domid, v[i].vcpu, v[i].period_us,
                v[i].budget_us, v[i].extratime ? "yes" : "no");
+    }
     return 0;
 }
 
 static int rtds_all_vcpus(struct sched_env *e, uint32_t domid)
 {
     if (domid == UINT32_MAX) {
-        printf("%-33s %4s %4s %9s %9s %10s\n", "Name", "ID", "VCPU", "Period", "Budget", "Extratime");
+        if (!e->json)
+            printf("%-33s %4s %4s %9s %9s %10s\n", "Name", "ID", "VCPU", "Period", "Budget", "Extratime");
         return 0;
     }
     struct xkc_rtds_vcpu *v;
@@ -375,10 +480,13 @@ int cmd_sched_rtds(int argc, char **argv)
         { "extratime", required_argument, NULL, 'e' },
         { "vcpuid", required_argument, NULL, 'v' },
         { "cpupool", required_argument, NULL, 'c' },
+        { "json", no_argument, NULL, 'J' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
+    bool json = false;
     XL_FOREACH_OPT(opt, "d:p:b:e:v:c:", lo, 0) {
+    case 'J': json = true; break;
     case 'd': dom = optarg; break;
     case 'p':
         if (np == MAXV || num("p", optarg, &periods[np++]) < 0)
@@ -429,8 +537,12 @@ int cmd_sched_rtds(int argc, char **argv)
     }
     struct sched_env e;
     int rc = XL_FAIL;
-    if (env_open(&e) < 0)
+    if (env_open(&e, json) < 0)
         goto out;
+    if (json && !np) {
+        xlj_begin(&e.j);
+        e.begun = true;
+    }
     uint32_t pid, domid;
     if (!dom) {
         if (cpupool && pool_id(&e, cpupool, &pid) < 0)

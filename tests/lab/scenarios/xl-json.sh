@@ -3,7 +3,8 @@
 # lab-timeout: 200
 # The --json form of xl's listings: each is one well-formed JSON value
 # (checked by json_query, dom0 has no jq) and says what the table says:
-# list, vm-list, uptime, vcpu-list, cpupool-list, info, the device lists
+# list, vm-list, uptime, vcpu-list, cpupool-list, info, sched-credit2
+# (domains and -s), the device lists
 # (a guest's keyboards; empty lists of the others), pci-list,
 # pci-assignable-list and usb-list.
 . /xk/lib.sh
@@ -55,6 +56,11 @@ $Q info.json || { cat info.json; fail "info --json: not JSON"; }
 for f in total_memory nr_cpus xen_version host; do
     same "$($Q info.json .$f)" "$($XL info $f)" "info $f"
 done
+js sc sched-credit2 --json
+same "$($Q sc.json '[].domid' | tr '\n' ' ')" "$($XL sched-credit2 | awk '$2 ~ /^[0-9]+$/ { print $2 }' | tr '\n' ' ')" "sched-credit2 domids"
+same "$($Q sc.json '[].weight' | tr '\n' ' ')" "$($XL sched-credit2 | awk '$2 ~ /^[0-9]+$/ { print $3 }' | tr '\n' ' ')" "sched-credit2 weights"
+js sp sched-credit2 -s --json
+same "$($Q sp.json '[].ratelimit_us')" "$($XL sched-credit2 -s | sed -n 's/.*ratelimit=\([0-9]*\)us.*/\1/p')" "sched-credit2 -s ratelimit"
 $XL info --json -n > /dev/null 2> e.err && fail "info --json -n succeeded"
 grep -q "not the -n tables" e.err || fail "info --json -n: $(cat e.err)"
 

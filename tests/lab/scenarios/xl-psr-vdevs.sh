@@ -147,6 +147,13 @@ X top -b -i 2 -d 1 > two.top || fail "top -b -i 2 -d 1"
 [ "$(grep -c '^ *NAME ' two.top)" = 2 ] || fail "top -i 2: want two tables: $(cat two.top)"
 X top < /dev/null > /dev/null 2> top.err && fail "top without a terminal succeeded"
 grep -q "use -b" top.err || fail "top without a terminal: $(cat top.err)"
+# full screen on a terminal (pty_run gives it one and types q after 3 s)
+TERM=xterm $XK_BIN/pty_run 3 q $XL top -d 1 > tty.top; rc=$?
+[ $rc = 0 ] || { cat -v tty.top | tail -5; fail "top on a terminal: exit $rc after q"; }
+grep -aq "NAME" tty.top && grep -aq "STATE" tty.top || fail "top on a terminal: no table heading"
+grep -aq "tp-paused-" tty.top || fail "top on a terminal: the paused guest is not shown"
+grep -aq $'\033\\[' tty.top || fail "top on a terminal: no terminal control sequences (not full screen)"
+echo "top full screen: $(wc -c < tty.top) bytes of screen, quit with q"
 X destroy tp; R destroy tp-paused-with-a-long-name
 
 step "vncviewer: the user's viewer on our HVM guest's display"
