@@ -293,9 +293,12 @@ int cmd_vdispl_detach(int argc, char **argv)
     return i < 0 ? rc : xl_with_domain(argv[i], do_vdispl_detach, argv[i + 1]);
 }
 
-/* xl vdispl-list DOMAIN...: Xen's xl's lines, a display and its
- * connectors ("handle" is the guest's domain) */
-int cmd_vdispl_list(int argc, char **argv)
+/* DOMAIN...: each domain's devices by one(ctx, domid, j), j the --json
+ * writer or NULL for Xen's lines; a domain that fails is reported and the
+ * others are still listed. */
+typedef int list_one_fn(xkl_ctx *ctx, uint32_t domid, struct xl_json *j);
+
+static int list_domains(int argc, char **argv, list_one_fn *one)
 {
     bool json;
     int rc, i = args_json(argc, argv, 1, -1, &rc, &json);
@@ -310,64 +313,74 @@ int cmd_vdispl_list(int argc, char **argv)
         xlj_begin(&j);
     for (; i < argc; i++) {
         uint32_t domid;
-        struct xkl_vdispl_info *v;
-        size_t n;
-        if (xl_domid(ctx, argv[i], &domid) < 0) {
+        if (xl_domid(ctx, argv[i], &domid) < 0)
             rc = XL_FAIL;
-            continue;
-        }
-        if (xkl_vdispl_list(ctx, domid, &v, &n) < 0) {
+        else if (one(ctx, domid, json ? &j : NULL) < 0)
             rc = xl_ctx_fail(ctx);
-            continue;
-        }
-        for (size_t k = 0; json && k < n; k++) {
-            const struct xkl_devinfo *d = &v[k].dev;
-            xlj_obj(&j, NULL);
-            xlj_uint(&j, "domid", domid);
-            xlj_uint(&j, "devid", d->devid);
-            xlj_uint(&j, "backend_domid", d->backend_domid);
-            xlj_opt_int(&j, "frontend_state", d->frontend_state);
-            xlj_opt_int(&j, "backend_state", d->backend_state);
-            if (v[k].be_alloc < 0)
-                xlj_null(&j, "be_alloc");
-            else
-                xlj_bool(&j, "be_alloc", v[k].be_alloc != 0);
-            xlj_str(&j, "frontend_path", d->frontend_path);
-            xlj_str(&j, "backend_path", d->backend_path);
-            xlj_arr(&j, "connectors");
-            for (size_t c = 0; c < v[k].nconnectors; c++) {
-                const struct xkl_connector_info *ci = &v[k].connectors[c];
-                xlj_obj(&j, NULL);
-                xlj_str(&j, "unique_id", ci->id);
-                xlj_opt_int(&j, "width", ci->width);
-                xlj_opt_int(&j, "height", ci->height);
-                xlj_opt_int(&j, "req_ring_ref", ci->req_rref);
-                xlj_opt_int(&j, "req_event_channel", ci->req_evtch);
-                xlj_opt_int(&j, "evt_ring_ref", ci->evt_rref);
-                xlj_opt_int(&j, "evt_event_channel", ci->evt_evtch);
-                xlj_obj_end(&j);
-            }
-            xlj_arr_end(&j);
-            xlj_obj_end(&j);
-        }
-        for (size_t k = 0; !json && k < n; k++) {
-            const struct xkl_devinfo *d = &v[k].dev;
-            printf("DevId: %u, BE: %u, handle: %u, state: %d, be-alloc: %d, BE-path: %s, "
-                   "FE-path: %s\n", d->devid, d->backend_domid, domid, d->frontend_state,
-                   v[k].be_alloc, d->backend_path, d->frontend_path);
-            for (size_t c = 0; c < v[k].nconnectors; c++) {
-                const struct xkl_connector_info *ci = &v[k].connectors[c];
-                printf("\tConnector: %zu, id: %s, width: %d, height: %d, req-rref: %d, "
-                       "req-evtch: %d, evt-rref: %d, evt-evtch: %d\n", c, ci->id, ci->width,
-                       ci->height, ci->req_rref, ci->req_evtch, ci->evt_rref, ci->evt_evtch);
-            }
-        }
-        xkl_vdispl_list_free(v, n);
     }
     if (json)
         xlj_end(&j);
     xkl_ctx_close(ctx);
     return rc;
+}
+
+/* xl vdispl-list DOMAIN...: Xen's xl's lines, a display and its
+ * connectors ("handle" is the guest's domain) */
+static int vdispl_list_one(xkl_ctx *ctx, uint32_t domid, struct xl_json *j)
+{
+    struct xkl_vdispl_info *v;
+    size_t n;
+    if (xkl_vdispl_list(ctx, domid, &v, &n) < 0)
+        return -1;
+    for (size_t k = 0; j && k < n; k++) {
+        const struct xkl_devinfo *d = &v[k].dev;
+        xlj_obj(j, NULL);
+        xlj_uint(j, "domid", domid);
+        xlj_uint(j, "devid", d->devid);
+        xlj_uint(j, "backend_domid", d->backend_domid);
+        xlj_opt_int(j, "frontend_state", d->frontend_state);
+        xlj_opt_int(j, "backend_state", d->backend_state);
+        if (v[k].be_alloc < 0)
+            xlj_null(j, "be_alloc");
+        else
+            xlj_bool(j, "be_alloc", v[k].be_alloc != 0);
+        xlj_str(j, "frontend_path", d->frontend_path);
+        xlj_str(j, "backend_path", d->backend_path);
+        xlj_arr(j, "connectors");
+        for (size_t c = 0; c < v[k].nconnectors; c++) {
+            const struct xkl_connector_info *ci = &v[k].connectors[c];
+            xlj_obj(j, NULL);
+            xlj_str(j, "unique_id", ci->id);
+            xlj_opt_int(j, "width", ci->width);
+            xlj_opt_int(j, "height", ci->height);
+            xlj_opt_int(j, "req_ring_ref", ci->req_rref);
+            xlj_opt_int(j, "req_event_channel", ci->req_evtch);
+            xlj_opt_int(j, "evt_ring_ref", ci->evt_rref);
+            xlj_opt_int(j, "evt_event_channel", ci->evt_evtch);
+            xlj_obj_end(j);
+        }
+        xlj_arr_end(j);
+        xlj_obj_end(j);
+    }
+    for (size_t k = 0; !j && k < n; k++) {
+        const struct xkl_devinfo *d = &v[k].dev;
+        printf("DevId: %u, BE: %u, handle: %u, state: %d, be-alloc: %d, BE-path: %s, "
+               "FE-path: %s\n", d->devid, d->backend_domid, domid, d->frontend_state,
+               v[k].be_alloc, d->backend_path, d->frontend_path);
+        for (size_t c = 0; c < v[k].nconnectors; c++) {
+            const struct xkl_connector_info *ci = &v[k].connectors[c];
+            printf("\tConnector: %zu, id: %s, width: %d, height: %d, req-rref: %d, "
+                   "req-evtch: %d, evt-rref: %d, evt-evtch: %d\n", c, ci->id, ci->width,
+                   ci->height, ci->req_rref, ci->req_evtch, ci->evt_rref, ci->evt_evtch);
+        }
+    }
+    xkl_vdispl_list_free(v, n);
+    return 0;
+}
+
+int cmd_vdispl_list(int argc, char **argv)
+{
+    return list_domains(argc, argv, vdispl_list_one);
 }
 
 static int do_vsnd_detach(xkl_ctx *ctx, uint32_t domid, void *which)
@@ -445,94 +458,76 @@ static void vsnd_params_json(struct xl_json *j, const struct xkl_vsnd_params_inf
 /* xl vsnd-list DOMAIN...: Xen's xl's lines, a card, its PCMs and streams
  * ("handle" is the guest's domain; Xen's label for the formats is
  * "sample-rates" too, kept) */
-int cmd_vsnd_list(int argc, char **argv)
+static int vsnd_list_one(xkl_ctx *ctx, uint32_t domid, struct xl_json *j)
 {
-    bool json;
-    int rc, i = args_json(argc, argv, 1, -1, &rc, &json);
-    if (i < 0)
-        return rc;
-    rc = XL_OK;
-    xkl_ctx *ctx = xl_ctx_open();
-    if (!ctx)
-        return XL_FAIL;
-    struct xl_json j;
-    if (json)
-        xlj_begin(&j);
-    for (; i < argc; i++) {
-        uint32_t domid;
-        struct xkl_vsnd_info *v;
-        size_t n;
-        if (xl_domid(ctx, argv[i], &domid) < 0) {
-            rc = XL_FAIL;
-            continue;
-        }
-        if (xkl_vsnd_list(ctx, domid, &v, &n) < 0) {
-            rc = xl_ctx_fail(ctx);
-            continue;
-        }
-        for (size_t k = 0; k < n; k++) {
-            const struct xkl_vsnd_info *c = &v[k];
-            const struct xkl_devinfo *d = &c->dev;
-            if (json) {
-                xlj_obj(&j, NULL);
-                xlj_uint(&j, "domid", domid);
-                xlj_uint(&j, "devid", d->devid);
-                xlj_uint(&j, "backend_domid", d->backend_domid);
-                xlj_opt_int(&j, "frontend_state", d->frontend_state);
-                xlj_opt_int(&j, "backend_state", d->backend_state);
-                xlj_str(&j, "frontend_path", d->frontend_path);
-                xlj_str(&j, "backend_path", d->backend_path);
-                xlj_str(&j, "short_name", c->has_short_name ? c->short_name : NULL);
-                xlj_str(&j, "long_name", c->has_long_name ? c->long_name : NULL);
-                vsnd_params_json(&j, &c->params);
-                xlj_arr(&j, "pcms");
-                for (size_t p = 0; p < c->npcms; p++) {
-                    xlj_obj(&j, NULL);
-                    xlj_str(&j, "name", c->pcms[p].name);
-                    vsnd_params_json(&j, &c->pcms[p].params);
-                    xlj_arr(&j, "streams");
-                    for (size_t t = 0; t < c->pcms[p].nstreams; t++) {
-                        const struct xkl_vsnd_stream_info *st = &c->pcms[p].streams[t];
-                        xlj_obj(&j, NULL);
-                        xlj_str(&j, "unique_id", st->unique_id);
-                        xlj_str(&j, "type", st->type);
-                        xlj_opt_int(&j, "event_channel", st->evtchn);
-                        xlj_opt_int(&j, "ring_ref", st->ring_ref);
-                        vsnd_params_json(&j, &st->params);
-                        xlj_obj_end(&j);
-                    }
-                    xlj_arr_end(&j);
-                    xlj_obj_end(&j);
-                }
-                xlj_arr_end(&j);
-                xlj_obj_end(&j);
-                continue;
-            }
-            printf("\ndevid: %u, be-domid: %u, handle: %u, state: %d, be-path: %s, fe-path: %s\n",
-                   d->devid, d->backend_domid, domid, d->frontend_state, d->backend_path,
-                   d->frontend_path);
-            printf("short-name: \"%s\", long-name: \"%s\"", c->has_short_name ? c->short_name : "(null)",
-                   c->has_long_name ? c->long_name : "(null)");
-            vsnd_params_out(&c->params);
-            printf("\n");
+    struct xkl_vsnd_info *v;
+    size_t n;
+    if (xkl_vsnd_list(ctx, domid, &v, &n) < 0)
+        return -1;
+    for (size_t k = 0; k < n; k++) {
+        const struct xkl_vsnd_info *c = &v[k];
+        const struct xkl_devinfo *d = &c->dev;
+        if (j) {
+            xlj_obj(j, NULL);
+            xlj_uint(j, "domid", domid);
+            xlj_uint(j, "devid", d->devid);
+            xlj_uint(j, "backend_domid", d->backend_domid);
+            xlj_opt_int(j, "frontend_state", d->frontend_state);
+            xlj_opt_int(j, "backend_state", d->backend_state);
+            xlj_str(j, "frontend_path", d->frontend_path);
+            xlj_str(j, "backend_path", d->backend_path);
+            xlj_str(j, "short_name", c->has_short_name ? c->short_name : NULL);
+            xlj_str(j, "long_name", c->has_long_name ? c->long_name : NULL);
+            vsnd_params_json(j, &c->params);
+            xlj_arr(j, "pcms");
             for (size_t p = 0; p < c->npcms; p++) {
-                printf("\tpcm: %zu, name: \"%s\"", p, c->pcms[p].name);
-                vsnd_params_out(&c->pcms[p].params);
-                printf("\n");
+                xlj_obj(j, NULL);
+                xlj_str(j, "name", c->pcms[p].name);
+                vsnd_params_json(j, &c->pcms[p].params);
+                xlj_arr(j, "streams");
                 for (size_t t = 0; t < c->pcms[p].nstreams; t++) {
                     const struct xkl_vsnd_stream_info *st = &c->pcms[p].streams[t];
-                    printf("\t\tstream: %zu, unique-id: \"%s\", type: %s", t, st->unique_id, st->type);
-                    vsnd_params_out(&st->params);
-                    printf("\n\t\t\tevent-channel: %d, ring-ref: %d\n", st->evtchn, st->ring_ref);
+                    xlj_obj(j, NULL);
+                    xlj_str(j, "unique_id", st->unique_id);
+                    xlj_str(j, "type", st->type);
+                    xlj_opt_int(j, "event_channel", st->evtchn);
+                    xlj_opt_int(j, "ring_ref", st->ring_ref);
+                    vsnd_params_json(j, &st->params);
+                    xlj_obj_end(j);
                 }
+                xlj_arr_end(j);
+                xlj_obj_end(j);
+            }
+            xlj_arr_end(j);
+            xlj_obj_end(j);
+            continue;
+        }
+        printf("\ndevid: %u, be-domid: %u, handle: %u, state: %d, be-path: %s, fe-path: %s\n",
+               d->devid, d->backend_domid, domid, d->frontend_state, d->backend_path,
+               d->frontend_path);
+        printf("short-name: \"%s\", long-name: \"%s\"", c->has_short_name ? c->short_name : "(null)",
+               c->has_long_name ? c->long_name : "(null)");
+        vsnd_params_out(&c->params);
+        printf("\n");
+        for (size_t p = 0; p < c->npcms; p++) {
+            printf("\tpcm: %zu, name: \"%s\"", p, c->pcms[p].name);
+            vsnd_params_out(&c->pcms[p].params);
+            printf("\n");
+            for (size_t t = 0; t < c->pcms[p].nstreams; t++) {
+                const struct xkl_vsnd_stream_info *st = &c->pcms[p].streams[t];
+                printf("\t\tstream: %zu, unique-id: \"%s\", type: %s", t, st->unique_id, st->type);
+                vsnd_params_out(&st->params);
+                printf("\n\t\t\tevent-channel: %d, ring-ref: %d\n", st->evtchn, st->ring_ref);
             }
         }
-        xkl_vsnd_list_free(v, n);
     }
-    if (json)
-        xlj_end(&j);
-    xkl_ctx_close(ctx);
-    return rc;
+    xkl_vsnd_list_free(v, n);
+    return 0;
+}
+
+int cmd_vsnd_list(int argc, char **argv)
+{
+    return list_domains(argc, argv, vsnd_list_one);
 }
 
 int cmd_vkb_detach(int argc, char **argv)

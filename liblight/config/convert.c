@@ -754,77 +754,41 @@ static int conv_vifs(conv_t *c, const cfg_key *k)
     return conv_spec_list(c, k, "vif", "bridge=xenbr0", one_vif);
 }
 
-static int one_vkb(conv_t *c, const struct xkl_cfg_setting *s, const struct xkl_cfg_value *it,
-                   size_t index)
-{
-    struct xkl_vkb *b = xkl__vkb_add(c->dc);
-    if (!b) {
-        cerr(c, s, it, XKL_DIAG_ERROR, "vkb: out of memory");
-        return -1;
-    }
-    if (xkl__vkb_parse(b, it->str, s->source, it->line, it->col, c->d) < 0)
-        return -1;
-    if (b->devid < 0)
-        b->devid = (long long)index;
-    return 0;
-}
-
-static int one_vtpm(conv_t *c, const struct xkl_cfg_setting *s, const struct xkl_cfg_value *it,
+/* One spec of a device kind of the table (the key is the kind's name):
+ * its element of the config, numbered in list order from the kind's
+ * first devid when the spec gives none. */
+static int one_vdev(conv_t *c, const struct xkl_cfg_setting *s, const struct xkl_cfg_value *it,
                     size_t index)
 {
-    struct xkl_vtpm *t = xkl__vtpm_add(c->dc);
-    if (!t) {
-        cerr(c, s, it, XKL_DIAG_ERROR, "vtpm: out of memory");
+    const struct xkl__vdev_type *t = xkl__vdev_type_find(s->name);
+    void *o = t ? xkl__vdev_append(c->dc, t) : NULL;
+    if (!o) {
+        cerr(c, s, it, XKL_DIAG_ERROR, "%s: out of memory", s->name);
         return -1;
     }
-    if (xkl__vtpm_parse(t, it->str, s->source, it->line, it->col, c->d) < 0)
+    const struct xkl__spec_item item = { it->str, it->line, it->col };
+    if (t->parse(o, &item, 1, s->source, c->d) < 0)
         return -1;
-    /* xl.cfg(5): "This value is required!" (vtpm-attach defaults to dom0) */
-    if (!t->backend_domname || !*t->backend_domname) {
-        cerr(c, s, it, XKL_DIAG_ERROR, "vtpm spec '%s': backend= (the vTPM's domain) is required",
-             it->str);
+    /* xl.cfg(5) on vtpm's backend=: "This value is required!" */
+    const char *be = t->backend_of(o);
+    if (t->cfg_needs_backend && (!be || !*be)) {
+        cerr(c, s, it, XKL_DIAG_ERROR, "%s spec '%s': backend= is required (the domain that "
+             "serves it)", t->name, it->str);
         return -1;
     }
-    if (t->devid < 0)
-        t->devid = (long long)index;
+    long long *devid = xkl__vdev_devid(t, o);
+    if (*devid < 0)
+        *devid = (long long)index + t->first_devid;
     return 0;
 }
 
-static int one_vdispl(conv_t *c, const struct xkl_cfg_setting *s, const struct xkl_cfg_value *it,
-                      size_t index)
+/* vkb=, vtpm=, vdispl=, channel=: a list of specs. (Xen 4.17's xl numbers
+ * channels from 0 and loses a PV guest's first one to the primary
+ * console; ours are 1, 2, ....) */
+static int conv_vdevs(conv_t *c, const cfg_key *k)
 {
-    struct xkl_vdispl *v = xkl__vdispl_add(c->dc);
-    if (!v) {
-        cerr(c, s, it, XKL_DIAG_ERROR, "vdispl: out of memory");
-        return -1;
-    }
-    if (xkl__vdispl_parse(v, it->str, s->source, it->line, it->col, c->d) < 0)
-        return -1;
-    if (v->devid < 0)
-        v->devid = (long long)index;
-    return 0;
-}
-
-static int one_channel(conv_t *c, const struct xkl_cfg_setting *s, const struct xkl_cfg_value *it,
-                       size_t index)
-{
-    struct xkl_channel *ch = xkl__channel_add(c->dc);
-    if (!ch) {
-        cerr(c, s, it, XKL_DIAG_ERROR, "channel: out of memory");
-        return -1;
-    }
-    if (xkl__channel_parse(ch, it->str, s->source, it->line, it->col, c->d) < 0)
-        return -1;
-    /* console 0 is the primary one: channels are 1, 2, ... (Xen 4.17's xl
-     * numbers them from 0 and loses the first of a PV guest to it) */
-    if (ch->devid < 0)
-        ch->devid = (long long)index + 1;
-    return 0;
-}
-
-static int conv_channels(conv_t *c, const cfg_key *k)
-{
-    return conv_spec_list(c, k, "channel", "name=org.example.agent,connection=pty", one_channel);
+    const struct xkl__vdev_type *t = xkl__vdev_type_find(k->name);
+    return conv_spec_list(c, k, t->name, t->example, one_vdev);
 }
 
 /* vsnd = [ [ 'card, ...', 'pcm, ...', 'stream, ...' ], ... ]: a list of
@@ -850,7 +814,7 @@ static int conv_vsnds(conv_t *c, const cfg_key *k)
             break;
         }
         struct xkl__spec_item *items = calloc(card->nitems, sizeof *items);
-        struct xkl_vsnd *vs = items ? xkl__vsnd_add(c->dc) : NULL;
+        struct xkl_vsnd *vs = items ? xkl__vdev_append(c->dc, &xkl__vdev_types[XKL__VDEV_VSND]) : NULL;
         if (!vs) {
             free(items);
             cerr(c, s, card, XKL_DIAG_ERROR, "vsnd: out of memory");
@@ -873,21 +837,6 @@ static int conv_vsnds(conv_t *c, const cfg_key *k)
     }
     xkl__cfg_value_free(v);
     return r;
-}
-
-static int conv_vdispls(conv_t *c, const cfg_key *k)
-{
-    return conv_spec_list(c, k, "vdispl", "connectors=id0:1024x768", one_vdispl);
-}
-
-static int conv_vkbs(conv_t *c, const cfg_key *k)
-{
-    return conv_spec_list(c, k, "vkb", "backend-type=linux", one_vkb);
-}
-
-static int conv_vtpms(conv_t *c, const cfg_key *k)
-{
-    return conv_spec_list(c, k, "vtpm", "backend=vtpmdomain", one_vtpm);
 }
 
 /* "[DDDD:]BB:DD.F[@VSLOT][,options]": only the address is checked. */
@@ -1120,10 +1069,10 @@ const struct xkl__cfg_key xkl__cfg_keys[] = {
     R_FN("disk", ANY, ACTS, conv_disks, .set = set_disks),
     R_FN("vif", ANY, ACTS, conv_vifs, .set = set_nics),
     R_FN("pci", ANY, NOT, conv_pcis, .set = set_pcis),
-    R_FN("vkb", ANY, ACTS, conv_vkbs),
-    R_FN("vtpm", ANY, ACTS, conv_vtpms),
-    R_FN("vdispl", ANY, ACTS, conv_vdispls),
-    R_FN("channel", ANY, ACTS, conv_channels),
+    R_FN("vkb", ANY, ACTS, conv_vdevs),
+    R_FN("vtpm", ANY, ACTS, conv_vdevs),
+    R_FN("vdispl", ANY, ACTS, conv_vdevs),
+    R_FN("channel", ANY, ACTS, conv_vdevs),
     R_FN("vsnd", ANY, ACTS, conv_vsnds),
     /* grant tables */
     R_INT("max_grant_frames", ANY, ACTS, b_info.max_grant_frames, 1, 0xffffffffLL),

@@ -17,6 +17,7 @@
 #include "private.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -508,4 +509,99 @@ int xkl__vsnd_parse(struct xkl_vsnd *v, const struct xkl__spec_item *items, size
             errors++;
         }
     return errors ? -1 : 0;
+}
+
+/* ---- the table of these kinds ---- */
+
+#define ADAPT(k)                                                                            \
+    static void k##_init_any(void *o) { xkl__##k##_init(o); }                               \
+    static void k##_dispose_any(void *o) { xkl__##k##_dispose(o); }                         \
+    static const char *k##_backend_any(const void *o)                                      \
+    {                                                                                       \
+        return ((const struct xkl_##k *)o)->backend_domname;                                \
+    }
+ADAPT(vkb)
+ADAPT(vtpm)
+ADAPT(vdispl)
+ADAPT(vsnd)
+ADAPT(channel)
+
+/* the one-spec kinds: items[0] is the spec */
+#define ONE_SPEC(k)                                                                         \
+    static int k##_parse_any(void *o, const struct xkl__spec_item *it, size_t n,            \
+                             const char *source, xkl_diags *d)                              \
+    {                                                                                       \
+        return xkl__##k##_parse(o, n ? it[0].str : "", source, n ? it[0].line : 0,          \
+                                n ? it[0].col : 0, d);                                      \
+    }
+ONE_SPEC(vkb)
+ONE_SPEC(vtpm)
+ONE_SPEC(vdispl)
+ONE_SPEC(channel)
+
+static int vsnd_parse_any(void *o, const struct xkl__spec_item *it, size_t n, const char *source,
+                          xkl_diags *d)
+{
+    return xkl__vsnd_parse(o, it, n, source, d);
+}
+
+static void vtpm_settle(void *saved, const void *added)
+{
+    memcpy(((struct xkl_vtpm *)saved)->uuid, ((const struct xkl_vtpm *)added)->uuid, 16);
+}
+
+#define DC(m) offsetof(struct xkl_domain_config, m)
+#define ROW(k, fe, ex, first, needs, settle)                                                \
+    { #k, fe, ex, sizeof(struct xkl_##k), DC(k##s), DC(num_##k##s), offsetof(struct xkl_##k, devid), \
+      first, needs, k##_init_any, k##_dispose_any, k##_parse_any, k##_backend_any, settle }
+
+const struct xkl__vdev_type xkl__vdev_types[XKL__VDEV_N] = {
+    [XKL__VDEV_VKB] = ROW(vkb, "vkbd", "backend-type=linux", 0, false, NULL),
+    [XKL__VDEV_VTPM] = ROW(vtpm, "vtpm", "backend=vtpmdomain", 0, true, vtpm_settle),
+    [XKL__VDEV_VDISPL] = ROW(vdispl, "vdispl", "connectors=id0:1024x768", 0, false, NULL),
+    [XKL__VDEV_VSND] = ROW(vsnd, "vsnd", "pcm,name=P0", 0, false, NULL),
+    /* console 0 is the primary one: channels are 1, 2, ... */
+    [XKL__VDEV_CHANNEL] = ROW(channel, "console", "name=org.example.agent,connection=pty", 1, false, NULL),
+};
+
+const struct xkl__vdev_type *xkl__vdev_type_find(const char *name)
+{
+    for (size_t i = 0; i < XKL__VDEV_N; i++)
+        if (!strcmp(xkl__vdev_types[i].name, name))
+            return &xkl__vdev_types[i];
+    return NULL;
+}
+
+void *xkl__vdev_append(struct xkl_domain_config *dc, const struct xkl__vdev_type *t)
+{
+    char **arr = (char **)((char *)dc + t->arr_off);
+    size_t *num = (size_t *)((char *)dc + t->num_off);
+    char *nv = realloc(*arr, (*num + 1) * t->size);
+    if (!nv)
+        return NULL;
+    *arr = nv;
+    void *o = nv + *num * t->size;
+    t->init(o);
+    (*num)++;
+    return o;
+}
+
+long long *xkl__vdev_devid(const struct xkl__vdev_type *t, void *obj)
+{
+    return (long long *)((char *)obj + t->devid_off);
+}
+
+void xkl__vdev_drop(struct xkl_domain_config *dc, const struct xkl__vdev_type *t, long long devid)
+{
+    char *arr = *(char **)((char *)dc + t->arr_off);
+    size_t *num = (size_t *)((char *)dc + t->num_off);
+    for (size_t i = 0; i < *num; i++) {
+        char *o = arr + i * t->size;
+        if (*xkl__vdev_devid(t, o) != devid)
+            continue;
+        t->dispose(o);
+        memmove(o, o + t->size, (*num - i - 1) * t->size);
+        (*num)--;
+        return;
+    }
 }

@@ -138,56 +138,6 @@ struct xkl_nic *xkl__nic_add(struct xkl_domain_config *dc)
     return &nv[dc->num_nics++];
 }
 
-struct xkl_vkb *xkl__vkb_add(struct xkl_domain_config *dc)
-{
-    struct xkl_vkb *nv = realloc(dc->vkbs, (dc->num_vkbs + 1) * sizeof(*nv));
-    if (!nv)
-        return NULL;
-    dc->vkbs = nv;
-    xkl__vkb_init(&nv[dc->num_vkbs]);
-    return &nv[dc->num_vkbs++];
-}
-
-struct xkl_vtpm *xkl__vtpm_add(struct xkl_domain_config *dc)
-{
-    struct xkl_vtpm *nv = realloc(dc->vtpms, (dc->num_vtpms + 1) * sizeof(*nv));
-    if (!nv)
-        return NULL;
-    dc->vtpms = nv;
-    xkl__vtpm_init(&nv[dc->num_vtpms]);
-    return &nv[dc->num_vtpms++];
-}
-
-struct xkl_vdispl *xkl__vdispl_add(struct xkl_domain_config *dc)
-{
-    struct xkl_vdispl *nv = realloc(dc->vdispls, (dc->num_vdispls + 1) * sizeof(*nv));
-    if (!nv)
-        return NULL;
-    dc->vdispls = nv;
-    xkl__vdispl_init(&nv[dc->num_vdispls]);
-    return &nv[dc->num_vdispls++];
-}
-
-struct xkl_channel *xkl__channel_add(struct xkl_domain_config *dc)
-{
-    struct xkl_channel *nv = realloc(dc->channels, (dc->num_channels + 1) * sizeof(*nv));
-    if (!nv)
-        return NULL;
-    dc->channels = nv;
-    xkl__channel_init(&nv[dc->num_channels]);
-    return &nv[dc->num_channels++];
-}
-
-struct xkl_vsnd *xkl__vsnd_add(struct xkl_domain_config *dc)
-{
-    struct xkl_vsnd *nv = realloc(dc->vsnds, (dc->num_vsnds + 1) * sizeof(*nv));
-    if (!nv)
-        return NULL;
-    dc->vsnds = nv;
-    xkl__vsnd_init(&nv[dc->num_vsnds]);
-    return &nv[dc->num_vsnds++];
-}
-
 int xkl__rawmap_add(struct xkl_raw_entry **map, size_t *n, const char *key,
                     const struct xkl_cfg_value *v)
 {

@@ -50,11 +50,6 @@ void xkl__strlist_free(char ***list, size_t *n);
 /* Append a fresh, initialised element; NULL on ENOMEM. */
 struct xkl_disk *xkl__disk_add(struct xkl_domain_config *dc);
 struct xkl_nic *xkl__nic_add(struct xkl_domain_config *dc);
-struct xkl_vkb *xkl__vkb_add(struct xkl_domain_config *dc);
-struct xkl_vtpm *xkl__vtpm_add(struct xkl_domain_config *dc);
-struct xkl_vdispl *xkl__vdispl_add(struct xkl_domain_config *dc);
-struct xkl_channel *xkl__channel_add(struct xkl_domain_config *dc);
-struct xkl_vsnd *xkl__vsnd_add(struct xkl_domain_config *dc);
 int xkl__rawmap_add(struct xkl_raw_entry **map, size_t *n, const char *key,
                     const struct xkl_cfg_value *v);
 
@@ -72,6 +67,40 @@ struct xkl__spec_item {
 };
 int xkl__vsnd_parse(struct xkl_vsnd *v, const struct xkl__spec_item *items, size_t n,
                     const char *source, xkl_diags *d);
+/* The devices that are one spec each in xl.cfg (a vsnd: a list of items)
+ * and the same spec for xl KIND-attach: one row per kind (spec_vdev.c)
+ * with its array in the domain config, so that converting, attaching
+ * and saving them is one piece of code for all. */
+enum xkl__vdev_kind { XKL__VDEV_VKB, XKL__VDEV_VTPM, XKL__VDEV_VDISPL, XKL__VDEV_VSND,
+                      XKL__VDEV_CHANNEL, XKL__VDEV_N };
+struct xkl__vdev_type {
+    const char *name;          /* the xl.cfg key: "vkb", "vtpm", "vdispl", "vsnd", "channel" */
+    const char *frontend;      /* device/<frontend> */
+    const char *example;       /* a spec, for messages */
+    size_t size;               /* one element */
+    size_t arr_off, num_off;   /* its array and count in struct xkl_domain_config */
+    size_t devid_off;          /* its long long devid */
+    long long first_devid;     /* the devid of the first in a config (channels: 1) */
+    bool cfg_needs_backend;    /* xl.cfg requires backend= (a vtpm's), attach does not */
+    void (*init)(void *obj);
+    void (*dispose)(void *obj);
+    /* the spec (items[0]; a vsnd: n items) into obj, errors located */
+    int (*parse)(void *obj, const struct xkl__spec_item *items, size_t n, const char *source,
+                 xkl_diags *d);
+    const char *(*backend_of)(const void *obj);   /* its backend= */
+    /* what an attach chose beyond the spec (a vtpm's UUID), copied from
+     * the device added into the saved one; NULL: nothing */
+    void (*settle)(void *saved, const void *added);
+};
+extern const struct xkl__vdev_type xkl__vdev_types[XKL__VDEV_N];
+/* The row whose xl.cfg key is name, or NULL. */
+const struct xkl__vdev_type *xkl__vdev_type_find(const char *name);
+/* A fresh element appended to dc's array of type t; NULL on ENOMEM. */
+void *xkl__vdev_append(struct xkl_domain_config *dc, const struct xkl__vdev_type *t);
+/* Drop the element of devid from dc's array of type t (if there is one). */
+void xkl__vdev_drop(struct xkl_domain_config *dc, const struct xkl__vdev_type *t, long long devid);
+/* The devid field of obj. */
+long long *xkl__vdev_devid(const struct xkl__vdev_type *t, void *obj);
 int xkl__channel_parse(struct xkl_channel *ch, const char *spec, const char *source, int line,
                        int col, xkl_diags *d);
 int xkl__vdispl_parse(struct xkl_vdispl *v, const char *spec, const char *source, int line,

@@ -25,10 +25,14 @@
 
 #define WAIT_MS 10000
 
-enum simple_kind { SK_VKB, SK_VTPM, SK_VDISPL, SK_CHANNEL, SK_VSND };
+#define SK_VKB XKL__VDEV_VKB
+#define SK_VTPM XKL__VDEV_VTPM
+#define SK_VDISPL XKL__VDEV_VDISPL
+#define SK_VSND XKL__VDEV_VSND
+#define SK_CHANNEL XKL__VDEV_CHANNEL
 
 struct simple {
-    enum simple_kind kind;
+    enum xkl__vdev_kind kind;
     const char *frontend;    /* device/<frontend> */
     const char *backend;     /* backend/<backend> */
     uint32_t bdom;
@@ -253,8 +257,9 @@ static int simple_write(xkl_ctx *ctx, uint32_t domid, struct simple *s, const ch
     return 0;
 }
 
-static int vkb_add(xkl_ctx *ctx, xkl_xs *xs, uint32_t domid, struct xkl_vkb *b, const char *what)
+static int vkb_add(xkl_ctx *ctx, xkl_xs *xs, uint32_t domid, void *obj, const char *what)
 {
+    struct xkl_vkb *b = obj;
     struct simple s = { .kind = SK_VKB };
     if (xkl__backend_domid(ctx, b->backend_domname, &s.bdom, what) < 0)
         return -1;
@@ -268,8 +273,9 @@ static int vkb_add(xkl_ctx *ctx, xkl_xs *xs, uint32_t domid, struct xkl_vkb *b, 
     return simple_write(ctx, domid, &s, what);
 }
 
-static int vtpm_add(xkl_ctx *ctx, xkl_xs *xs, uint32_t domid, struct xkl_vtpm *t, const char *what)
+static int vtpm_add(xkl_ctx *ctx, xkl_xs *xs, uint32_t domid, void *obj, const char *what)
 {
+    struct xkl_vtpm *t = obj;
     struct simple s = { .kind = SK_VTPM };
     if (xkl__backend_domid(ctx, t->backend_domname, &s.bdom, what) < 0)
         return -1;
@@ -400,9 +406,9 @@ static int channel_add(xkl_ctx *ctx, uint32_t domid, const struct xkl_channel *c
     return r;
 }
 
-static int vdispl_add(xkl_ctx *ctx, xkl_xs *xs, uint32_t domid, struct xkl_vdispl *v,
-                      const char *what)
+static int vdispl_add(xkl_ctx *ctx, xkl_xs *xs, uint32_t domid, void *obj, const char *what)
 {
+    struct xkl_vdispl *v = obj;
     struct simple s = { .kind = SK_VDISPL };
     if (xkl__backend_domid(ctx, v->backend_domname, &s.bdom, what) < 0)
         return -1;
@@ -418,8 +424,9 @@ static int vdispl_add(xkl_ctx *ctx, xkl_xs *xs, uint32_t domid, struct xkl_vdisp
     return r;
 }
 
-static int vsnd_add(xkl_ctx *ctx, xkl_xs *xs, uint32_t domid, struct xkl_vsnd *v, const char *what)
+static int vsnd_add(xkl_ctx *ctx, xkl_xs *xs, uint32_t domid, void *obj, const char *what)
 {
+    struct xkl_vsnd *v = obj;
     struct simple s = { .kind = SK_VSND };
     if (xkl__backend_domid(ctx, v->backend_domname, &s.bdom, what) < 0)
         return -1;
@@ -478,106 +485,48 @@ static const char *first_error(const xkl_diags *dg, const char *source)
     return "invalid spec";
 }
 
+/* The hot-attachable kinds' adders (a channel has no xl attach). */
+typedef int vdev_add_fn(xkl_ctx *ctx, xkl_xs *xs, uint32_t domid, void *obj, const char *what);
+static vdev_add_fn *const adders[XKL__VDEV_N] = {
+    [XKL__VDEV_VKB] = vkb_add, [XKL__VDEV_VTPM] = vtpm_add, [XKL__VDEV_VDISPL] = vdispl_add,
+    [XKL__VDEV_VSND] = vsnd_add,
+};
+
 struct edit {
-    enum simple_kind kind;
-    const void *dev;   /* attach: the device added */
-    const char *spec;  /* attach of a display: its spec, parsed again */
-    const struct xkl__spec_item *items;   /* of a sound card: its items */
+    const struct xkl__vdev_type *t;
+    const void *dev;                      /* attach: the device added */
+    const struct xkl__spec_item *items;   /* and its spec, parsed again */
     size_t nitems;
-    long long devid;   /* detach: the one taken away */
+    long long devid;                      /* detach: the one taken away */
     xkl_ctx *ctx;
     const char *what;
 };
 
+/* The device added, into the saved config: its spec again, and what the
+ * attach chose (its devid, a vtpm's UUID). */
 static int attach_edit(struct xkl_domain_config *dc, void *arg)
 {
     struct edit *e = arg;
-    if (e->kind == SK_VKB) {
-        const struct xkl_vkb *src = e->dev;
-        struct xkl_vkb *b = xkl__vkb_add(dc);
-        if (!b)
-            return xkl__err(e->ctx, ENOMEM, "%s: %s", e->what, strerror(ENOMEM));
-        *b = *src;
-        b->backend_domname = src->backend_domname ? strdup(src->backend_domname) : NULL;
-        b->unique_id = src->unique_id ? strdup(src->unique_id) : NULL;
-        if ((src->backend_domname && !b->backend_domname) || (src->unique_id && !b->unique_id))
-            return xkl__err(e->ctx, ENOMEM, "%s: %s", e->what, strerror(ENOMEM));
-    } else if (e->kind == SK_VSND) {
-        const struct xkl_vsnd *src = e->dev;
-        struct xkl_vsnd *v = xkl__vsnd_add(dc);
-        if (!v)
-            return xkl__err(e->ctx, ENOMEM, "%s: %s", e->what, strerror(ENOMEM));
-        xkl_diags dg;
-        xkl_diags_init(&dg);
-        int r = xkl__vsnd_parse(v, e->items, e->nitems, "vsnd-attach", &dg);
-        xkl_diags_dispose(&dg);
-        v->devid = src->devid;
-        if (r < 0)
-            return xkl__err(e->ctx, ENOMEM, "%s: saving the configuration: %s", e->what,
-                            strerror(ENOMEM));
-    } else if (e->kind == SK_VDISPL) {
-        const struct xkl_vdispl *src = e->dev;
-        struct xkl_vdispl *v = xkl__vdispl_add(dc);
-        if (!v)
-            return xkl__err(e->ctx, ENOMEM, "%s: %s", e->what, strerror(ENOMEM));
-        xkl_diags dg;
-        xkl_diags_init(&dg);
-        int r = xkl__vdispl_parse(v, e->spec, "vdispl-attach", 0, 0, &dg);
-        xkl_diags_dispose(&dg);
-        v->devid = src->devid;
-        if (r < 0)
-            return xkl__err(e->ctx, ENOMEM, "%s: saving the configuration: %s", e->what,
-                            strerror(ENOMEM));
-    } else {
-        const struct xkl_vtpm *src = e->dev;
-        struct xkl_vtpm *t = xkl__vtpm_add(dc);
-        if (!t)
-            return xkl__err(e->ctx, ENOMEM, "%s: %s", e->what, strerror(ENOMEM));
-        *t = *src;
-        t->backend_domname = src->backend_domname ? strdup(src->backend_domname) : NULL;
-        if (src->backend_domname && !t->backend_domname)
-            return xkl__err(e->ctx, ENOMEM, "%s: %s", e->what, strerror(ENOMEM));
-    }
+    void *o = xkl__vdev_append(dc, e->t);
+    if (!o)
+        return xkl__err(e->ctx, ENOMEM, "%s: %s", e->what, strerror(ENOMEM));
+    xkl_diags dg;
+    xkl_diags_init(&dg);
+    int r = e->t->parse(o, e->items, e->nitems, e->what, &dg);
+    xkl_diags_dispose(&dg);
+    *xkl__vdev_devid(e->t, o) = *xkl__vdev_devid(e->t, (void *)e->dev);
+    if (e->t->settle)
+        e->t->settle(o, e->dev);
+    if (r < 0)
+        return xkl__err(e->ctx, ENOMEM, "%s: saving the configuration: %s", e->what,
+                        strerror(ENOMEM));
     return 0;
 }
 
 static int detach_edit(struct xkl_domain_config *dc, void *arg)
 {
     struct edit *e = arg;
-    if (e->kind == SK_VKB) {
-        for (size_t i = 0; i < dc->num_vkbs; i++)
-            if (dc->vkbs[i].devid == e->devid) {
-                xkl__vkb_dispose(&dc->vkbs[i]);
-                memmove(&dc->vkbs[i], &dc->vkbs[i + 1], (dc->num_vkbs - i - 1) * sizeof *dc->vkbs);
-                dc->num_vkbs--;
-                break;
-            }
-    } else if (e->kind == SK_VSND) {
-        for (size_t i = 0; i < dc->num_vsnds; i++)
-            if (dc->vsnds[i].devid == e->devid) {
-                xkl__vsnd_dispose(&dc->vsnds[i]);
-                memmove(&dc->vsnds[i], &dc->vsnds[i + 1], (dc->num_vsnds - i - 1) * sizeof *dc->vsnds);
-                dc->num_vsnds--;
-                break;
-            }
-    } else if (e->kind == SK_VDISPL) {
-        for (size_t i = 0; i < dc->num_vdispls; i++)
-            if (dc->vdispls[i].devid == e->devid) {
-                xkl__vdispl_dispose(&dc->vdispls[i]);
-                memmove(&dc->vdispls[i], &dc->vdispls[i + 1],
-                        (dc->num_vdispls - i - 1) * sizeof *dc->vdispls);
-                dc->num_vdispls--;
-                break;
-            }
-    } else {
-        for (size_t i = 0; i < dc->num_vtpms; i++)
-            if (dc->vtpms[i].devid == e->devid) {
-                xkl__vtpm_dispose(&dc->vtpms[i]);
-                memmove(&dc->vtpms[i], &dc->vtpms[i + 1], (dc->num_vtpms - i - 1) * sizeof *dc->vtpms);
-                dc->num_vtpms--;
-                break;
-            }
-    }
+    xkl__vdev_drop(dc, e->t, e->devid);
     return 0;
 }
 
@@ -601,118 +550,48 @@ static int attach_keep(xkl_ctx *ctx, uint32_t domid, struct edit *e, const char 
     return -1;
 }
 
-static int vkb_attach(xkl_ctx *ctx, uint32_t domid, const char *spec, unsigned *devid)
+/* xl KIND-attach: the spec (a sound card: its items) parsed, the device
+ * added, then kept in the saved configuration (or taken away again). */
+static int vdev_attach(xkl_ctx *ctx, uint32_t domid, enum xkl__vdev_kind kind,
+                       const char *const *strs, size_t n, unsigned *devid)
 {
-    char what[64];
-    snprintf(what, sizeof what, "vkb-attach domain %u", domid);
+    const struct xkl__vdev_type *t = &xkl__vdev_types[kind];
+    char what[64], source[32];
+    snprintf(what, sizeof what, "%s-attach domain %u", t->name, domid);
+    snprintf(source, sizeof source, "%s-attach", t->name);
     xkl_xs *xs = xkl__device_op_begin(ctx, domid, what);
     if (!xs)
         return -1;
-    struct xkl_vkb b;
-    xkl__vkb_init(&b);
-    xkl_diags dg;
-    xkl_diags_init(&dg);
-    int r = xkl__vkb_parse(&b, spec ? spec : "", "vkb-attach", 0, 0, &dg);
-    if (r < 0)
-        xkl__err(ctx, EINVAL, "%s: %s", what, first_error(&dg, "vkb-attach"));
-    xkl_diags_dispose(&dg);
-    if (r == 0 && (r = vkb_add(ctx, xs, domid, &b, what)) == 0) {
-        struct edit e = { .kind = SK_VKB, .dev = &b, .ctx = ctx, .what = what };
-        r = attach_keep(ctx, domid, &e, "vkbd", (unsigned)b.devid, what);
-    }
-    if (r == 0 && devid)
-        *devid = (unsigned)b.devid;
-    xkl__vkb_dispose(&b);
-    return r;
-}
-
-static int vtpm_attach(xkl_ctx *ctx, uint32_t domid, const char *spec, unsigned *devid)
-{
-    char what[64];
-    snprintf(what, sizeof what, "vtpm-attach domain %u", domid);
-    xkl_xs *xs = xkl__device_op_begin(ctx, domid, what);
-    if (!xs)
-        return -1;
-    struct xkl_vtpm t;
-    xkl__vtpm_init(&t);
-    xkl_diags dg;
-    xkl_diags_init(&dg);
-    int r = xkl__vtpm_parse(&t, spec ? spec : "", "vtpm-attach", 0, 0, &dg);
-    if (r < 0)
-        xkl__err(ctx, EINVAL, "%s: %s", what, first_error(&dg, "vtpm-attach"));
-    xkl_diags_dispose(&dg);
-    if (r == 0 && (r = vtpm_add(ctx, xs, domid, &t, what)) == 0) {
-        struct edit e = { .kind = SK_VTPM, .dev = &t, .ctx = ctx, .what = what };
-        r = attach_keep(ctx, domid, &e, "vtpm", (unsigned)t.devid, what);
-    }
-    if (r == 0 && devid)
-        *devid = (unsigned)t.devid;
-    xkl__vtpm_dispose(&t);
-    return r;
-}
-
-static int vdispl_attach(xkl_ctx *ctx, uint32_t domid, const char *spec, unsigned *devid)
-{
-    char what[64];
-    snprintf(what, sizeof what, "vdispl-attach domain %u", domid);
-    xkl_xs *xs = xkl__device_op_begin(ctx, domid, what);
-    if (!xs)
-        return -1;
-    struct xkl_vdispl v;
-    xkl__vdispl_init(&v);
-    xkl_diags dg;
-    xkl_diags_init(&dg);
-    int r = xkl__vdispl_parse(&v, spec ? spec : "", "vdispl-attach", 0, 0, &dg);
-    if (r < 0)
-        xkl__err(ctx, EINVAL, "%s: %s", what, first_error(&dg, "vdispl-attach"));
-    xkl_diags_dispose(&dg);
-    if (r == 0 && (r = vdispl_add(ctx, xs, domid, &v, what)) == 0) {
-        struct edit e = { .kind = SK_VDISPL, .dev = &v, .spec = spec, .ctx = ctx, .what = what };
-        r = attach_keep(ctx, domid, &e, "vdispl", (unsigned)v.devid, what);
-    }
-    if (r == 0 && devid)
-        *devid = (unsigned)v.devid;
-    xkl__vdispl_dispose(&v);
-    return r;
-}
-
-static int vsnd_attach(xkl_ctx *ctx, uint32_t domid, const char *const *items, size_t n,
-                       unsigned *devid)
-{
-    char what[64];
-    snprintf(what, sizeof what, "vsnd-attach domain %u", domid);
-    xkl_xs *xs = xkl__device_op_begin(ctx, domid, what);
-    if (!xs)
-        return -1;
-    struct xkl__spec_item *it = calloc(n ? n : 1, sizeof *it);
-    if (!it)
+    struct xkl__spec_item *items = calloc(n ? n : 1, sizeof *items);
+    void *o = calloc(1, t->size);
+    if (!items || !o) {
+        free(items);
+        free(o);
         return xkl__err(ctx, ENOMEM, "%s: %s", what, strerror(ENOMEM));
+    }
     for (size_t i = 0; i < n; i++)
-        it[i].str = items[i];
-    struct xkl_vsnd v;
-    xkl__vsnd_init(&v);
+        items[i].str = strs[i] ? strs[i] : "";
+    t->init(o);
     xkl_diags dg;
     xkl_diags_init(&dg);
-    int r = xkl__vsnd_parse(&v, it, n, "vsnd-attach", &dg);
+    int r = t->parse(o, items, n, source, &dg);
     if (r < 0)
-        xkl__err(ctx, EINVAL, "%s: %s", what, first_error(&dg, "vsnd-attach"));
+        xkl__err(ctx, EINVAL, "%s: %s", what, first_error(&dg, source));
     xkl_diags_dispose(&dg);
-    if (r == 0 && (r = vsnd_add(ctx, xs, domid, &v, what)) == 0) {
-        struct edit e = { .kind = SK_VSND, .dev = &v, .items = it, .nitems = n, .ctx = ctx,
-                          .what = what };
-        r = attach_keep(ctx, domid, &e, "vsnd", (unsigned)v.devid, what);
+    if (r == 0 && (r = adders[kind](ctx, xs, domid, o, what)) == 0) {
+        struct edit e = { .t = t, .dev = o, .items = items, .nitems = n, .ctx = ctx, .what = what };
+        r = attach_keep(ctx, domid, &e, t->frontend, (unsigned)*xkl__vdev_devid(t, o), what);
     }
     if (r == 0 && devid)
-        *devid = (unsigned)v.devid;
-    xkl__vsnd_dispose(&v);
-    free(it);
+        *devid = (unsigned)*xkl__vdev_devid(t, o);
+    t->dispose(o);
+    free(o);
+    free(items);
     return r;
 }
-
-static int vsnd_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned flags);
 
 /* Take device devid of frontend kind away and out of the saved config. */
-static int simple_detach(xkl_ctx *ctx, uint32_t domid, enum simple_kind kind, const char *frontend,
+static int simple_detach(xkl_ctx *ctx, uint32_t domid, enum xkl__vdev_kind kind, const char *frontend,
                          unsigned devid, unsigned flags, const char *what)
 {
     const struct xkl__devkind *k = NULL;
@@ -737,7 +616,7 @@ static int simple_detach(xkl_ctx *ctx, uint32_t domid, enum simple_kind kind, co
     int e = errno;
     char keep[sizeof ctx->err];
     memcpy(keep, ctx->err, sizeof keep);
-    struct edit ed = { .kind = kind, .devid = devid, .ctx = ctx, .what = what };
+    struct edit ed = { .t = &xkl__vdev_types[kind], .devid = devid, .ctx = ctx, .what = what };
     if (xkl__config_update(ctx, domid, detach_edit, &ed, what) < 0 && r == 0)
         return -1;
     if (r < 0) {
@@ -799,40 +678,22 @@ static int vtpm_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned
     return simple_detach(ctx, domid, SK_VTPM, "vtpm", (unsigned)found, flags, what);
 }
 
-static int vkb_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned flags)
-{
-    char what[64];
-    snprintf(what, sizeof what, "vkb-detach domain %u", domid);
-    if (!xkl__device_op_begin(ctx, domid, what))
-        return -1;
-    unsigned devid;
-    if (devid_parse(which, &devid) < 0)
-        return xkl__err(ctx, EINVAL, "%s: %s: not a device number", what, which ? which : "");
-    return simple_detach(ctx, domid, SK_VKB, "vkbd", devid, flags, what);
-}
 
-static int vdispl_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned flags)
-{
-    char what[64];
-    snprintf(what, sizeof what, "vdispl-detach domain %u", domid);
-    if (!xkl__device_op_begin(ctx, domid, what))
-        return -1;
-    unsigned devid;
-    if (devid_parse(which, &devid) < 0)
-        return xkl__err(ctx, EINVAL, "%s: %s: not a device number", what, which ? which : "");
-    return simple_detach(ctx, domid, SK_VDISPL, "vdispl", devid, flags, what);
-}
 
-static int vsnd_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned flags)
+
+/* xl KIND-detach DOMAIN DEVID of the kinds detached by number */
+static int vdev_detach(xkl_ctx *ctx, uint32_t domid, enum xkl__vdev_kind kind, const char *which,
+                       unsigned flags)
 {
+    const struct xkl__vdev_type *t = &xkl__vdev_types[kind];
     char what[64];
-    snprintf(what, sizeof what, "vsnd-detach domain %u", domid);
+    snprintf(what, sizeof what, "%s-detach domain %u", t->name, domid);
     if (!xkl__device_op_begin(ctx, domid, what))
         return -1;
     unsigned devid;
     if (devid_parse(which, &devid) < 0)
         return xkl__err(ctx, EINVAL, "%s: %s: not a device number", what, which ? which : "");
-    return simple_detach(ctx, domid, SK_VSND, "vsnd", devid, flags, what);
+    return simple_detach(ctx, domid, kind, t->frontend, devid, flags, what);
 }
 
 #define LOCKED(call)             \
@@ -845,17 +706,17 @@ static int vsnd_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned
 
 int xkl_vkb_attach(xkl_ctx *ctx, uint32_t domid, const char *spec, unsigned *devid)
 {
-    LOCKED(vkb_attach(ctx, domid, spec, devid));
+    LOCKED(vdev_attach(ctx, domid, XKL__VDEV_VKB, &spec, 1, devid));
 }
 
 int xkl_vkb_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned flags)
 {
-    LOCKED(vkb_detach(ctx, domid, which, flags));
+    LOCKED(vdev_detach(ctx, domid, XKL__VDEV_VKB, which, flags));
 }
 
 int xkl_vtpm_attach(xkl_ctx *ctx, uint32_t domid, const char *spec, unsigned *devid)
 {
-    LOCKED(vtpm_attach(ctx, domid, spec, devid));
+    LOCKED(vdev_attach(ctx, domid, XKL__VDEV_VTPM, &spec, 1, devid));
 }
 
 int xkl_vtpm_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned flags)
@@ -865,20 +726,20 @@ int xkl_vtpm_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned fl
 
 int xkl_vdispl_attach(xkl_ctx *ctx, uint32_t domid, const char *spec, unsigned *devid)
 {
-    LOCKED(vdispl_attach(ctx, domid, spec, devid));
+    LOCKED(vdev_attach(ctx, domid, XKL__VDEV_VDISPL, &spec, 1, devid));
 }
 
 int xkl_vdispl_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned flags)
 {
-    LOCKED(vdispl_detach(ctx, domid, which, flags));
+    LOCKED(vdev_detach(ctx, domid, XKL__VDEV_VDISPL, which, flags));
 }
 
 int xkl_vsnd_attach(xkl_ctx *ctx, uint32_t domid, const char *const *items, size_t n, unsigned *devid)
 {
-    LOCKED(vsnd_attach(ctx, domid, items, n, devid));
+    LOCKED(vdev_attach(ctx, domid, XKL__VDEV_VSND, items, n, devid));
 }
 
 int xkl_vsnd_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned flags)
 {
-    LOCKED(vsnd_detach(ctx, domid, which, flags));
+    LOCKED(vdev_detach(ctx, domid, XKL__VDEV_VSND, which, flags));
 }
