@@ -43,11 +43,14 @@ refused usbctrl "usbctrl = [ 'version=2,ports=4' ]"
 step "nestedhvm=1 on PVH: ours as Debian's"
 { base nest-ref pvh; echo 'nestedhvm = 1'; } > nest-ref.cfg
 { base nest-xk pvh; echo 'nestedhvm = 1'; } > nest-xk.cfg
-$REF_XL create nest-ref.cfg > ref.out 2>&1; ref=$?
-$XL create nest-xk.cfg > xk.out 2>&1; xk=$?
+# paused, one after the other: Xen accepts or refuses the flag at create,
+# and two nested-HVM guests running at once on this emulated CPU once hung
+# the whole lab (CI, stop 24)
+$REF_XL create -p nest-ref.cfg > ref.out 2>&1; ref=$?
 echo "Debian's xl: rc $ref: $(tail -n 1 ref.out)"
-echo "ours: rc $xk: $(tail -n 1 xk.out)"
 [ $ref = 0 ] && $REF_XL destroy nest-ref
+$XL create -p nest-xk.cfg > xk.out 2>&1; xk=$?
+echo "ours: rc $xk: $(tail -n 1 xk.out)"
 [ $xk = 0 ] && $XL destroy nest-xk
 if [ $((ref == 0)) != $((xk == 0)) ]; then
     fail "nestedhvm: Debian's xl rc $ref, ours rc $xk"
