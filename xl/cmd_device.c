@@ -293,12 +293,14 @@ int cmd_vdispl_detach(int argc, char **argv)
     return i < 0 ? rc : xl_with_domain(argv[i], do_vdispl_detach, argv[i + 1]);
 }
 
-/* DOMAIN...: each domain's devices by one(ctx, domid, j), j the --json
- * writer or NULL for Xen's lines; a domain that fails is reported and the
- * others are still listed. */
-typedef int list_one_fn(xkl_ctx *ctx, uint32_t domid, struct xl_json *j);
+/* DOMAIN...: each domain's devices by one(ctx, domid, j, arg), j the
+ * --json writer or NULL for Xen's lines, after header(arg) (may be NULL)
+ * for the lines; a domain that fails is reported and the others are still
+ * listed. */
+typedef int list_one_fn(xkl_ctx *ctx, uint32_t domid, struct xl_json *j, const void *arg);
 
-static int list_domains(int argc, char **argv, list_one_fn *one)
+static int list_domains(int argc, char **argv, const char *name, void (*header)(const void *arg),
+                        list_one_fn *one, const void *arg)
 {
     bool json;
     int rc, i = args_json(argc, argv, 1, -1, &rc, &json);
@@ -311,23 +313,30 @@ static int list_domains(int argc, char **argv, list_one_fn *one)
     struct xl_json j;
     if (json)
         xlj_begin(&j);
+    else if (header)
+        header(arg);
     for (; i < argc; i++) {
         uint32_t domid;
         if (xl_domid(ctx, argv[i], &domid) < 0)
             rc = XL_FAIL;
-        else if (one(ctx, domid, json ? &j : NULL) < 0)
+        else if (one(ctx, domid, json ? &j : NULL, arg) < 0)
             rc = xl_ctx_fail(ctx);
     }
     if (json)
         xlj_end(&j);
     xkl_ctx_close(ctx);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        xl_err("%s: writing the list: standard output failed", name);
+        rc = XL_FAIL;
+    }
     return rc;
 }
 
 /* xl vdispl-list DOMAIN...: Xen's xl's lines, a display and its
  * connectors ("handle" is the guest's domain) */
-static int vdispl_list_one(xkl_ctx *ctx, uint32_t domid, struct xl_json *j)
+static int vdispl_list_one(xkl_ctx *ctx, uint32_t domid, struct xl_json *j, const void *arg)
 {
+    (void)arg;
     struct xkl_vdispl_info *v;
     size_t n;
     if (xkl_vdispl_list(ctx, domid, &v, &n) < 0)
@@ -380,7 +389,7 @@ static int vdispl_list_one(xkl_ctx *ctx, uint32_t domid, struct xl_json *j)
 
 int cmd_vdispl_list(int argc, char **argv)
 {
-    return list_domains(argc, argv, vdispl_list_one);
+    return list_domains(argc, argv, "vdispl-list", NULL, vdispl_list_one, NULL);
 }
 
 static int do_vsnd_detach(xkl_ctx *ctx, uint32_t domid, void *which)
@@ -458,8 +467,9 @@ static void vsnd_params_json(struct xl_json *j, const struct xkl_vsnd_params_inf
 /* xl vsnd-list DOMAIN...: Xen's xl's lines, a card, its PCMs and streams
  * ("handle" is the guest's domain; Xen's label for the formats is
  * "sample-rates" too, kept) */
-static int vsnd_list_one(xkl_ctx *ctx, uint32_t domid, struct xl_json *j)
+static int vsnd_list_one(xkl_ctx *ctx, uint32_t domid, struct xl_json *j, const void *arg)
 {
+    (void)arg;
     struct xkl_vsnd_info *v;
     size_t n;
     if (xkl_vsnd_list(ctx, domid, &v, &n) < 0)
@@ -527,7 +537,7 @@ static int vsnd_list_one(xkl_ctx *ctx, uint32_t domid, struct xl_json *j)
 
 int cmd_vsnd_list(int argc, char **argv)
 {
-    return list_domains(argc, argv, vsnd_list_one);
+    return list_domains(argc, argv, "vsnd-list", NULL, vsnd_list_one, NULL);
 }
 
 int cmd_vkb_detach(int argc, char **argv)
@@ -635,65 +645,56 @@ static void dev_json(struct xl_json *j, uint32_t domid, const char *family, cons
     xlj_obj_end(j);
 }
 
-/* The header, then every domain's devices of family; a domain that cannot
- * be listed is reported in one line and the others are still listed. */
-static int list_cmd(int argc, char **argv, const char *name, const char *family,
-                    list_row *row)
+/* A device family's listing: its xkl_device_list family and its line. */
+struct family_list {
+    const char *family;
+    list_row *row;
+};
+
+/* the column heading of a family's lines, Xen's xl's */
+static void family_header(const void *arg)
 {
-    bool json;
-    int rc, i = args_json(argc, argv, 1, -1, &rc, &json);
-    if (i < 0)
-        return rc;
-    rc = XL_OK;
-    xkl_ctx *ctx = xl_ctx_open();
-    if (!ctx)
-        return XL_FAIL;
-    struct xl_json j;
-    if (json)
-        xlj_begin(&j);
-    else if (row == block_row)
+    const struct family_list *f = arg;
+    if (f->row == block_row)
         printf("%-5s %-3s %-6s %-5s %-6s %-8s %-30s\n", "Vdev", "BE", "handle", "state", "evt-ch",
                "ring-ref", "BE-path");
-    else if (row == vkb_row)
+    else if (f->row == vkb_row)
         printf("%-3s %-2s %-6s %-5s %-6s %6s %-10s %-10s %-30s\n", "Idx", "BE", "handle", "state",
                "evt-ch", "ref", "ID", "BE-type", "BE-path");
-    else if (row == vtpm_row)
+    else if (f->row == vtpm_row)
         printf("%-3s %-2s %-36s %-6s %-5s %-6s %-8s %-10s\n", "Idx", "BE", "Uuid", "handle", "state",
                "evt-ch", "ring-ref", "BE-path");
-    else if (row == channel_row)
+    else if (f->row == channel_row)
         printf("%-3s %-2s %-5s %-6s %-8s %-10s %-30s\n", "Idx", "BE", "state", "evt-ch", "ring-ref",
                "connection", "");
     else
         printf("%-3s %-2s %-17s %-6s %-5s %-6s %5s/%-5s %-30s\n", "Idx", "BE", "Mac Addr.",
                "handle", "state", "evt-ch", "tx-", "rx-ring-ref", "BE-path");
-    for (; i < argc; i++) {
-        uint32_t domid;
-        struct xkl_devinfo *v;
-        size_t n;
-        if (xl_domid(ctx, argv[i], &domid) < 0) {
-            rc = XL_FAIL;
-            continue;
-        }
-        if (xkl_device_list(ctx, domid, family, &v, &n) < 0) {
-            rc = xl_ctx_fail(ctx);
-            continue;
-        }
-        for (size_t k = 0; k < n; k++) {
-            if (json)
-                dev_json(&j, domid, family, &v[k]);
-            else
-                row(domid, &v[k]);
-        }
-        free(v);
+}
+
+static int family_one(xkl_ctx *ctx, uint32_t domid, struct xl_json *j, const void *arg)
+{
+    const struct family_list *f = arg;
+    struct xkl_devinfo *v;
+    size_t n;
+    if (xkl_device_list(ctx, domid, f->family, &v, &n) < 0)
+        return -1;
+    for (size_t k = 0; k < n; k++) {
+        if (j)
+            dev_json(j, domid, f->family, &v[k]);
+        else
+            f->row(domid, &v[k]);
     }
-    if (json)
-        xlj_end(&j);
-    xkl_ctx_close(ctx);
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        xl_err("%s: writing the list: standard output failed", name);
-        rc = XL_FAIL;
-    }
-    return rc;
+    free(v);
+    return 0;
+}
+
+/* The header, then every domain's devices of family */
+static int list_cmd(int argc, char **argv, const char *name, const char *family,
+                    list_row *row)
+{
+    const struct family_list f = { family, row };
+    return list_domains(argc, argv, name, family_header, family_one, &f);
 }
 
 int cmd_block_list(int argc, char **argv)

@@ -328,7 +328,43 @@ int xkl_device_list(xkl_ctx *ctx, uint32_t domid, const char *family, struct xkl
     return r;
 }
 
-/* ---- displays and their connectors ---- */
+/* ---- devices with parts: displays and sound cards ---- */
+
+/* The numeric entries of dir (a display's connectors, a card's PCMs, a
+ * PCM's streams), as a count one past the highest below max. */
+static unsigned numbered(xkl_xs *xs, const char *dir, unsigned max)
+{
+    unsigned ne = 0, count = 0;
+    char **ents = xs ? xkl_xs_directory(xs, XKL_XS_TX_NONE, dir, &ne) : NULL;
+    for (unsigned k = 0; ents && k < ne; k++) {
+        int c = num_or_unknown(ents[k]);
+        if (c >= 0 && (unsigned)c < max && (unsigned)c + 1 > count)
+            count = (unsigned)c + 1;
+    }
+    free(ents);
+    return count;
+}
+
+/* Lock held: domid's devices of family (*devs, *nd) and a zeroed array of
+ * *nd elements of elem bytes for what the caller reads of each; NULL with
+ * the context's error ("<op> domain N: ..."). */
+static void *list_parts(xkl_ctx *ctx, uint32_t domid, const char *family, const char *op,
+                        size_t elem, struct xkl_devinfo **devs, size_t *nd)
+{
+    *devs = NULL;
+    *nd = 0;
+    if (list_locked(ctx, domid, family_find(family), devs, nd) < 0)
+        return NULL;
+    void *v = calloc(*nd ? *nd : 1, elem);
+    if (!v) {
+        xkl__err(ctx, ENOMEM, "%s domain %u: %s", op, domid, strerror(ENOMEM));
+        free(*devs);
+        *devs = NULL;
+    }
+    return v;
+}
+
+/* displays and their connectors */
 
 void xkl_vdispl_list_free(struct xkl_vdispl_info *v, size_t n)
 {
@@ -390,27 +426,15 @@ int xkl_vdispl_list(xkl_ctx *ctx, uint32_t domid, struct xkl_vdispl_info **out, 
         xkl__err(ctx, EINVAL, "vdispl-list domain %u: no place for the result", domid);
         goto done;
     }
-    if (list_locked(ctx, domid, family_find("vdispl"), &devs, &nd) < 0)
+    if (!(v = list_parts(ctx, domid, "vdispl", "vdispl-list", sizeof *v, &devs, &nd)))
         goto done;
-    v = calloc(nd ? nd : 1, sizeof *v);
-    if (!v) {
-        xkl__err(ctx, ENOMEM, "vdispl-list domain %u: %s", domid, strerror(ENOMEM));
-        goto done;
-    }
     xkl_xs *xs = xkl__xs(ctx);
     for (size_t i = 0; i < nd; i++) {
         v[i].dev = devs[i];
         const char *fe = devs[i].frontend_path;
         v[i].be_alloc = fe_num(ctx, fe, "be-alloc");
         /* the connectors 0, 1, ... the frontend directory holds */
-        unsigned ne = 0, count = 0;
-        char **ents = xs ? xkl_xs_directory(xs, XKL_XS_TX_NONE, fe, &ne) : NULL;
-        for (unsigned k = 0; ents && k < ne; k++) {
-            int c = num_or_unknown(ents[k]);
-            if (c >= 0 && (unsigned)c + 1 > count && c < 1024)
-                count = (unsigned)c + 1;
-        }
-        free(ents);
+        unsigned count = numbered(xs, fe, 1024);
         v[i].connectors = calloc(count ? count : 1, sizeof *v[i].connectors);
         if (!v[i].connectors) {
             xkl_vdispl_list_free(v, i);
@@ -443,20 +467,6 @@ void xkl_vsnd_list_free(struct xkl_vsnd_info *v, size_t n)
         free(v[i].pcms);
     }
     free(v);
-}
-
-/* The numeric entries of dir, as a count one past the highest (< 256). */
-static unsigned numbered(xkl_xs *xs, const char *dir)
-{
-    unsigned ne = 0, count = 0;
-    char **ents = xs ? xkl_xs_directory(xs, XKL_XS_TX_NONE, dir, &ne) : NULL;
-    for (unsigned k = 0; ents && k < ne; k++) {
-        int c = num_or_unknown(ents[k]);
-        if (c >= 0 && c < 256 && (unsigned)c + 1 > count)
-            count = (unsigned)c + 1;
-    }
-    free(ents);
-    return count;
 }
 
 /* node of dir into buf (len bytes): true when it exists */
@@ -494,11 +504,8 @@ int xkl_vsnd_list(xkl_ctx *ctx, uint32_t domid, struct xkl_vsnd_info **out, size
         xkl__err(ctx, EINVAL, "vsnd-list domain %u: no place for the result", domid);
         goto done;
     }
-    if (list_locked(ctx, domid, family_find("vsnd"), &devs, &nd) < 0)
+    if (!(v = list_parts(ctx, domid, "vsnd", "vsnd-list", sizeof *v, &devs, &nd)))
         goto done;
-    v = calloc(nd ? nd : 1, sizeof *v);
-    if (!v)
-        goto nomem;
     xkl_xs *xs = xkl__xs(ctx);
     for (size_t i = 0; i < nd; i++) {
         struct xkl_vsnd_info *c = &v[i];
@@ -507,7 +514,7 @@ int xkl_vsnd_list(xkl_ctx *ctx, uint32_t domid, struct xkl_vsnd_info **out, size
         c->has_short_name = read_into(ctx, fe, "short-name", c->short_name, sizeof c->short_name);
         c->has_long_name = read_into(ctx, fe, "long-name", c->long_name, sizeof c->long_name);
         vsnd_params_read(ctx, fe, &c->params);
-        c->npcms = numbered(xs, fe);
+        c->npcms = numbered(xs, fe, 256);
         c->pcms = calloc(c->npcms ? c->npcms : 1, sizeof *c->pcms);
         if (!c->pcms) {
             c->npcms = 0;
@@ -519,7 +526,7 @@ int xkl_vsnd_list(xkl_ctx *ctx, uint32_t domid, struct xkl_vsnd_info **out, size
             snprintf(dir, sizeof dir, "%s/%zu", fe, k);
             read_into(ctx, dir, "name", pc->name, sizeof pc->name);
             vsnd_params_read(ctx, dir, &pc->params);
-            pc->nstreams = numbered(xs, dir);
+            pc->nstreams = numbered(xs, dir, 256);
             pc->streams = calloc(pc->nstreams ? pc->nstreams : 1, sizeof *pc->streams);
             if (!pc->streams) {
                 pc->nstreams = 0;
@@ -545,7 +552,6 @@ int xkl_vsnd_list(xkl_ctx *ctx, uint32_t domid, struct xkl_vsnd_info **out, size
 nomem_v:
     xkl_vsnd_list_free(v, nd);
     v = NULL;
-nomem:
     xkl__err(ctx, ENOMEM, "vsnd-list domain %u: %s", domid, strerror(ENOMEM));
 done:
     free(v);
