@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 
 void xkl__device_paths(const struct xkl__device *d, char fe[128], char be[128])
@@ -323,5 +324,29 @@ int xkl__device_check_free(struct xkl_ctx *ctx, uint32_t domid, const char *fron
                         xkl_xs_error(xs));
     if (n > 0)
         return xkl__err(ctx, EEXIST, "%s: %s: already in use (%s exists)", what, name, path);
+    return 0;
+}
+
+void xkl__device_undo(struct xkl_ctx *ctx, const struct xkl__device *d)
+{
+    int e = errno;
+    char keep[sizeof ctx->err];
+    memcpy(keep, ctx->err, sizeof keep);
+    xkl__device_remove(ctx, d, 0, true);
+    memcpy(ctx->err, keep, sizeof keep);
+    errno = e;
+}
+
+int xkl__random_bytes(struct xkl_ctx *ctx, uint8_t *buf, size_t n, const char *what)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = getrandom(buf + got, n - got, 0);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return xkl__err(ctx, errno, "%s: getrandom: %s", what, strerror(errno));
+        got += (size_t)r;
+    }
     return 0;
 }

@@ -75,6 +75,11 @@ int xkl__device_wait_state(struct xkl_ctx *ctx, const struct xkl__device *d, uns
  * it to reach 6 (Closed) within timeout_ms (or skip the wait with force),
  * then remove the frontend, the backend and libxl's record. */
 int xkl__device_remove(struct xkl_ctx *ctx, const struct xkl__device *d, int timeout_ms, bool force);
+/* After a failure: take d away at once (forced, as xkl__device_remove),
+ * keeping the failure's error and errno for the caller to return. */
+void xkl__device_undo(struct xkl_ctx *ctx, const struct xkl__device *d);
+/* n random bytes (getrandom), or -1 with "<what>: getrandom: ...". */
+int xkl__random_bytes(struct xkl_ctx *ctx, uint8_t *buf, size_t n, const char *what);
 /* Is path the backend directory of device devid of domid, of a kind whose
  * frontends are in device/<frontend> (numbers written plainly)? Its kind
  * and (in bdom) backend domain, else NULL. Pure. */

@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "vif.h"
 
@@ -178,15 +177,8 @@ static bool uuid_null(const unsigned char u[16])
 /* A random (version 4) UUID for a vtpm given none, as libxl makes one. */
 static int uuid_make(xkl_ctx *ctx, unsigned char u[16], const char *what)
 {
-    size_t got = 0;
-    while (got < 16) {
-        ssize_t r = getrandom(u + got, 16 - got, 0);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return xkl__err(ctx, errno, "%s: getrandom: %s", what, strerror(errno));
-        got += (size_t)r;
-    }
+    if (xkl__random_bytes(ctx, u, 16, what) < 0)
+        return -1;
     u[6] = (unsigned char)((u[6] & 0x0f) | 0x40);
     u[8] = (unsigned char)((u[8] & 0x3f) | 0x80);
     return 0;
@@ -246,12 +238,7 @@ static int simple_write(xkl_ctx *ctx, uint32_t domid, struct simple *s, const ch
     if (r < 0)
         return xkl__err_wrap(ctx, "%s: %s", what, name);
     if (s->kind != SK_VKB && xkl__device_wait_state(ctx, &d, 2, WAIT_MS, what) < 0) {
-        int e = errno;
-        char keep[sizeof ctx->err];
-        memcpy(keep, ctx->err, sizeof keep);
-        xkl__device_remove(ctx, &d, 0, true);
-        memcpy(ctx->err, keep, sizeof keep);
-        errno = e;
+        xkl__device_undo(ctx, &d);
         return -1;
     }
     return 0;
@@ -541,12 +528,13 @@ static int attach_keep(xkl_ctx *ctx, uint32_t domid, struct edit *e, const char 
     memcpy(keep, ctx->err, sizeof keep);
     const struct xkl__devkind *k;
     uint32_t bdom;
-    if (xkl__device_backend_find(ctx, domid, frontend, devid, &k, &bdom, what, frontend) > 0) {
-        const struct xkl__device d = { .kind = k, .domid = domid, .backend_domid = bdom, .devid = devid };
-        xkl__device_remove(ctx, &d, 0, true);
-    }
+    int found = xkl__device_backend_find(ctx, domid, frontend, devid, &k, &bdom, what, frontend);
     memcpy(ctx->err, keep, sizeof keep);
     errno = er;
+    if (found > 0) {
+        const struct xkl__device d = { .kind = k, .domid = domid, .backend_domid = bdom, .devid = devid };
+        xkl__device_undo(ctx, &d);
+    }
     return -1;
 }
 

@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 
 /* ---- MAC addresses ---- */
@@ -323,16 +322,7 @@ static int random_bytes(xkl_ctx *ctx, uint8_t *buf, size_t n, struct xkl__fault 
 {
     if (FAULTED(f, ctx, where, "getrandom"))
         return -1;
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = getrandom(buf + got, n - got, 0);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return xkl__err(ctx, errno, "%s: getrandom: %s", where, strerror(errno));
-        got += (size_t)r;
-    }
-    return 0;
+    return xkl__random_bytes(ctx, buf, n, where);
 }
 
 static long long now_ms(void)
@@ -557,14 +547,9 @@ int xkl__vif_add(xkl_ctx *ctx, uint32_t domid, const struct xkl_nic *nic, struct
             goto fail;
     }
     return 0;
-fail:;
+fail:
     /* the nodes are ours: take them away with what the script did */
-    int e = errno;
-    char keep[sizeof ctx->err];
-    memcpy(keep, ctx->err, sizeof keep);
-    xkl__device_remove(ctx, &d, 0, true);
-    memcpy(ctx->err, keep, sizeof keep);
-    errno = e;
+    xkl__device_undo(ctx, &d);
     return -1;
 }
 
