@@ -24,11 +24,6 @@
 
 #define WAIT_MS 10000
 
-#define SK_VKB XKL__VDEV_VKB
-#define SK_VTPM XKL__VDEV_VTPM
-#define SK_VDISPL XKL__VDEV_VDISPL
-#define SK_VSND XKL__VDEV_VSND
-#define SK_CHANNEL XKL__VDEV_CHANNEL
 
 struct simple {
     enum xkl__vdev_kind kind;
@@ -237,7 +232,7 @@ static int simple_write(xkl_ctx *ctx, uint32_t domid, struct simple *s, const ch
     xkl__layout_dispose(&l);
     if (r < 0)
         return xkl__err_wrap(ctx, "%s: %s", what, name);
-    if (s->kind != SK_VKB && xkl__device_wait_state(ctx, &d, 2, WAIT_MS, what) < 0) {
+    if (s->kind != XKL__VDEV_VKB && xkl__device_wait_state(ctx, &d, 2, WAIT_MS, what) < 0) {
         xkl__device_undo(ctx, &d);
         return -1;
     }
@@ -247,7 +242,7 @@ static int simple_write(xkl_ctx *ctx, uint32_t domid, struct simple *s, const ch
 static int vkb_add(xkl_ctx *ctx, xkl_xs *xs, uint32_t domid, void *obj, const char *what)
 {
     struct xkl_vkb *b = obj;
-    struct simple s = { .kind = SK_VKB };
+    struct simple s = { .kind = XKL__VDEV_VKB };
     if (xkl__backend_domid(ctx, b->backend_domname, &s.bdom, what) < 0)
         return -1;
     if (b->devid < 0) {
@@ -263,7 +258,7 @@ static int vkb_add(xkl_ctx *ctx, xkl_xs *xs, uint32_t domid, void *obj, const ch
 static int vtpm_add(xkl_ctx *ctx, xkl_xs *xs, uint32_t domid, void *obj, const char *what)
 {
     struct xkl_vtpm *t = obj;
-    struct simple s = { .kind = SK_VTPM };
+    struct simple s = { .kind = XKL__VDEV_VTPM };
     if (xkl__backend_domid(ctx, t->backend_domname, &s.bdom, what) < 0)
         return -1;
     if (t->devid < 0) {
@@ -380,7 +375,7 @@ static int channel_nodes(struct simple *s, const struct xkl_channel *ch, size_t 
 static int channel_add(xkl_ctx *ctx, uint32_t domid, const struct xkl_channel *ch, size_t index,
                        const char *what)
 {
-    struct simple s = { .kind = SK_CHANNEL };
+    struct simple s = { .kind = XKL__VDEV_CHANNEL };
     if (xkl__backend_domid(ctx, ch->backend_domname, &s.bdom, what) < 0)
         return -1;
     if (s.bdom != 0)
@@ -396,7 +391,7 @@ static int channel_add(xkl_ctx *ctx, uint32_t domid, const struct xkl_channel *c
 static int vdispl_add(xkl_ctx *ctx, xkl_xs *xs, uint32_t domid, void *obj, const char *what)
 {
     struct xkl_vdispl *v = obj;
-    struct simple s = { .kind = SK_VDISPL };
+    struct simple s = { .kind = XKL__VDEV_VDISPL };
     if (xkl__backend_domid(ctx, v->backend_domname, &s.bdom, what) < 0)
         return -1;
     if (v->devid < 0) {
@@ -414,7 +409,7 @@ static int vdispl_add(xkl_ctx *ctx, xkl_xs *xs, uint32_t domid, void *obj, const
 static int vsnd_add(xkl_ctx *ctx, xkl_xs *xs, uint32_t domid, void *obj, const char *what)
 {
     struct xkl_vsnd *v = obj;
-    struct simple s = { .kind = SK_VSND };
+    struct simple s = { .kind = XKL__VDEV_VSND };
     if (xkl__backend_domid(ctx, v->backend_domname, &s.bdom, what) < 0)
         return -1;
     if (v->devid < 0) {
@@ -637,7 +632,7 @@ static int vtpm_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned
         return -1;
     unsigned devid;
     if (devid_parse(which, &devid) == 0)
-        return simple_detach(ctx, domid, SK_VTPM, "vtpm", devid, flags, what);
+        return simple_detach(ctx, domid, XKL__VDEV_VTPM, "vtpm", devid, flags, what);
     unsigned char want[16];
     if (xkl__uuid_parse(which ? which : "", want) < 0)
         return xkl__err(ctx, EINVAL, "%s: %s: neither a device number nor a UUID", what,
@@ -663,7 +658,7 @@ static int vtpm_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned
     free(ents);
     if (found < 0)
         return xkl__err(ctx, ENODEV, "%s: no vtpm with uuid %s", what, which);
-    return simple_detach(ctx, domid, SK_VTPM, "vtpm", (unsigned)found, flags, what);
+    return simple_detach(ctx, domid, XKL__VDEV_VTPM, "vtpm", (unsigned)found, flags, what);
 }
 
 
