@@ -229,7 +229,7 @@ static bool valid_name(const char *n)
     if (!(*n >= 'a' && *n <= 'z'))
         return false;
     for (; *n; n++)
-        if (!((*n >= 'a' && *n <= 'z') || (*n >= '0' && *n <= '9') || *n == '_'))
+        if (!((*n >= 'a' && *n <= 'z') || (*n >= '0' && *n <= '9') || *n == '_' || *n == '.'))
             return false;
     return true;
 }
@@ -273,8 +273,8 @@ static int parse_stmt(struct parser *ps)
     ps->lx.text = NULL;
     if (!valid_name(s.name)) {
         perr(ps, s.line, s.col,
-             "expected a setting name of lower-case letters, digits and '_' starting with a "
-             "letter, found '%.100s'", s.name);
+             "expected a setting name of lower-case letters, digits, '_' and '.' starting with "
+             "a letter, found '%.100s'", s.name);
         goto fail;
     }
     next(ps);
