@@ -307,12 +307,14 @@ static int conv_vcpus(conv_t *c, const cfg_key *k)
     struct xkl_b_info *bi = &c->dc->b_info;
     long long vcpus = 1, maxvcpus = -1;
     int r = 0;
-    if (get_int_range(c, k->name, &vcpus, 1, 4096) < 0)
+    int gv = get_int_range(c, k->name, &vcpus, 1, 4096);
+    int gm = get_int_range(c, "maxvcpus", &maxvcpus, 1, 4096);
+    if (gv < 0 || gm < 0)
         r = -1;
-    if (get_int_range(c, "maxvcpus", &maxvcpus, 1, 4096) < 0)
-        r = -1;
-    bi->avail_vcpus = vcpus;
-    bi->max_vcpus = maxvcpus > 0 ? maxvcpus : vcpus;
+    /* neither key: both 0, as libxl keeps them (create gives one vcpu) */
+    bool given = gv > 0 || gm > 0;
+    bi->avail_vcpus = given ? vcpus : 0;
+    bi->max_vcpus = !given ? 0 : maxvcpus > 0 ? maxvcpus : vcpus;
     if (maxvcpus > 0 && maxvcpus < vcpus) {
         value_error(c, "maxvcpus", "expected maxvcpus (%lld) >= vcpus (%lld)", maxvcpus, vcpus);
         r = -1;
@@ -409,11 +411,11 @@ static int conv_cpus(conv_t *c, const cfg_key *k)
                  "expected a CPU list (" CPULIST_HELP ") for vcpu %zu in '%s', found %s%s%s", i,
                  k->name, SHOW(it));
             r = -1;
-        } else if ((long long)i >= bi->max_vcpus) {
+        } else if ((long long)i >= (bi->max_vcpus ? bi->max_vcpus : 1)) {
             /* xl pins only the vcpus the guest has */
             cerr(c, s, it, XKL_DIAG_WARNING,
                  "'%s' has %zu entries but the guest has %lld vcpus: entries from %zu on ignored",
-                 k->name, v->nitems, bi->max_vcpus, i);
+                 k->name, v->nitems, bi->max_vcpus ? bi->max_vcpus : 1, i);
             break;
         } else if (xkl__strlist_add(list, n, it->str) < 0) {
             r = -1;
@@ -1273,7 +1275,7 @@ char *xkl_domain_config_to_json(const xkl_domain_config *dc)
     return xkl__domain_config_gen_json(dc);
 }
 
-xkl_domain_config *xkl_domain_config_from_json(const char *json, size_t len, xkl_diags *d)
+static xkl_domain_config *from_json(const char *json, size_t len, bool lenient, xkl_diags *d)
 {
     struct xkl_domain_config *dc = malloc(sizeof(*dc));
     if (!dc) {
@@ -1281,12 +1283,23 @@ xkl_domain_config *xkl_domain_config_from_json(const char *json, size_t len, xkl
         return NULL;
     }
     xkl__domain_config_init(dc);
-    if (xkl__domain_config_parse_json(dc, json, len, d) < 0) {
+    if (xkl__domain_config_parse_json(dc, json, len, lenient, d) < 0) {
         xkl_domain_config_free(dc);
         errno = EINVAL;
         return NULL;
     }
     return dc;
+}
+
+xkl_domain_config *xkl_domain_config_from_json(const char *json, size_t len, xkl_diags *d)
+{
+    return from_json(json, len, false, d);
+}
+
+struct xkl_domain_config *xkl__domain_config_from_libxl_json(const char *json, size_t len,
+                                                            xkl_diags *d)
+{
+    return from_json(json, len, true, d);
 }
 
 char *xkl_cfg_to_json(const char *path, char *const *overrides, size_t noverrides, xkl_diags *d)

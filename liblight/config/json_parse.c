@@ -28,13 +28,20 @@ static const char *jnum(yajl_val v)
     return s ? s : "0";
 }
 
-static int bad(xkl_diags *d, const char *path, const char *k, const char *what)
+/* The walk's context: where errors go, and whether keys types.def does
+ * not declare are skipped (a file libxl wrote: it has many more) */
+struct jctx {
+    xkl_diags *d;
+    bool lenient;
+};
+
+static int bad(struct jctx *d, const char *path, const char *k, const char *what)
 {
-    xkl__diag(d, XKL_DIAG_ERROR, SRC, 0, 0, "at %s%s%s: expected %s", path, *path ? "." : "", k, what);
+    xkl__diag(d->d, XKL_DIAG_ERROR, SRC, 0, 0, "at %s%s%s: expected %s", path, *path ? "." : "", k, what);
     return -1;
 }
 
-static int get_string(xkl_diags *d, const char *path, const char *k, yajl_val v, char **out)
+static int get_string(struct jctx *d, const char *path, const char *k, yajl_val v, char **out)
 {
     if (!YAJL_IS_STRING(v))
         return bad(d, path, k, "a string");
@@ -46,7 +53,7 @@ static int get_string(xkl_diags *d, const char *path, const char *k, yajl_val v,
     return 0;
 }
 
-static int get_strlist(xkl_diags *d, const char *path, const char *k, yajl_val v,
+static int get_strlist(struct jctx *d, const char *path, const char *k, yajl_val v,
                        char ***l, size_t *n)
 {
     if (!YAJL_IS_ARRAY(v))
@@ -96,7 +103,7 @@ fail:
 }
 
 #define STRUCT_BEGIN(s) \
-    static int parse_##s(xkl_diags *d, const char *path, yajl_val o, struct xkl_##s *p) \
+    static int parse_##s(struct jctx *d, const char *path, yajl_val o, struct xkl_##s *p) \
     { \
         if (!YAJL_IS_OBJECT(o)) \
             return bad(d, path, "", "an object"); \
@@ -105,6 +112,8 @@ fail:
             yajl_val v = o->u.object.values[i]; \
             (void)v;
 #define STRUCT_END(s) \
+            if (d->lenient) \
+                continue; \
             return bad(d, path, k, "a known key"); \
         } \
         return 0; \
@@ -216,7 +225,7 @@ fail:
 #include "types.def"
 
 int xkl__domain_config_parse_json(struct xkl_domain_config *dc, const char *json,
-                                  size_t len, xkl_diags *d)
+                                  size_t len, bool lenient, xkl_diags *d)
 {
     char *text = malloc(len + 1);
     if (!text) {
@@ -265,7 +274,8 @@ int xkl__domain_config_parse_json(struct xkl_domain_config *dc, const char *json
         xkl__diag(d, XKL_DIAG_ERROR, SRC, 0, 0, "invalid JSON: %s", *err ? err : "parse error");
         return -1;
     }
-    int r = parse_domain_config(d, "", root, dc);
+    struct jctx jc = { .d = d, .lenient = lenient };
+    int r = parse_domain_config(&jc, "", root, dc);
     yajl_tree_free(root);
     return r;
 }

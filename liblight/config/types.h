@@ -173,6 +173,11 @@ const char *xkl__config_unsupported(const struct xkl_domain_config *dc);
 
 /* JSON (json_gen.c / json_parse.c). */
 char *xkl__domain_config_gen_json(const struct xkl_domain_config *dc);
+/* lenient: skip the keys types.def does not declare (libxl's own files);
+ * else each is an error */
 int xkl__domain_config_parse_json(struct xkl_domain_config *dc, const char *json,
-                                  size_t len, xkl_diags *d);
+                                  size_t len, bool lenient, xkl_diags *d);
+/* A domain config libxl wrote (Debian's xl's userdata file), read leniently. */
+struct xkl_domain_config *xkl__domain_config_from_libxl_json(const char *json, size_t len,
+                                                            xkl_diags *d);
 #endif

@@ -64,6 +64,11 @@ static bool is_hvm(const struct cstate *s)
     return s->dc->c_info.type == XKL_DOMAIN_TYPE_HVM;
 }
 
+static bool is_pv(const struct cstate *s)
+{
+    return s->dc->c_info.type == XKL_DOMAIN_TYPE_PV;
+}
+
 static enum xkg_type guest_type(const struct cstate *s)
 {
     return is_hvm(s) ? XKG_TYPE_HVM : is_pvh(s) ? XKG_TYPE_PVH : XKG_TYPE_PV;
@@ -208,10 +213,21 @@ static int run_domain(void *arg)
         return xkl__err(s->ctx, errno, "create %s: %s", s->dc->c_info.name, xkc_error(s->ctx->xc));
     }
     cc.cpupool_id = s->pool_id;
-    s->domid = 0;
-    if (xkc_domain_create(s->ctx->xc, &cc, &s->domid) < 0)
-        return xkl__err(s->ctx, errno, "create %s: %s", s->dc->c_info.name, xkc_error(s->ctx->xc));
-    return 0;
+    /* xl.conf domid_policy="random": a random free domid below the
+     * reserved ones, another when it is taken; else Xen's next one */
+    for (unsigned tries = 0;; tries++) {
+        s->domid = 0;
+        if (s->ctx->host.domid_random) {
+            uint16_t r;
+            if (xkl__random_bytes(s->ctx, (uint8_t *)&r, sizeof r, "create: random domid") < 0)
+                return -1;
+            s->domid = 1 + r % (DOMID_FIRST_RESERVED - 1);
+        }
+        if (xkc_domain_create(s->ctx->xc, &cc, &s->domid) == 0)
+            return 0;
+        if (errno != EEXIST || !s->ctx->host.domid_random || tries == 64)
+            return xkl__err(s->ctx, errno, "create %s: %s", s->dc->c_info.name, xkc_error(s->ctx->xc));
+    }
 }
 
 static void undo_xs(void *arg);
@@ -280,8 +296,23 @@ static int run_limits(void *arg)
             vcpu_map(s, "cpus_soft", bi->cpus_soft, bi->cpus_soft_per_vcpu, bi->num_cpus_soft_per_vcpu,
                      v, soft, &sf) < 0)
             return -1;
-        if ((h || sf) && (FAULT(s) || xkc_vcpu_set_affinity(xc, s->domid, v, h ? hard : NULL,
-                                                            sf ? soft : NULL, XKL_CPUMAP_BYTES) < 0))
+        if (!h && !sf)
+            continue;
+        /* xl.conf's vm.cpumask / vm.{pv,hvm}.cpumask narrow the hard
+         * affinity of a pinned guest (all CPUs when only cpus_soft= pins
+         * it), as in Xen's xl */
+        const struct xkl_host_conf *hc = &s->ctx->host;
+        if (hc->has_cpumask || (is_pv(s) ? hc->has_pv_cpumask : hc->has_hvm_cpumask)) {
+            if (!h)
+                memset(hard, 0xff, sizeof hard);
+            h = true;
+            if (xkl_host_conf_mask(hc, !is_pv(s), hard) < 0)
+                return xkl__err(s->ctx, EINVAL, "create %s: vcpu %u: hard affinity map is empty "
+                                "(cpus= and xl.conf's vm%s.cpumask share no CPU)",
+                                s->dc->c_info.name, v, is_pv(s) ? ".pv" : ".hvm");
+        }
+        if (FAULT(s) || xkc_vcpu_set_affinity(xc, s->domid, v, h ? hard : NULL, sf ? soft : NULL,
+                                              XKL_CPUMAP_BYTES) < 0)
             return limits_fail(s);
     }
     long long w = bi->sched_params.weight, cap = bi->sched_params.cap;
@@ -409,8 +440,37 @@ static int run_build(void *arg)
     }
     if ((is_pvh(s) || is_hvm(s)) && s->dc->b_info.shadow_memkb > 0)
         bc.paging_pool_kb = (uint64_t)s->dc->b_info.shadow_memkb;   /* shadow_memory */
+    /* xl.conf claim_mode (on by default, as in Xen's xl): the guest's
+     * memory is set aside in one hypercall before the build takes it
+     * page by page, so that a host short of memory says so at once and
+     * parallel creates cannot starve each other half way */
+    if (s->ctx->host.claim_mode &&
+        xkc_claim_pages(s->ctx->xc, s->domid, bc.mem_kb / 4) < 0) {
+        int e = errno;
+        struct xkc_physinfo pi;
+        if (e == ENOMEM && xkc_physinfo(s->ctx->xc, &pi) == 0) {
+            /* xl.conf's autoballoon (on, or auto without dom0_mem=) would
+             * have Xen's xl take the memory from dom0 */
+            struct xkc_xen_version xv;
+            bool balloon = xkc_xen_version(s->ctx->xc, &xv) == 0 &&
+                           xkl_host_conf_autoballoon(&s->ctx->host, xv.commandline);
+            return xkl__err(s->ctx, e, "create %s (domain %u): cannot claim %llu MiB for the guest: "
+                            "the host has %llu MiB free and unclaimed (xl.conf claim_mode)%s",
+                            s->dc->c_info.name, s->domid, (unsigned long long)(bc.mem_kb / 1024),
+                            (unsigned long long)((pi.free_pages > pi.outstanding_pages
+                                                  ? pi.free_pages - pi.outstanding_pages : 0) / 256),
+                            balloon ? "; xl.conf's autoballoon would take it from dom0, which xkit "
+                                      "does not do: lower dom0's memory with xl mem-set 0 first" : "");
+        }
+        return xkl__err(s->ctx, e, "create %s (domain %u): claim memory: %s", s->dc->c_info.name,
+                        s->domid, xkc_error(s->ctx->xc));
+    }
     if (xkg_build(s->ctx->xc, s->domid, &bc, &s->br, err, sizeof err) < 0)
         return xkl__err(s->ctx, errno, "create %s (domain %u): %s", s->dc->c_info.name, s->domid, err);
+    /* what the build did not take goes back to the host */
+    if (s->ctx->host.claim_mode && xkc_claim_pages(s->ctx->xc, s->domid, 0) < 0)
+        return xkl__err(s->ctx, errno, "create %s (domain %u): release the claim: %s",
+                        s->dc->c_info.name, s->domid, xkc_error(s->ctx->xc));
     struct timeval tv;
     gettimeofday(&tv, NULL);
     s->start_time = (double)tv.tv_sec + (double)tv.tv_usec / 1e6;

@@ -27,6 +27,10 @@ xkl_ctx *xkl_ctx_open(const struct xkl_ctx_opts *opts, char *err, size_t errlen)
     ctx->fault_point = opts ? opts->fault_point : 0;
     ctx->log = opts ? opts->log : NULL;
     ctx->log_arg = opts ? opts->log_arg : NULL;
+    if (opts && opts->host)
+        ctx->host = *opts->host;
+    else
+        xkl_host_conf_init(&ctx->host);
     pthread_mutex_init(&ctx->lock, NULL);
     return ctx;
 }

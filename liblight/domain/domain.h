@@ -25,6 +25,7 @@ struct xkl_ctx {
     unsigned fault_point;      /* TEST ONLY (xkl_ctx_opts) */
     void (*log)(void *arg, const char *line);
     void *log_arg;
+    struct xkl_host_conf host;  /* xl.conf (xkl_ctx_opts) */
     char err[1024];
     struct xkl__known *known;
     size_t nknown;
@@ -225,7 +226,7 @@ int xkl__layout_write(xkl_ctx *ctx, const struct xkl__layout *l);
 int xkl__state_save(xkl_ctx *ctx, const char *uuid, const char *config_json);
 int xkl__state_remove(xkl_ctx *ctx, const char *uuid, uint32_t domid);
 /* The "config" JSON (malloc'd) of uuid/domid, ours or libxl's. */
-char *xkl__state_load(xkl_ctx *ctx, const char *uuid, uint32_t domid);
+char *xkl__state_load(xkl_ctx *ctx, const char *uuid, uint32_t domid, bool *libxl);
 /* "<state_dir>/<file>" */
 char *xkl__state_path(xkl_ctx *ctx, const char *file);
 /* mkdir -p of the state directory, or of <state_dir>/<sub> when sub is
@@ -233,6 +234,14 @@ char *xkl__state_path(xkl_ctx *ctx, const char *file);
 int xkl__state_dir_ensure(xkl_ctx *ctx, const char *sub);
 /* The persisted config of domid as JSON (malloc'd) / parsed. uuid: the
  * domain's (NULL: looked up). Error "config of domain N: ...". */
-char *xkl__config_json(xkl_ctx *ctx, uint32_t domid, const uint8_t *uuid);
+char *xkl__config_json(xkl_ctx *ctx, uint32_t domid, const uint8_t *uuid, bool *libxl);
 struct xkl_domain_config *xkl__config_load(xkl_ctx *ctx, uint32_t domid, const uint8_t *uuid);
+/* The same; libxl_ok: a file Debian's libxl wrote is read too, skipping
+ * what types.def does not declare (for showing it, never for acting on
+ * it: the operations that act keep to xkl__config_load). */
+struct xkl_domain_config *xkl__config_read(xkl_ctx *ctx, uint32_t domid, const uint8_t *uuid,
+                                          bool libxl_ok);
+/* dom0 has no saved config: what Xen's xl lists for it (type pv, its
+ * name, max and target memory). Lock held. */
+struct xkl_domain_config *xkl__dom0_config(xkl_ctx *ctx);
 #endif

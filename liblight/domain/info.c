@@ -244,7 +244,15 @@ void xkl_uuid_format(const uint8_t uuid[16], char out[37])
 char *xkl_domain_config_json(xkl_ctx *ctx, uint32_t domid)
 {
     XKL__LOCK(ctx);
-    char *j = xkl__config_json(ctx, domid, NULL);
+    char *j = NULL;
+    if (domid == 0) {
+        struct xkl_domain_config *dc = xkl__dom0_config(ctx);
+        if (dc && !(j = xkl_domain_config_to_json(dc)))
+            xkl__err(ctx, ENOMEM, "config of domain 0: %s", strerror(ENOMEM));
+        xkl_domain_config_free(dc);
+    } else {
+        j = xkl__config_json(ctx, domid, NULL, NULL);
+    }
     XKL__UNLOCK(ctx);
     return j;
 }
@@ -252,7 +260,7 @@ char *xkl_domain_config_json(xkl_ctx *ctx, uint32_t domid)
 xkl_domain_config *xkl_domain_config_load(xkl_ctx *ctx, uint32_t domid)
 {
     XKL__LOCK(ctx);
-    xkl_domain_config *dc = xkl__config_load(ctx, domid, NULL);
+    xkl_domain_config *dc = domid ? xkl__config_read(ctx, domid, NULL, true) : xkl__dom0_config(ctx);
     XKL__UNLOCK(ctx);
     return dc;
 }

@@ -201,7 +201,7 @@ static char *slurp(const char *path)
     return buf;
 }
 
-char *xkl__state_load(xkl_ctx *ctx, const char *uuid, uint32_t domid)
+char *xkl__state_load(xkl_ctx *ctx, const char *uuid, uint32_t domid, bool *libxl)
 {
     char name[64];
     snprintf(name, sizeof name, "%s.json", uuid);
@@ -213,6 +213,10 @@ char *xkl__state_load(xkl_ctx *ctx, const char *uuid, uint32_t domid)
         char ref[256];
         snprintf(ref, sizeof ref, LIBXL_USERDATA_DIR "/userdata-d.%u.%s.libxl-json", domid, uuid);
         json = slurp(ref);
+        if (libxl)
+            *libxl = json != NULL;
+    } else if (libxl) {
+        *libxl = false;
     }
     if (!json)
         xkl__err(ctx, errno, "config of domain %u: %s: %s", domid, path, strerror(errno));
@@ -220,8 +224,39 @@ char *xkl__state_load(xkl_ctx *ctx, const char *uuid, uint32_t domid)
     return json;
 }
 
-char *xkl__config_json(xkl_ctx *ctx, uint32_t domid, const uint8_t *uuid)
+/* dom0 has no saved config: what Xen's xl lists for it (a PV domain with
+ * its name and memory; libxl's live scheduler parameters are not read) */
+struct xkl_domain_config *xkl__dom0_config(xkl_ctx *ctx)
 {
+    struct xkl_dominfo di;
+    if (xkl__info(ctx, 0, &di) < 0)
+        return NULL;
+    struct xkl_domain_config *dc = calloc(1, sizeof *dc);
+    if (!dc) {
+        xkl__err(ctx, ENOMEM, "config of domain 0: %s", strerror(ENOMEM));
+        return NULL;
+    }
+    xkl__domain_config_init(dc);
+    dc->c_info.type = XKL_DOMAIN_TYPE_PV;
+    dc->c_info.name = strdup(*di.name ? di.name : "Domain-0");
+    char *t = xkl__xs_readf(ctx, "/local/domain/0/memory/target");
+    long long target = t ? strtoll(t, NULL, 10) : 0;
+    free(t);
+    dc->b_info.max_memkb = (long long)di.max_kb;
+    /* libxl 4.17 reports dom0's target plus its unset video RAM (-1):
+     * one KiB less than the target, which Xen's xl then prints */
+    dc->b_info.target_memkb = (target > 0 ? target : (long long)di.mem_kb) - 1;
+    if (!dc->c_info.name) {
+        xkl_domain_config_free(dc);
+        xkl__err(ctx, ENOMEM, "config of domain 0: %s", strerror(ENOMEM));
+        return NULL;
+    }
+    return dc;
+}
+
+char *xkl__config_json(xkl_ctx *ctx, uint32_t domid, const uint8_t *uuid, bool *libxl)
+{
+
     struct xkl_dominfo di;
     if (!uuid) {
         if (xkl__info(ctx, domid, &di) < 0)
@@ -230,23 +265,33 @@ char *xkl__config_json(xkl_ctx *ctx, uint32_t domid, const uint8_t *uuid)
     }
     char u[37];
     xkl__uuid_format(uuid, u);
-    return xkl__state_load(ctx, u, domid);
+    return xkl__state_load(ctx, u, domid, libxl);
 }
 
-struct xkl_domain_config *xkl__config_load(xkl_ctx *ctx, uint32_t domid, const uint8_t *uuid)
+struct xkl_domain_config *xkl__config_read(xkl_ctx *ctx, uint32_t domid, const uint8_t *uuid,
+                                          bool libxl_ok)
 {
-    char *j = xkl__config_json(ctx, domid, uuid);
+    bool libxl = false;
+    char *j = xkl__config_json(ctx, domid, uuid, &libxl);
     if (!j)
         return NULL;
     xkl_diags d;
     xkl_diags_init(&d);
-    struct xkl_domain_config *dc = xkl_domain_config_from_json(j, strlen(j), &d);
+    /* libxl's file holds much more than types.def declares */
+    struct xkl_domain_config *dc = libxl && libxl_ok
+                                   ? xkl__domain_config_from_libxl_json(j, strlen(j), &d)
+                                   : xkl_domain_config_from_json(j, strlen(j), &d);
     if (!dc)
         xkl__err(ctx, errno == ENOMEM ? ENOMEM : EINVAL, "config of domain %u: %s", domid,
                  d.n ? d.v[0].text : "invalid JSON");
     xkl_diags_dispose(&d);
     free(j);
     return dc;
+}
+
+struct xkl_domain_config *xkl__config_load(xkl_ctx *ctx, uint32_t domid, const uint8_t *uuid)
+{
+    return xkl__config_read(ctx, domid, uuid, false);
 }
 
 /* config-update: the new configuration takes the saved one's place */

@@ -352,12 +352,12 @@ START_TEST(state_save_load_remove)
     ck_assert_ptr_nonnull(ctx);
     const char *u = "11111111-2222-3333-4444-555555555555";
     ck_assert_int_eq(xkl__state_save(ctx, u, "{\"c_info\": {}}"), 0);
-    char *j = xkl__state_load(ctx, u, 3);
+    char *j = xkl__state_load(ctx, u, 3, NULL);
     ck_assert_ptr_nonnull(j);
     ck_assert_str_eq(j, "{\"c_info\": {}}\n");
     free(j);
     ck_assert_int_eq(xkl__state_remove(ctx, u, 3), 0);
-    ck_assert_ptr_null(xkl__state_load(ctx, u, 3));
+    ck_assert_ptr_null(xkl__state_load(ctx, u, 3, NULL));
     ck_assert_int_eq(errno, ENOENT);
     ck_assert_ptr_nonnull(strstr(xkl_ctx_error(ctx), "config of domain 3"));
     ck_assert_ptr_nonnull(strstr(xkl_ctx_error(ctx), dir));

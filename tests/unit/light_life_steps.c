@@ -526,7 +526,7 @@ START_TEST(config_load_one_owner)
     ck_assert_ptr_nonnull(dc);
     ck_assert_str_eq(dc->c_info.name, "web");
     xkl_domain_config_free(dc);
-    char *j = xkl__config_json(ctx, 7, u);
+    char *j = xkl__config_json(ctx, 7, u, NULL);
     ck_assert_ptr_nonnull(strstr(j, "\"web\""));
     free(j);
     xkl_ctx_close(ctx);

@@ -75,6 +75,45 @@ XKL_API int xkl_cpupool_config_from_cfg(const xkl_cfg *cfg, struct xkl_cpupool_c
  * -1 (EINVAL) for anything else. */
 XKL_API int xkl_sched_from_name(const char *name);
 
+/* xl.conf(5): the host-wide settings of Xen's xl (Debian's
+ * /etc/xen/xl.conf), in the xl.cfg grammar. Unknown keys and values that
+ * do not parse are located warnings and leave the default (Xen's xl goes
+ * on as well); only a syntax error fails. Strings are "" when unset. */
+#define XKL_HOST_CONF_PATH "/etc/xen/xl.conf"
+enum xkl_autoballoon { XKL_AUTOBALLOON_AUTO, XKL_AUTOBALLOON_OFF, XKL_AUTOBALLOON_ON };
+enum xkl_output_format { XKL_OUTPUT_JSON, XKL_OUTPUT_SXP };
+struct xkl_host_conf {
+    bool domid_random;                    /* domid_policy="random" */
+    enum xkl_autoballoon autoballoon;     /* default auto */
+    char lockfile[256];                   /* default "/var/lock/xl" */
+    long long max_grant_frames;           /* -1: unset (the hypervisor's) */
+    long long max_maptrack_frames;
+    long long max_grant_version;
+    char vif_script[256];                 /* vif.default.script (vifscript) */
+    char vif_bridge[64];                  /* vif.default.bridge (defaultbridge) */
+    char vif_backend[128];                /* vif.default.backend */
+    char vif_gatewaydev[64];              /* vif.default.gatewaydev */
+    enum xkl_output_format output_format; /* list -l, create -n */
+    bool claim_mode;                      /* default on, as in Xen's xl */
+    /* vm.cpumask, vm.pv.cpumask, vm.hvm.cpumask (HVM and PVH) */
+    bool has_cpumask, has_pv_cpumask, has_hvm_cpumask;
+    uint8_t cpumask[32], pv_cpumask[32], hvm_cpumask[32];   /* XKL_CPUMAP_BYTES */
+};
+/* Xen's xl's defaults. */
+XKL_API void xkl_host_conf_init(struct xkl_host_conf *hc);
+/* The settings of a parsed xl.conf over the defaults; 0, or -1 (errno
+ * EINVAL) when an error was added to d. */
+XKL_API int xkl_host_conf_from_cfg(const xkl_cfg *cfg, struct xkl_host_conf *hc, xkl_diags *d);
+/* Read PATH (NULL: XKL_HOST_CONF_PATH): a missing file leaves the
+ * defaults and is no error, as for Xen's xl. */
+XKL_API int xkl_host_conf_load(const char *path, struct xkl_host_conf *hc, xkl_diags *d);
+/* autoballoon=auto resolved against the hypervisor's command line: on
+ * unless it gives dom0_mem. */
+XKL_API bool xkl_host_conf_autoballoon(const struct xkl_host_conf *hc, const char *xen_cmdline);
+/* AND the global masks for a guest (hvm: HVM or PVH) into map; -1
+ * (EINVAL) when no CPU is left ("vcpu hard affinity map is empty"). */
+XKL_API int xkl_host_conf_mask(const struct xkl_host_conf *hc, bool hvm, uint8_t *map);
+
 /* Typed domain configuration (what xl create needs); layout is private to
  * liblight (types.def). */
 typedef struct xkl_domain_config xkl_domain_config;
@@ -87,6 +126,17 @@ XKL_API void xkl_domain_config_free(xkl_domain_config *dc);
 XKL_API char *xkl_domain_config_to_json(const xkl_domain_config *dc);
 XKL_API xkl_domain_config *xkl_domain_config_from_json(const char *json, size_t len,
                                                        xkl_diags *d);
+
+/* What xl.conf gives the guests that do not say: each vif's script,
+ * bridge, backend and gatewaydev (routing scripts only), the grant table
+ * limits. 0, or -1 (ENOMEM). */
+XKL_API int xkl_domain_config_apply_host(xkl_domain_config *dc, const struct xkl_host_conf *hc);
+/* xl.conf's output_format="sxp": the S-expression form Xen's xl prints
+ * for list -l and create -n. domid -1: not created yet; uuid NULL:
+ * "<unknown>" (no live domain). A PVH guest gets an image "(pvh 0)"
+ * section (Xen's xl prints none). malloc'd. */
+XKL_API char *xkl_domain_config_to_sxp(const xkl_domain_config *dc, long long domid,
+                                       const uint8_t *uuid);
 
 /* xl create -n: parse the file at PATH, apply OVERRIDES ("key=value"),
  * convert, and return the JSON text (malloc'd) or NULL with diagnostics. */

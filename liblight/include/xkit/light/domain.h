@@ -26,6 +26,7 @@ extern "C" {
 #include <stdint.h>
 
 typedef struct xkl_ctx xkl_ctx;
+struct xkl_host_conf;
 
 struct xkl_ctx_opts {
     const char *state_dir;  /* persisted configs; NULL: XK_STATEDIR */
@@ -42,6 +43,10 @@ struct xkl_ctx_opts {
      * whole create, inside a step, taking the path a real failure there
      * takes (xl: XKIT_FAULT_POINT=N). N past the last point: no fault. */
     unsigned fault_point;
+    /* Optional: the host's xl.conf settings (xkl_host_conf_load) that
+     * create acts on: domid_policy, claim_mode, the cpumasks, autoballoon
+     * and its lockfile. Copied; NULL: Xen's xl's defaults. */
+    const struct xkl_host_conf *host;
 };
 /* opts may be NULL. On failure err (errlen bytes) says why. */
 XKL_API xkl_ctx *xkl_ctx_open(const struct xkl_ctx_opts *opts, char *err, size_t errlen);
@@ -156,7 +161,9 @@ XKL_API const char *xkl_create_step_name(unsigned step);
 /* The persisted configuration of a domain as JSON (malloc'd): ours, or
  * the one Debian's libxl keeps in /var/lib/xen for domains it created. */
 XKL_API char *xkl_domain_config_json(xkl_ctx *ctx, uint32_t domid);
-/* The persisted configuration, parsed (free with xkl_domain_config_free). */
+/* The persisted configuration, parsed (free with xkl_domain_config_free):
+ * ours, or what types.def declares of libxl's file; for dom0 (both
+ * calls) what Xen's xl lists: type pv, name, max and target memory. */
 XKL_API xkl_domain_config *xkl_domain_config_load(xkl_ctx *ctx, uint32_t domid);
 /* xl config-update: dc becomes the configuration domid is rebuilt from
  * at its next reboot (its uuid kept). dc is still the caller's to free
