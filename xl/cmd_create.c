@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * xl create: for now only the dry run, "xl create -n CFG [key=value...]",
- * which checks the configuration and prints it as JSON like Debian's xl
- * (libxl's domain config shape). Building the domain is the life-cycle
- * work's; until it lands, create without -n says so.
+ * xl create and config-update: their options. The dry run (-n, -N) prints
+ * the checked configuration as Debian's xl does (libxl's JSON, or SXP when
+ * xl.conf says output_format="sxp"); the rest is cmd_create_run.c's.
  */
 #include "xl.h"
 #include "life.h"
@@ -15,12 +14,6 @@
 
 XL_CMD(create);
 XL_CMD(config_update);
-
-static void print_diags(const xkl_diags *d)
-{
-    for (size_t i = 0; i < d->n; i++)
-        fprintf(stderr, "%s\n", d->v[i].text);
-}
 
 int cmd_create(int argc, char **argv)
 {
@@ -60,16 +53,14 @@ int cmd_create(int argc, char **argv)
     }
     if (!dry_run)
         return xl_create_run(file, argv + optind, (size_t)(argc - optind), &co);
-    xkl_diags d;
-    xkl_diags_init(&d);
-    char *json = xkl_cfg_to_json(file, argv + optind, (size_t)(argc - optind), &d);
-    print_diags(&d);
-    xkl_diags_dispose(&d);
-    if (!json)
+    if (!co.quiet)
+        fprintf(stderr, "Parsing config from %s\n", file);
+    xkl_domain_config *dc = xl_config_load(file, argv + optind, (size_t)(argc - optind), NULL);
+    if (!dc)
         return XL_FAIL;
-    fputs(json, stdout);
-    free(json);
-    return fflush(stdout) == 0 ? XL_OK : XL_FAIL;
+    int rc = xl_config_print(dc, -1, NULL);
+    xkl_domain_config_free(dc);
+    return rc;
 }
 
 int cmd_config_update(int argc, char **argv)

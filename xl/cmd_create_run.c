@@ -21,9 +21,7 @@ static void print_diags(const xkl_diags *d)
         fprintf(stderr, "%s\n", d->v[i].text);
 }
 
-/* *name: the domain's name as the config sets it (malloc'd; NULL when the
- * config does not spell it as one plain setting) */
-static xkl_domain_config *load(const char *file, char *const *ov, size_t nov, char **name)
+xkl_domain_config *xl_config_load(const char *file, char *const *ov, size_t nov, char **name)
 {
     xkl_diags d;
     xkl_diags_init(&d);
@@ -34,14 +32,32 @@ static xkl_domain_config *load(const char *file, char *const *ov, size_t nov, ch
         ok = xkl_cfg_override(cfg, ov[i], &d) == 0;
     if (ok)
         dc = xkl_domain_config_from_cfg(cfg, &d);
-    const char *n = dc ? xkl_cfg_get_atom(cfg, "name") : NULL;
-    *name = n ? strdup(n) : NULL;
+    if (dc && xkl_domain_config_apply_host(dc, &xl_host) < 0) {
+        xkl_domain_config_free(dc);
+        dc = NULL;
+    }
+    const char *n = dc && name ? xkl_cfg_get_atom(cfg, "name") : NULL;
+    if (name)
+        *name = n ? strdup(n) : NULL;
     print_diags(&d);
     if (!dc && d.nerrors == 0)
         xl_err("create: %s: %s", file, strerror(errno));
     xkl_diags_dispose(&d);
     xkl_cfg_free(cfg);
     return dc;
+}
+
+int xl_config_print(const xkl_domain_config *dc, long long domid, const uint8_t *uuid)
+{
+    char *text = xl_host.output_format == XKL_OUTPUT_SXP ? xkl_domain_config_to_sxp(dc, domid, uuid)
+                                                         : xkl_domain_config_to_json(dc);
+    if (!text) {
+        xl_err("print the configuration: %s", strerror(errno));
+        return XL_FAIL;
+    }
+    fputs(text, stdout);
+    free(text);
+    return fflush(stdout) == 0 ? XL_OK : XL_FAIL;
 }
 
 /* The monitor's stderr: a log per domain in the state directory, removed
@@ -126,7 +142,7 @@ int xl_create_run(const char *file, char *const *ov, size_t nov, const struct xl
     if (!o->quiet)
         fprintf(stderr, "Parsing config from %s\n", file);
     char *cfg_name = NULL;
-    xkl_domain_config *dc = load(file, ov, nov, &cfg_name);
+    xkl_domain_config *dc = xl_config_load(file, ov, nov, &cfg_name);
     if (!dc)
         return XL_FAIL;
     xkl_ctx *ctx = xl_ctx_open();
@@ -176,24 +192,17 @@ out:
 int xl_config_update_run(const char *dom, const char *file, char *const *ov, size_t nov, int dry)
 {
     fprintf(stderr, "Parsing config from %s\n", file);
-    char *name = NULL;
-    xkl_domain_config *dc = load(file, ov, nov, &name);
-    free(name);
+    xkl_domain_config *dc = xl_config_load(file, ov, nov, NULL);
     if (!dc)
         return XL_FAIL;
     xkl_ctx *ctx = xl_ctx_open();
     int rc = XL_FAIL;
     uint32_t domid;
     if (ctx && xl_domid(ctx, dom, &domid) == 0) {
-        char *json = dry ? xkl_domain_config_to_json(dc) : NULL;
-        if (dry && json) {
-            fputs(json, stdout);
-            rc = XL_OK;
-        } else if (dry)
-            xl_err("config-update: out of memory");
+        if (dry)
+            rc = xl_config_print(dc, -1, NULL);
         else
             rc = xkl_domain_config_update(ctx, domid, dc) < 0 ? xl_ctx_fail(ctx) : XL_OK;
-        free(json);
     }
     xkl_domain_config_free(dc);
     xkl_ctx_close(ctx);

@@ -51,15 +51,33 @@ static int select_domains(xkl_ctx *ctx, int argc, char **argv, struct xkl_dominf
     return XL_OK;
 }
 
+/* xl list -l with xl.conf's output_format="sxp": each domain's
+ * "(domain ...)" block, back to back, as Xen's xl prints them */
+static int print_long_sxp(xkl_ctx *ctx, const struct xkl_dominfo *v, size_t n)
+{
+    int rc = XL_OK;
+    for (size_t i = 0; i < n; i++) {
+        xkl_domain_config *dc = xkl_domain_config_load(ctx, v[i].domid);
+        if (!dc) {
+            rc = xl_ctx_fail(ctx);
+            continue;
+        }
+        if (xl_config_print(dc, v[i].domid, v[i].uuid) != XL_OK)
+            rc = XL_FAIL;
+        xkl_domain_config_free(dc);
+    }
+    return rc;
+}
+
 /* xl list -l: [{"domid": N, "config": {...}}, ...] with libxl's indentation */
 static int print_long(xkl_ctx *ctx, const struct xkl_dominfo *v, size_t n)
 {
+    if (xl_host.output_format == XKL_OUTPUT_SXP)
+        return print_long_sxp(ctx, v, n);
     int rc = XL_OK;
     bool first = true;
     printf("[\n");
     for (size_t i = 0; i < n; i++) {
-        if (v[i].domid == 0)
-            continue;   /* libxl keeps no config for dom0 */
         char *j = xkl_domain_config_json(ctx, v[i].domid);
         if (!j) {
             xl_ctx_fail(ctx);
@@ -273,8 +291,9 @@ int cmd_claims(int argc, char **argv)
         return XL_FAIL;
     struct xkl_dominfo *v = NULL;
     size_t n = 0;
-    /* xkit's creates claim nothing yet: xl.conf's claim_mode is not read */
-    fprintf(stderr, "claim_mode not enabled (see man xl.conf).\n");
+    /* Xen's xl's words when xl.conf turned claims off; the table anyway */
+    if (!xl_host.claim_mode)
+        fprintf(stderr, "claim_mode not enabled (see man xl.conf).\n");
     int rc = select_domains(ctx, 0, NULL, &v, &n);
     if (rc == XL_OK)
         rc = print_table(ctx, v, n, L_CLAIM);

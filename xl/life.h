@@ -40,6 +40,15 @@ void xl_format_uptime_short(unsigned long secs, char *buf, size_t len);
 /* Unsigned decimal in [min, max]; -1 if not. */
 int xl_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);
 
+/* An xl.cfg FILE with OVERRIDES, converted and given xl.conf's defaults;
+ * messages printed; NULL after an error. *name (NULL: not wanted): the
+ * name as the file spells it, malloc'd, or NULL. */
+xkl_domain_config *xl_config_load(const char *file, char *const *overrides, size_t noverrides,
+                                  char **name);
+/* A configuration on stdout as xl.conf's output_format says: JSON, or
+ * SXP for domain domid (-1: not created) with uuid (NULL: unknown). */
+int xl_config_print(const xkl_domain_config *dc, long long domid, const uint8_t *uuid);
+
 /* xl create's work after the config was checked (cmd_create_run.c). */
 struct xl_create_opts {
     bool paused, console, foreground, quiet;

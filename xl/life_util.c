@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* xl.conf, read by main; every context of this process is opened with it */
+struct xkl_host_conf xl_host;
+
 /* The monitor's report of what it did: on stderr, which is its log. */
 static void log_line(void *arg, const char *line)
 {
@@ -20,7 +23,7 @@ static void log_line(void *arg, const char *line)
 
 xkl_ctx *xl_ctx_open(void)
 {
-    struct xkl_ctx_opts o = { .log = log_line };
+    struct xkl_ctx_opts o = { .log = log_line, .host = &xl_host };
     char err[512];
     const char *dir = getenv("XKIT_STATEDIR");
     /* TEST ONLY knobs (the lab's fault scenarios): see xkl_ctx_opts */

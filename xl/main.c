@@ -655,6 +655,17 @@ int main(int argc, char **argv)
             return XL_FAIL;
         }
     }
+    /* xl.conf first, as Xen's xl: its problems are warnings, except a
+     * file that does not parse, which stops every command */
+    xkl_diags d;
+    xkl_diags_init(&d);
+    const char *conf = getenv("XKIT_XL_CONF");
+    int lr = xkl_host_conf_load(conf && *conf ? conf : NULL, &xl_host, &d);
+    for (size_t i = 0; i < d.n; i++)
+        fprintf(stderr, "%s\n", d.v[i].text);
+    xkl_diags_dispose(&d);
+    if (lr < 0)
+        return XL_FAIL;
     if (optind >= argc) {
         print_help(NULL);
         return XL_FAIL;

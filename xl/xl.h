@@ -4,6 +4,7 @@
 #define XL_H
 #include "config.h"
 #include <stdio.h>
+#include <xkit/light/config.h>
 
 /* Exit codes documented in xl(1): 0 success, 1 failure, 2 usage error. */
 enum { XL_OK = 0, XL_FAIL = 1, XL_USAGE = 2 };
@@ -28,6 +29,9 @@ struct xl_global {
     int timestamps;    /* -T: timestamps on log lines */
 };
 extern struct xl_global xl_opts;
+/* /etc/xen/xl.conf (XKIT_XL_CONF overrides the path), read by main before
+ * any subcommand runs. */
+extern struct xkl_host_conf xl_host;
 
 /* The option loop of every subcommand, with Xen's xl habits: GNU order
  * (options may follow arguments), -h/--help prints the command's help on
