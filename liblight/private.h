@@ -17,6 +17,8 @@
  *             hotplug scripts), a domain's devices, listing  -> device/device.h
  *   dm/       the device model: QEMU for qdisk backends (declared in
  *             device/device.h)
+ *   host/     the whole host: cpupools; kernel configurations and what
+ *             dom0 and guests need of them                  -> host/host.h
  *
  * Internal names carry the library's prefix with two underscores (xkl__).
  */

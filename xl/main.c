@@ -20,6 +20,7 @@ struct xl_global xl_opts;
 /* XL-COMMAND-DECLS: add "XL_CMD(name);" lines below, one per subcommand. */
 XL_CMD(list);
 XL_CMD(top);
+XL_CMD(check_kernel);
 XL_CMD(config_update);
 XL_CMD(usb_list);
 XL_CMD(pci_list);
@@ -491,6 +492,16 @@ static const struct xl_cmd commands[] = {
       "Issue a qemu monitor command to the device model of a domain",
       "<Domain> <Command>",
       NULL },
+    { "check-kernel", cmd_check_kernel, 0,
+      "Tell whether a kernel can be dom0 or a PV, PVH or HVM guest (xkit's own)",
+      "[options] [FILE]\n"
+      "FILE: a .config, /proc/config.gz or a kernel built with CONFIG_IKCONFIG;\n"
+      "none: the running kernel's",
+      "-r, --role=dom0|domU    The use to check (default: domU, or dom0 for\n"
+      "                        the running kernel of a dom0).\n"
+      "-t, --type=pv|pvh|hvm   The guest type (default: every type of the role).\n"
+      "-v, --verbose           List the options that are set too.\n"
+      "--json                  One JSON object per use checked, in an array." },
     { NULL, NULL, 0, NULL, NULL, NULL }
 };
 

@@ -82,6 +82,9 @@ declare -A REF_SUM
 while IFS= read -r l; do REF_SUM[$l]=1; done < ref.sum
 n=0
 while IFS='|' read -r c d; do
+    # xkit's own commands (check-kernel...) say so in their summary
+    case $d in *"(xkit's own)") [ -z "$(grep "^$c|" ref.sum)" ] || fail "xl help: $c is Xen's too"
+        continue ;; esac
     n=$((n + 1))
     [ -n "${REF_SUM[$c|$d]:-}" ] || { grep "^$c|" ref.sum; fail "xl help: '$c|$d' is not Debian's line"; }
     same help "$c"

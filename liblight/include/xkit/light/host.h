@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libxklight, host area: what belongs to the whole Xen host rather than to
- * one domain: cpupools (and the scheduler each runs). Included by
+ * one domain: cpupools (and the scheduler each runs), and whether a Linux
+ * kernel can serve as its dom0 or its guests (kernel configurations). Included by
  * <xkit/light.h>; may be included alone.
  */
 #ifndef XKIT_LIGHT_HOST_H
@@ -49,6 +50,53 @@ XKL_API int xkl_cpupool_cpu_remove(xkl_ctx *ctx, uint32_t id, unsigned cpu);
 XKL_API int xkl_cpupool_move_domain(xkl_ctx *ctx, uint32_t id, uint32_t domid);
 /* The CPUs in no pool. */
 XKL_API int xkl_cpupool_free_cpus(xkl_ctx *ctx, uint8_t cpus[XKL_CPUMAP_BYTES]);
+
+/* Kernel configurations (pure: files and memory, no context, no
+ * hypervisor). A configuration is read from a .config, its gzip form
+ * (/proc/config.gz) or the copy a kernel built with CONFIG_IKCONFIG holds
+ * (vmlinux, module, bzImage, compressed ELF). Lines that are not
+ * configuration lines are located warnings in d; a file that holds no
+ * configuration is an error in d naming it (errno EINVAL, or ENOENT for
+ * a kernel image built without IKCONFIG). */
+typedef struct xkl_kconfig xkl_kconfig;
+enum xkl_kconfig_form { XKL_KCONFIG_TEXT, XKL_KCONFIG_GZIP, XKL_KCONFIG_IKCONFIG };
+XKL_API xkl_kconfig *xkl_kconfig_load(const char *path, xkl_diags *d);
+/* name labels messages */
+XKL_API xkl_kconfig *xkl_kconfig_load_mem(const void *buf, size_t len, const char *name,
+                                          xkl_diags *d);
+XKL_API void xkl_kconfig_free(xkl_kconfig *kc);
+XKL_API enum xkl_kconfig_form xkl_kconfig_form(const xkl_kconfig *kc);
+XKL_API const char *xkl_kconfig_form_name(enum xkl_kconfig_form f);   /* "text", "gzip", "ikconfig" */
+/* From the "# Linux/x86 6.1.0 Kernel Configuration" line: "6.1.0" and
+ * "x86", or "" when the file has none. */
+XKL_API const char *xkl_kconfig_version(const xkl_kconfig *kc);
+XKL_API const char *xkl_kconfig_arch(const xkl_kconfig *kc);
+/* Options set (not "is not set", not "=n"). */
+XKL_API size_t xkl_kconfig_count(const xkl_kconfig *kc);
+/* OPTION's value ("CONFIG_XEN" or "XEN") as written: "y", "m", a number,
+ * a quoted string; NULL when it is not set. The last assignment wins. */
+XKL_API const char *xkl_kconfig_get(const xkl_kconfig *kc, const char *option);
+
+/* Can a kernel serve as dom0 (PV or PVH; Xen builds no HVM dom0) or as a
+ * PV, PVH or HVM domU? The options that use needs (required) and those it
+ * is the better for (recommended), each with one line of why. */
+enum xkl_kcheck_role { XKL_KROLE_DOMU, XKL_KROLE_DOM0 };
+enum xkl_kcheck_type { XKL_KTYPE_PV, XKL_KTYPE_PVH, XKL_KTYPE_HVM };
+enum xkl_kcheck_level { XKL_KREQUIRED, XKL_KRECOMMENDED };
+struct xkl_kcheck_item {
+    const char *option;            /* "CONFIG_XEN_PV" */
+    enum xkl_kcheck_level level;
+    const char *value;             /* the kernel's ("y", "m"), NULL: not set */
+    bool ok;                       /* set (a module counts: it must be loaded) */
+    const char *why;               /* what it gives, one line */
+};
+XKL_API const char *xkl_kcheck_role_name(enum xkl_kcheck_role r);   /* "dom0", "domU" */
+XKL_API const char *xkl_kcheck_type_name(enum xkl_kcheck_type t);   /* "pv", "pvh", "hvm" */
+/* Every option of that use, required ones first, in *items (malloc'd,
+ * free() it; strings live as long as kc); returns how many required
+ * options are missing (0: the kernel can), or -1 (EINVAL: dom0 as HVM). */
+XKL_API int xkl_kcheck(const xkl_kconfig *kc, enum xkl_kcheck_role role,
+                       enum xkl_kcheck_type type, struct xkl_kcheck_item **items, size_t *n);
 
 #ifdef __cplusplus
 }
