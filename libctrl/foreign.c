@@ -10,6 +10,11 @@ void *xkc_foreign_map(xkc_handle *h, uint32_t domid, int prot, const xen_pfn_t *
 {
     if (domid >= DOMID_FIRST_RESERVED)
         return xkc__fail_null(h, EINVAL, "foreign map (domain %u): invalid domain id", domid);
+    /* dom0's own frames are its kernel's and its processes' memory: a
+     * toolstack never has a reason to map them, and a wrong domid here
+     * would write into them */
+    if (domid == 0)
+        return xkc__fail_null(h, EPERM, "foreign map: refusing to map domain 0's own memory");
     if (!gfns || !n || n > UINT32_MAX / XKC__PAGE_SIZE)
         return xkc__fail_null(h, EINVAL, "foreign map (domain %u): %zu frames", domid, n);
     int *own = NULL;
@@ -54,6 +59,8 @@ void *xkc_resource_map(xkc_handle *h, uint32_t domid, unsigned type, unsigned id
 {
     if (domid >= DOMID_FIRST_RESERVED)
         return xkc__fail_null(h, EINVAL, "resource map (domain %u): invalid domain id", domid);
+    if (domid == 0)
+        return xkc__fail_null(h, EPERM, "resource map: refusing to map domain 0's own resources");
     if (!nr || nr > 1024)
         return xkc__fail_null(h, EINVAL, "resource map (domain %u): %zu frames", domid, nr);
     void *addr = xkc__os_map_resource(h, domid, type, id, idx, nr, prot);

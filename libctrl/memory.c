@@ -30,6 +30,9 @@ static int reservation(xkc_handle *h, unsigned cmd, uint32_t domid, xen_pfn_t *f
         *done_out = 0;
     if (domid >= DOMID_FIRST_RESERVED)
         return xkc__fail(h, EINVAL, "memory_op %s (domain %u): invalid domain id", what, domid);
+    /* dom0's reservation is its balloon driver's to change, never ours */
+    if (domid == 0)
+        return xkc__fail(h, EPERM, "memory_op %s: refusing to change domain 0's memory", what);
     if (nr && !frames)
         return xkc__fail(h, EINVAL, "memory_op %s (domain %u): no frame list", what, domid);
     if (order > 18)

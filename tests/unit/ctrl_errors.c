@@ -219,6 +219,10 @@ START_TEST(memory_calls)
            "memory_op decrease_reservation (domain 5", NULL);
     EXPECT(xkc_decrease_reservation(h, 0x7ff5, pfns, 4, 0, &done), EINVAL, "invalid domain id",
            NULL);
+    /* dom0's own memory is never ours to change or map */
+    EXPECT(xkc_decrease_reservation(h, 0, pfns, 4, 0, &done), EPERM,
+           "memory_op decrease_reservation: refusing to change domain 0's memory", NULL);
+    EXPECT(xkc_populate_physmap(h, 0, pfns, 4, 0, &done), EPERM, "refusing to change domain 0", NULL);
     EXPECT(xkc_maximum_gpfn(h, 5, &gpfn), EBADF, "memory_op maximum_gpfn (domain 5)", NULL);
     EXPECT(xkc_claim_pages(h, 5, 100), EBADF, "memory_op claim_pages (domain 5, 100 pages)",
            NULL);
@@ -239,6 +243,10 @@ START_TEST(foreign_calls)
     EXPECT_NULL(xkc_foreign_map(h, 5, PROT_READ, gfns, errs, 2), EBADF,
                 "foreign map (domain 5, 2 frames from gfn 0x10)", NULL);
     EXPECT_NULL(xkc_foreign_map(h, 5, PROT_READ, gfns, NULL, 0), EINVAL, "foreign map", NULL);
+    EXPECT_NULL(xkc_foreign_map(h, 0, PROT_READ, gfns, NULL, 1), EPERM,
+                "foreign map: refusing to map domain 0's own memory", NULL);
+    EXPECT_NULL(xkc_resource_map(h, 0, XENMEM_resource_grant_table, 0, 0, 1, PROT_READ), EPERM,
+                "refusing to map domain 0", NULL);
     EXPECT_NULL(xkc_foreign_map(h, 0x7ff0, PROT_READ, gfns, NULL, 1), EINVAL, "invalid domain",
                 NULL);
     EXPECT(xkc_foreign_unmap(h, NULL, 1), EINVAL, "foreign unmap", NULL);

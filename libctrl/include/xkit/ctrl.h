@@ -309,6 +309,14 @@ XKC_API int xkc_domain_pause(xkc_handle *h, uint32_t domid);
 XKC_API int xkc_domain_unpause(xkc_handle *h, uint32_t domid);
 /* SCHEDOP_remote_shutdown with reason SHUTDOWN_poweroff/reboot/suspend/crash. */
 XKC_API int xkc_domain_shutdown(xkc_handle *h, uint32_t domid, unsigned reason);
+/* The calling domain's watchdogs (SCHEDOP_watchdog). open sets one up that
+ * shuts the domain down (dom0: Xen reboots the host) unless poked within
+ * timeout seconds, and returns its id (> 0; an error when both of the
+ * domain's two watchdogs are in use); poke restarts it with a timeout; close
+ * removes it. A process that dies leaves its watchdog running. */
+XKC_API int xkc_watchdog_open(xkc_handle *h, unsigned timeout);
+XKC_API int xkc_watchdog_poke(xkc_handle *h, unsigned id, unsigned timeout);
+XKC_API int xkc_watchdog_close(xkc_handle *h, unsigned id);
 /* Send a trigger (XEN_DOMCTL_SENDTRIGGER_NMI, _RESET, _INIT, _POWER,
  * _SLEEP) to an HVM domain's vcpu (NMI, INIT) or its ACPI (power, sleep). */
 XKC_API int xkc_domain_trigger(xkc_handle *h, uint32_t domid, unsigned trigger, uint32_t vcpu);
@@ -436,6 +444,8 @@ XKC_API int xkc_mmuext_pin_table(xkc_handle *h, uint32_t domid, unsigned level, 
  * errs (n ints, may be NULL): per page 0 or a negative errno; with errs the
  * call succeeds if the mapping exists even when some pages failed; without
  * errs any page error fails the whole call (and unmaps).
+ * Domain 0 is refused (EPERM): its frames are dom0's kernel's and
+ * processes' memory (as are resource maps and reservation changes of it).
  * Unmap with xkc_foreign_unmap(h, addr, n).
  */
 XKC_API void *xkc_foreign_map(xkc_handle *h, uint32_t domid, int prot,
