@@ -444,24 +444,29 @@ static int run_build(void *arg)
      * memory is set aside in one hypercall before the build takes it
      * page by page, so that a host short of memory says so at once and
      * parallel creates cannot starve each other half way */
+    /* xl.conf's autoballoon (on, or auto without dom0_mem=): what the
+     * host lacks comes from dom0 first, as with Xen's xl */
+    struct xkc_xen_version xv;
+    bool balloon = xkc_xen_version(s->ctx->xc, &xv) == 0 &&
+                   xkl_host_conf_autoballoon(&s->ctx->host, xv.commandline);
+    if (balloon) {
+        char what[160];
+        snprintf(what, sizeof what, "create %s (domain %u)", s->dc->c_info.name, s->domid);
+        if (xkl__balloon_dom0(s->ctx, what, bc.mem_kb + bc.paging_pool_kb) < 0)
+            return -1;
+    }
     if (s->ctx->host.claim_mode &&
         xkc_claim_pages(s->ctx->xc, s->domid, bc.mem_kb / 4) < 0) {
         int e = errno;
         struct xkc_physinfo pi;
-        if (e == ENOMEM && xkc_physinfo(s->ctx->xc, &pi) == 0) {
-            /* xl.conf's autoballoon (on, or auto without dom0_mem=) would
-             * have Xen's xl take the memory from dom0 */
-            struct xkc_xen_version xv;
-            bool balloon = xkc_xen_version(s->ctx->xc, &xv) == 0 &&
-                           xkl_host_conf_autoballoon(&s->ctx->host, xv.commandline);
+        if (e == ENOMEM && xkc_physinfo(s->ctx->xc, &pi) == 0)
             return xkl__err(s->ctx, e, "create %s (domain %u): cannot claim %llu MiB for the guest: "
                             "the host has %llu MiB free and unclaimed (xl.conf claim_mode)%s",
                             s->dc->c_info.name, s->domid, (unsigned long long)(bc.mem_kb / 1024),
                             (unsigned long long)((pi.free_pages > pi.outstanding_pages
                                                   ? pi.free_pages - pi.outstanding_pages : 0) / 256),
-                            balloon ? "; xl.conf's autoballoon would take it from dom0, which xkit "
-                                      "does not do: lower dom0's memory with xl mem-set 0 first" : "");
-        }
+                            balloon ? "" : "; lower dom0's memory (xl mem-set 0) or set "
+                                           "autoballoon=\"on\" in xl.conf");
         return xkl__err(s->ctx, e, "create %s (domain %u): claim memory: %s", s->dc->c_info.name,
                         s->domid, xkc_error(s->ctx->xc));
     }

@@ -92,6 +92,25 @@ grep -q "cannot claim $big MiB for the guest: the host has [0-9]* MiB free" b.er
 [ "$(grep -c . b.err)" = 1 ] || fail "claim: more than one line"
 left "claim"
 
+step "autoballoon=\"on\": what the host lacks comes from dom0"
+t0=$(/usr/bin/xenstore-read /local/domain/0/memory/target 2>/dev/null || echo 1048576)
+conf 'autoballoon = "on"'
+t=$(now)
+$XL create -q big.cfg 2> ab.err || { cat ab.err; fail "a $big MiB guest with autoballoon on"; }
+NAMES=cf-big
+echo "created $big MiB with $free MiB free in $(elapsed $t) s; dom0's target $t0 -> $(/usr/bin/xenstore-read /local/domain/0/memory/target) KiB"
+[ "$(/usr/bin/xenstore-read /local/domain/0/memory/target)" -lt "$t0" ] || fail "dom0's target did not go down"
+$XL destroy cf-big || fail "destroy cf-big"
+NAMES=
+huge=$(( free + 1200 ))
+sed -i "s/^memory = .*/memory = $huge/" big.cfg
+$XL create -q big.cfg 2> hu.err && { NAMES=cf-big; fail "a $huge MiB guest would leave dom0 nothing"; }
+cat hu.err
+grep -q "autoballoon would take [0-9]* MiB from dom0, which has [0-9]* MiB and keeps at least 128 MiB" hu.err ||
+    fail "autoballoon: the floor's message"
+/usr/bin/xenstore-write /local/domain/0/memory/target "$t0"
+left "autoballoon"
+
 step "domid_policy=random"
 conf 'domid_policy = "random"'
 ids=
