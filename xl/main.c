@@ -21,6 +21,7 @@ struct xl_global xl_opts;
 XL_CMD(list);
 XL_CMD(top);
 XL_CMD(check_kernel);
+XL_CMD(doctor);
 XL_CMD(config_update);
 XL_CMD(usb_list);
 XL_CMD(pci_list);
@@ -502,6 +503,10 @@ static const struct xl_cmd commands[] = {
       "-t, --type=pv|pvh|hvm   The guest type (default: every type of the role).\n"
       "-v, --verbose           List the options that are set too.\n"
       "--json                  One JSON object per use checked, in an array." },
+    { "doctor", cmd_doctor, 0,
+      "Check this host against what a Xen host run with xkit needs (xkit's own)",
+      "[options]",
+      "--json                  One JSON object per check, in an array." },
     { NULL, NULL, 0, NULL, NULL, NULL }
 };
 
