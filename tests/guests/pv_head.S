@@ -7,6 +7,10 @@
  * VIRT_BASE, %rsi = virtual address of start_info and a stack we do not
  * rely on.
  */
+/* the symbol table names this file, not the compiler's temporary object:
+ * the same kernel from any build (tests/check-repro) */
+	.file "pv_head.S"
+
 #include "xk_note.h"
 
 #define XK_PV_VIRT_BASE 0xffffffff80000000

@@ -7,6 +7,10 @@
  * We identity-map the low 4 GiB with 2 MiB pages (the console and xenstore
  * pages live just below 4 GiB), load our own GDT and switch to long mode.
  */
+/* the symbol table names this file, not the compiler's temporary object:
+ * the same kernel from any build (tests/check-repro) */
+	.file "pvh_head.S"
+
 #include "xk_note.h"
 
 #ifndef XK_HVM
