@@ -96,4 +96,11 @@ const char *xkl__tok_name(enum xkl_tok t);
 /* Parse a whole C-style integer (decimal, 0x hex, 0 octal); 0 or -1. */
 int xkl__parse_int(const char *s, long long *out);
 char *xkl__strdup(const char *s);
+/* ---- whole files (file.c) ---- */
+/* Read path to its end into *out (malloc'd, NUL-terminated, *out_len
+ * bytes before the NUL), at most max bytes (EFBIG past them); -1 with
+ * errno, *opened telling whether the open or the read failed. */
+int xkl__read_file(const char *path, size_t max, char **out, size_t *out_len, bool *opened);
+/* an xl.cfg or xl.conf is never this large */
+#define XKL__CFG_FILE_MAX (16u << 20)
 #endif

@@ -372,48 +372,21 @@ xkl_cfg *xkl_cfg_parse(const char *source, const char *text, size_t len, xkl_dia
 
 xkl_cfg *xkl_cfg_parse_file(const char *path, xkl_diags *d)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    char *buf;
+    size_t len;
+    bool opened;
+    if (xkl__read_file(path, XKL__CFG_FILE_MAX, &buf, &len, &opened) < 0) {
         int e = errno;
-        xkl__diag(d, XKL_DIAG_ERROR, path, 0, 0, "cannot open config file: %s", strerror(e));
+        xkl__diag(d, XKL_DIAG_ERROR, path, 0, 0, "cannot %s config file: %s",
+                  opened ? "read" : "open", strerror(e));
         errno = e;
         return NULL;
     }
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 8192;
-            char *nb = realloc(buf, cap);
-            if (!nb) {
-                errno = ENOMEM;
-                goto rerr;
-            }
-            buf = nb;
-        }
-        ssize_t r = read(fd, buf + len, cap - len);
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
-            goto rerr;
-        }
-        if (r == 0)
-            break;
-        len += (size_t)r;
-    }
-    close(fd);
     xkl_cfg *cfg = xkl_cfg_parse(path, buf, len, d);
     int e = errno;
     free(buf);
     errno = e;
     return cfg;
-rerr:;
-    int e2 = errno;
-    xkl__diag(d, XKL_DIAG_ERROR, path, 0, 0, "cannot read config file: %s", strerror(e2));
-    free(buf);
-    close(fd);
-    errno = e2;
-    return NULL;
 }
 
 int xkl_cfg_override(xkl_cfg *cfg, const char *setting, xkl_diags *d)

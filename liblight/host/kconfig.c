@@ -415,57 +415,22 @@ xkl_kconfig *xkl_kconfig_load_mem(const void *buf, size_t len, const char *name,
 
 xkl_kconfig *xkl_kconfig_load(const char *path, xkl_diags *d)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    char *buf;
+    size_t n;
+    bool opened;
+    if (xkl__read_file(path, MAX_FILE, &buf, &n, &opened) < 0) {
         int e = errno;
-        xkl__diag(d, XKL_DIAG_ERROR, path, 0, 0, "cannot open: %s", strerror(e));
-        errno = e;
-        return NULL;
-    }
-    /* read to the end: /proc/config.gz has no size */
-    size_t cap = 1u << 16, n = 0;
-    uint8_t *buf = malloc(cap);
-    int e = 0;
-    while (buf) {
-        if (n == cap) {
-            if (cap >= MAX_FILE) {
-                e = EFBIG;
-                break;
-            }
-            uint8_t *b = realloc(buf, cap * 2);
-            if (!b) {
-                e = ENOMEM;
-                break;
-            }
-            buf = b;
-            cap *= 2;
-        }
-        ssize_t r = read(fd, buf + n, cap - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            e = errno;
-            break;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    close(fd);
-    if (!buf)
-        e = ENOMEM;
-    if (e) {
-        free(buf);
         if (e == EFBIG)
             xkl__diag(d, XKL_DIAG_ERROR, path, 0, 0, "larger than %u MiB: not a kernel or "
                       "its configuration", MAX_FILE >> 20);
         else
-            xkl__diag(d, XKL_DIAG_ERROR, path, 0, 0, "cannot read: %s", strerror(e));
+            xkl__diag(d, XKL_DIAG_ERROR, path, 0, 0, "cannot %s: %s", opened ? "read" : "open",
+                      strerror(e));
         errno = e;
         return NULL;
     }
     xkl_kconfig *kc = xkl_kconfig_load_mem(buf, n, path, d);
-    e = errno;
+    int e = errno;
     free(buf);
     errno = e;
     return kc;
