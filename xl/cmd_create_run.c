@@ -3,13 +3,19 @@
  * xl create (without -n): build the domain from the checked config, then
  * leave a monitor behind (a process of its own, like libxl's xl) that
  * carries out on_poweroff / on_reboot / on_crash / on_watchdog. The library
- * never forks: the fork is here, in xl, as the user asked for a monitor.
+ * never forks: the spawn is here, in xl, as the user asked for a monitor.
+ * The monitor is a fresh xl (posix_spawn of /proc/self/exe with the hidden
+ * command __monitor), not a fork of this one: it starts from a clean
+ * address space of its own, copies nothing of create's heap, and shares
+ * no connection with it.
  */
 #include "life.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -96,29 +102,46 @@ static int run_monitor(uint32_t domid)
     return rc;
 }
 
-/* Fork the background monitor. The child drops the parent's context (its
- * connections are the parent's) and opens its own. */
-static int spawn_monitor(xkl_ctx *parent, uint32_t domid, const char *name)
+/* Start the background monitor: a new xl running __monitor DOMID NAME in a
+ * session of its own. */
+static int spawn_monitor(uint32_t domid, const char *name)
 {
+    char id[16];
+    snprintf(id, sizeof id, "%u", domid);
+    char *const args[] = { "xl", "__monitor", id, (char *)name, NULL };
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
+    extern char **environ;
     fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        xl_err("create: fork the monitor of domain %u: %s", domid, strerror(errno));
+    pid_t pid;
+    int e = posix_spawn(&pid, "/proc/self/exe", NULL, &attr, args, environ);
+    posix_spawnattr_destroy(&attr);
+    if (e) {
+        xl_err("create: start the monitor of domain %u: %s", domid, strerror(e));
         return -1;
     }
-    if (pid > 0)
-        return 0;
-    xkl_ctx_close(parent);
-    setsid();
+    return 0;
+}
+
+int xl_monitor_main(int argc, char **argv)
+{
+    char *end;
+    unsigned long id = argc == 3 ? strtoul(argv[1], &end, 10) : 0;
+    if (argc != 3 || *end || !id || id >= 0x7ff0) {
+        xl_err("__monitor: xl create starts it: DOMID NAME");
+        return XL_USAGE;
+    }
     signal(SIGHUP, SIG_IGN);
-    monitor_stdio(name);
-    int rc = run_monitor(domid);
+    xl_log_who = "xl: monitor";
+    monitor_stdio(argv[2]);
+    int rc = run_monitor((uint32_t)id);
     char path[512];
     struct stat st;
-    monitor_log_path(name, path, sizeof path);
+    monitor_log_path(argv[2], path, sizeof path);
     if (stat(path, &st) == 0 && st.st_size == 0)
         unlink(path);
-    _exit(rc);
+    return rc;
 }
 
 /* create -V/-A: a child runs the user's vncviewer on the new guest's
@@ -167,7 +190,7 @@ int xl_create_run(const char *file, char *const *ov, size_t nov, const struct xl
         snprintf(di.name, sizeof di.name, "%s", cfg_name);
     else if (xkl_domain_info(ctx, domid, &di) < 0)
         snprintf(di.name, sizeof di.name, "domain-%u", domid);
-    if (!o->foreground && o->monitor && spawn_monitor(ctx, domid, di.name) < 0)
+    if (!o->foreground && o->monitor && spawn_monitor(domid, di.name) < 0)
         rc = XL_FAIL;
     if (o->vncviewer)
         spawn_vncviewer(domid, o->vnc_autopass);
@@ -177,8 +200,10 @@ int xl_create_run(const char *file, char *const *ov, size_t nov, const struct xl
             xkl_domain_unpause(ctx, domid);   /* no console: run anyway (may already run) */
         rc = crc != XL_OK ? crc : rc;
     }
-    if (o->foreground && o->monitor)
+    if (o->foreground && o->monitor) {
+        xl_log_who = "xl: monitor";
         rc = xkl_domain_monitor(ctx, &domid) < 0 ? xl_ctx_fail(ctx) : rc;
+    }
 out:
     free(cfg_name);
     xkl_domain_config_free(dc);

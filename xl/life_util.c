@@ -15,10 +15,13 @@
 struct xkl_host_conf xl_host;
 
 /* The monitor's report of what it did: on stderr, which is its log. */
+/* "xl: monitor" in the monitor (its log file), "xl" elsewhere */
+const char *xl_log_who = "xl";
+
 static void log_line(void *arg, const char *line)
 {
     (void)arg;
-    fprintf(stderr, "xl: monitor: %s\n", line);
+    fprintf(stderr, "%s: %s\n", xl_log_who, line);
 }
 
 xkl_ctx *xl_ctx_open(void)
