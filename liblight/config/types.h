@@ -109,6 +109,9 @@ int xkl__vkb_parse(struct xkl_vkb *vkb, const char *spec, const char *source, in
                    xkl_diags *d);
 int xkl__vtpm_parse(struct xkl_vtpm *vtpm, const char *spec, const char *source, int line,
                     int col, xkl_diags *d);
+/* xl.conf's vif.default.* for what the nic does not say (xlconf.c): every
+ * vif of a create, and network-attach's */
+int xkl__nic_apply_host(struct xkl_nic *nic, const struct xkl_host_conf *hc);
 int xkl__nic_parse(struct xkl_nic *nic, const char *spec, const char *source,
                    int line, int col, xkl_diags *d);
 

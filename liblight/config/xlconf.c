@@ -308,19 +308,24 @@ static bool bridge_script(const char *script)
     return !script || !*script || !strcmp(b ? b + 1 : script, "vif-bridge");
 }
 
+int xkl__nic_apply_host(struct xkl_nic *nic, const struct xkl_host_conf *hc)
+{
+    if (set_default(&nic->script, hc->vif_script) < 0 ||
+        set_default(&nic->bridge, hc->vif_bridge) < 0 ||
+        set_default(&nic->backend_domname, hc->vif_backend) < 0)
+        return -1;
+    /* gatewaydev is for the routing scripts: vif-bridge has no use for
+     * it (Xen's xl hands it to every vif; vif-bridge ignores it) */
+    if (!bridge_script(nic->script) && set_default(&nic->gatewaydev, hc->vif_gatewaydev) < 0)
+        return -1;
+    return 0;
+}
+
 int xkl_domain_config_apply_host(xkl_domain_config *dc, const struct xkl_host_conf *hc)
 {
-    for (size_t i = 0; i < dc->num_nics; i++) {
-        struct xkl_nic *nic = &dc->nics[i];
-        if (set_default(&nic->script, hc->vif_script) < 0 ||
-            set_default(&nic->bridge, hc->vif_bridge) < 0 ||
-            set_default(&nic->backend_domname, hc->vif_backend) < 0)
+    for (size_t i = 0; i < dc->num_nics; i++)
+        if (xkl__nic_apply_host(&dc->nics[i], hc) < 0)
             return -1;
-        /* gatewaydev is for the routing scripts: vif-bridge has no use for
-         * it (Xen's xl hands it to every vif; vif-bridge ignores it) */
-        if (!bridge_script(nic->script) && set_default(&nic->gatewaydev, hc->vif_gatewaydev) < 0)
-            return -1;
-    }
     struct xkl_b_info *b = &dc->b_info;
     if (b->max_grant_frames < 0)
         b->max_grant_frames = hc->max_grant_frames;

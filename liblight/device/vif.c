@@ -675,6 +675,11 @@ static int nic_attach(xkl_ctx *ctx, uint32_t domid, const char *spec, unsigned *
         xkl__err(ctx, EINVAL, "%s: %s", what, first ? first : "invalid vif spec");
         goto out;
     }
+    /* xl.conf's vif.default.* as for a create's vifs, as Xen's xl does */
+    if (xkl__nic_apply_host(&nic, &ctx->host) < 0) {
+        r = xkl__err(ctx, ENOMEM, "%s: out of memory", what);
+        goto out;
+    }
     bool nic_auto = nic.devid < 0;   /* no devid in the spec: one past the highest */
     /* the guest's frontends and libxl's records (dom0's: the guest may
      * have removed its frontend of a live backend, which must never be

@@ -87,6 +87,18 @@ $XL network-list $G | grep -qi "$mac" || fail "network-list does not show $mac"
 $XL network-detach $G $mac || fail "network-detach $mac"
 seen "XK-DEV-DEL eth1" 2
 
+step "without bridge=: xl.conf's vif.default.bridge, as with Xen's xl"
+ip link add xkbr9 type bridge stp_state 0 forward_delay 0 && ip link set xkbr9 up || fail "bridge xkbr9"
+printf 'vif.default.bridge = "xkbr9"\n' > xl.conf
+XKIT_XL_CONF=$PWD/xl.conf $XL network-attach $G || { ip link del xkbr9; fail "network-attach without bridge="; }
+seen "XK-DEV-ADD eth1" 3
+wait_for 10 test -e /sys/class/net/vif$D.1 || { vifs; fail "no vif$D.1"; }
+br=$(basename "$(readlink /sys/class/net/vif$D.1/master)")
+$XL network-detach $G 1 || fail "network-detach 1"
+seen "XK-DEV-DEL eth1" 3
+ip link del xkbr9
+[ "$br" = xkbr9 ] || fail "vif$D.1 on $br, not xl.conf's xkbr9"
+
 step "destroy: nothing left"
 $XL destroy $G || fail "destroy"
 dev_clean "hotplug guest" "$D"
