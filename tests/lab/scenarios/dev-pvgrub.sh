@@ -56,6 +56,9 @@ boots() {
         fail "$name: the guest did not read its own boot disk"
     if ! wait_for 60 sh -c "! $REF_XL domid $name"; then
         $REF_XL list
+        # what its monitor said, and whether it still runs
+        echo "monitor of $name:"; cat "/var/lib/xkit/monitor-$name.log" 2>&1
+        ps -o pid,args | grep "[_]_monitor" || echo "(no monitor process)"
         $REF_XL destroy "$name"
         fail "$name powered off but its domain was not destroyed in 60 s"
     fi
