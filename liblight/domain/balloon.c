@@ -35,10 +35,20 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+bool xkl__autoballoon(xkl_ctx *ctx)
+{
+    if (ctx->host.autoballoon != XKL_AUTOBALLOON_AUTO)
+        return ctx->host.autoballoon == XKL_AUTOBALLOON_ON;
+    /* auto: Xen's command line decides (dom0_mem= turns it off) */
+    struct xkc_xen_version xv;
+    return xkc_xen_version(ctx->xc, &xv) == 0 && xkl_host_conf_autoballoon(&ctx->host, xv.commandline);
+}
+
 int xkl__balloon_dom0(xkl_ctx *ctx, const char *what, uint64_t need_kb)
 {
+    /* the common case costs one physinfo: the host has the memory */
     uint64_t have = free_kb(ctx);
-    if (have >= need_kb)
+    if (have >= need_kb || !xkl__autoballoon(ctx))
         return 0;
     uint64_t short_kb = need_kb - have + SLACK_KB;
     /* dom0's target as its balloon driver reads it, else what it has */

@@ -446,10 +446,7 @@ static int run_build(void *arg)
      * parallel creates cannot starve each other half way */
     /* xl.conf's autoballoon (on, or auto without dom0_mem=): what the
      * host lacks comes from dom0 first, as with Xen's xl */
-    struct xkc_xen_version xv;
-    bool balloon = xkc_xen_version(s->ctx->xc, &xv) == 0 &&
-                   xkl_host_conf_autoballoon(&s->ctx->host, xv.commandline);
-    if (balloon) {
+    if (s->ctx->host.autoballoon != XKL_AUTOBALLOON_OFF) {
         char what[160];
         snprintf(what, sizeof what, "create %s (domain %u)", s->dc->c_info.name, s->domid);
         if (xkl__balloon_dom0(s->ctx, what, bc.mem_kb + bc.paging_pool_kb) < 0)
@@ -465,8 +462,8 @@ static int run_build(void *arg)
                             s->dc->c_info.name, s->domid, (unsigned long long)(bc.mem_kb / 1024),
                             (unsigned long long)((pi.free_pages > pi.outstanding_pages
                                                   ? pi.free_pages - pi.outstanding_pages : 0) / 256),
-                            balloon ? "" : "; lower dom0's memory (xl mem-set 0) or set "
-                                           "autoballoon=\"on\" in xl.conf");
+                            xkl__autoballoon(s->ctx) ? "" : "; lower dom0's memory (xl mem-set 0) "
+                                                             "or set autoballoon=\"on\" in xl.conf");
         return xkl__err(s->ctx, e, "create %s (domain %u): claim memory: %s", s->dc->c_info.name,
                         s->domid, xkc_error(s->ctx->xc));
     }

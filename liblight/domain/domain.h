@@ -244,9 +244,10 @@ struct xkl_domain_config *xkl__config_read(xkl_ctx *ctx, uint32_t domid, const u
 /* dom0 has no saved config: what Xen's xl lists for it (type pv, its
  * name, max and target memory). Lock held. */
 struct xkl_domain_config *xkl__dom0_config(xkl_ctx *ctx);
-/* xl.conf autoballoon (balloon.c): when Xen has less than need_kb free,
- * lower dom0's memory target by the difference and wait until Xen has it;
- * -1 (ENOMEM) with "WHAT: ..." when dom0 cannot give that much or does not
- * within its time. */
+/* xl.conf autoballoon (balloon.c): when Xen has less than need_kb free and
+ * autoballoon is in effect, lower dom0's memory target by the difference
+ * and wait until Xen has it (else nothing: 0); -1 (ENOMEM) with "WHAT: ..."
+ * when dom0 cannot give that much or does not within its time. */
+bool xkl__autoballoon(xkl_ctx *ctx);
 int xkl__balloon_dom0(xkl_ctx *ctx, const char *what, uint64_t need_kb);
 #endif
