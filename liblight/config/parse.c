@@ -3,7 +3,7 @@
  * xl.cfg recursive-descent parser.
  *
  *   file    := { stmt }
- *   stmt    := end | NAME ( "=" | "+=" ) value end      NAME: [a-z][a-z0-9_]*
+ *   stmt    := end | NAME ( "=" | "+=" ) value end      NAME: [a-z][._0-9a-z]*
  *   end     := NEWLINE | ";" | EOF
  *   value   := STRING | NUMBER | "[" nl* [ item { "," nl* item } [ "," nl* ] ] "]"
  *   item    := value nl*
@@ -222,8 +222,9 @@ static int push_setting(xkl_cfg *cfg, struct xkl_cfg_setting *s)
     return 0;
 }
 
-/* Xen's lexer takes [a-z][_0-9a-z]* as a name: "Memory" or "a.b" is a
- * syntax error there, not an unknown key. */
+/* Xen's lexer takes [a-z][._0-9a-z]* as a name (dots since xl.conf's
+ * vif.default.script): "Memory" is a syntax error there, not an unknown
+ * key; "a.b" is a name, and in an xl.cfg an unknown key. */
 static bool valid_name(const char *n)
 {
     if (!(*n >= 'a' && *n <= 'z'))
