@@ -92,23 +92,24 @@ static void monitor_stdio(const char *name)
     }
 }
 
-static int run_monitor(uint32_t domid)
+static int run_monitor(uint32_t domid, const char *uuid)
 {
     xkl_ctx *ctx = xl_ctx_open();
     if (!ctx)
         return XL_FAIL;
-    int rc = xkl_domain_monitor(ctx, &domid) < 0 ? xl_ctx_fail(ctx) : XL_OK;
+    int rc = xkl_domain_monitor_uuid(ctx, &domid, uuid) < 0 ? xl_ctx_fail(ctx) : XL_OK;
     xkl_ctx_close(ctx);
     return rc;
 }
 
-/* Start the background monitor: a new xl running __monitor DOMID NAME in a
- * session of its own. */
-static int spawn_monitor(uint32_t domid, const char *name)
+/* Start the background monitor: a new xl running __monitor DOMID NAME UUID
+ * in a session of its own (the UUID: a domain someone destroys before the
+ * monitor runs still loses its state file). */
+static int spawn_monitor(uint32_t domid, const char *name, const char *uuid)
 {
     char id[16];
     snprintf(id, sizeof id, "%u", domid);
-    char *const args[] = { "xl", "__monitor", id, (char *)name, NULL };
+    char *const args[] = { "xl", "__monitor", id, (char *)name, (char *)uuid, NULL };
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
@@ -127,15 +128,15 @@ static int spawn_monitor(uint32_t domid, const char *name)
 int xl_monitor_main(int argc, char **argv)
 {
     char *end;
-    unsigned long id = argc == 3 ? strtoul(argv[1], &end, 10) : 0;
-    if (argc != 3 || *end || !id || id >= 0x7ff0) {
-        xl_err("__monitor: xl create starts it: DOMID NAME");
+    unsigned long id = argc == 4 ? strtoul(argv[1], &end, 10) : 0;
+    if (argc != 4 || *end || !id || id >= 0x7ff0) {
+        xl_err("__monitor: xl create starts it: DOMID NAME UUID");
         return XL_USAGE;
     }
     signal(SIGHUP, SIG_IGN);
     xl_log_who = "xl: monitor";
     monitor_stdio(argv[2]);
-    int rc = run_monitor((uint32_t)id);
+    int rc = run_monitor((uint32_t)id, argv[3]);
     char path[512];
     struct stat st;
     monitor_log_path(argv[2], path, sizeof path);
@@ -183,14 +184,22 @@ int xl_create_run(const char *file, char *const *ov, size_t nov, const struct xl
         rc = xl_ctx_fail(ctx);
         goto out;
     }
-    /* the monitor's log is named after the domain: the config gave the
-     * name, so ask the hypervisor only when the config spelt it otherwise */
+    /* the monitor's log is named after the domain (the config's name when
+     * it gave one), and the monitor is told its UUID */
     struct xkl_dominfo di;
+    char uuid[40] = "";
+    if (xkl_domain_info(ctx, domid, &di) == 0) {
+        const uint8_t *u = di.uuid;
+        snprintf(uuid, sizeof uuid,
+                 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11],
+                 u[12], u[13], u[14], u[15]);
+    } else {
+        snprintf(di.name, sizeof di.name, "domain-%u", domid);
+    }
     if (cfg_name)
         snprintf(di.name, sizeof di.name, "%s", cfg_name);
-    else if (xkl_domain_info(ctx, domid, &di) < 0)
-        snprintf(di.name, sizeof di.name, "domain-%u", domid);
-    if (!o->foreground && o->monitor && spawn_monitor(domid, di.name) < 0)
+    if (!o->foreground && o->monitor && spawn_monitor(domid, di.name, uuid) < 0)
         rc = XL_FAIL;
     if (o->vncviewer)
         spawn_vncviewer(domid, o->vnc_autopass);

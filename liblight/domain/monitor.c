@@ -295,11 +295,21 @@ static int dm_died(xkl_ctx *ctx, uint32_t *domid, struct xkl_dominfo *di, int pi
 
 int xkl_domain_monitor(xkl_ctx *ctx, uint32_t *domid)
 {
+    return xkl_domain_monitor_uuid(ctx, domid, NULL);
+}
+
+int xkl_domain_monitor_uuid(xkl_ctx *ctx, uint32_t *domid, const char *known_uuid)
+{
     XKL__LOCK(ctx);
     int r = ev_open(ctx);
     xkl_xs *evxs = ctx->ev_xs;
     struct xkl_dominfo di;
     char uuid[37] = "";
+    unsigned char ub[16];
+    /* the caller's UUID (checked: it names a file): a domain gone before
+     * this monitor ran still has its state removed below */
+    if (known_uuid && xkl__uuid_parse(known_uuid, ub) == 0)
+        xkl__uuid_format(ub, uuid);
     if (r == 0 && xkl__info(ctx, *domid, &di) == 0)
         xkl__uuid_format(di.uuid, uuid);
     XKL__UNLOCK(ctx);

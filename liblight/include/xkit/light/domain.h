@@ -207,8 +207,12 @@ XKL_API int xkl_event_next(xkl_ctx *ctx, struct xkl_event *ev, int timeout_ms);
 /* Carry out the persisted on_poweroff/on_reboot/on_crash/on_watchdog
  * actions for domid until it is gone (destroyed, preserved, or not
  * restarted). Blocks; returns 0, or -1. A caller wanting a background
- * monitor forks and calls this itself. *domid follows restarts. */
+ * monitor starts a process and calls this there. *domid follows restarts. */
 XKL_API int xkl_domain_monitor(xkl_ctx *ctx, uint32_t *domid);
+/* The same for a domain whose UUID the caller knows (create gave it):
+ * a domain destroyed by someone else before the monitor started still has
+ * its state file removed. uuid NULL: as xkl_domain_monitor. */
+XKL_API int xkl_domain_monitor_uuid(xkl_ctx *ctx, uint32_t *domid, const char *uuid);
 
 #ifdef __cplusplus
 }
