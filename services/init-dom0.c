@@ -25,12 +25,13 @@
 #include <time.h>
 #include <unistd.h>
 #include <xkit/ctrl.h>
+#include <xkit/light/domain.h>
 #include <xkit/light/xs.h>
 
 #define DOMID_PATH "/local/domain/0/domid"
 #define NAME_PATH "/local/domain/0/name"
 #define POOL0_PATH "/local/pool/0/name"
-/* libxl's per-domain user data: userdata-d<domid>.<uuid>.<key> */
+/* libxl's per-domain user data: userdata-d.<domid>.<uuid>.<key> */
 #define LIBXL_DIR "/var/lib/xen"
 
 static void usage(FILE *f)
@@ -88,13 +89,6 @@ static int write_entries(xkl_xs *xs, xkl_xs_tx tx, void *arg)
         return 0;
     }
     return errno == ENOENT ? xkl_xs_write(xs, tx, POOL0_PATH, "Pool-0", 6) : -1;
-}
-
-static void uuid_str(const uint8_t h[16], char out[37])
-{
-    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-             h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12],
-             h[13], h[14], h[15]);
 }
 
 /* libxl's stub for dom0: what its own dom0 helper writes (the type and
@@ -218,7 +212,7 @@ int main(int argc, char **argv)
         rc = 1;
     } else {
         char uuid[37];
-        uuid_str(di.handle, uuid);
+        xkl_uuid_format(di.handle, uuid);
         if (write_libxl_stub(uuid) < 0) {
             /* the store is set up; only Xen's own xl misses dom0's config */
             fprintf(stderr, "init-dom0: warning: libxl's dom0 configuration in " LIBXL_DIR

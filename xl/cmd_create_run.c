@@ -187,16 +187,11 @@ int xl_create_run(const char *file, char *const *ov, size_t nov, const struct xl
     /* the monitor's log is named after the domain (the config's name when
      * it gave one), and the monitor is told its UUID */
     struct xkl_dominfo di;
-    char uuid[40] = "";
-    if (xkl_domain_info(ctx, domid, &di) == 0) {
-        const uint8_t *u = di.uuid;
-        snprintf(uuid, sizeof uuid,
-                 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-                 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11],
-                 u[12], u[13], u[14], u[15]);
-    } else {
+    char uuid[37] = "";
+    if (xkl_domain_info(ctx, domid, &di) == 0)
+        xkl_uuid_format(di.uuid, uuid);
+    else
         snprintf(di.name, sizeof di.name, "domain-%u", domid);
-    }
     if (cfg_name)
         snprintf(di.name, sizeof di.name, "%s", cfg_name);
     if (!o->foreground && o->monitor && spawn_monitor(domid, di.name, uuid) < 0)
