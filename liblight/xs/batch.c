@@ -85,6 +85,21 @@ static int send_one(xkl_xs *xs, xkl_xs_tx tx, enum xkl_xs_op_kind kind, const st
     return s->p ? 0 : -1;
 }
 
+/* One reply of the batch; the first failure is the batch's. */
+static void collect(xkl_xs *xs, struct sent *s, int *err, const char **err_op,
+                    const char **err_path)
+{
+    char *body = NULL;
+    if (xkl__xs_wait_locked(xs, s->p, &body, NULL) == 0) {
+        free(body);
+    } else if (!*err && !(s->missing_ok && errno == ENOENT)) {
+        *err = errno ? errno : EIO;
+        *err_op = s->op;
+        *err_path = s->path;
+    }
+    s->p = NULL;
+}
+
 int xkl_xs_batch(xkl_xs *xs, xkl_xs_tx tx, const struct xkl_xs_op *ops, size_t n)
 {
     struct sent *sent = calloc(2 * n + 1, sizeof *sent);
@@ -94,39 +109,46 @@ int xkl_xs_batch(xkl_xs *xs, xkl_xs_tx tx, const struct xkl_xs_op *ops, size_t n
         return -1;
     }
     pthread_mutex_lock(&xs->lock);
+    /* Linux's /dev/xen/xenbus hands a request's payload to its xenbus
+     * thread without copying it, from the buffer the next write() fills:
+     * requests sent back to back there can reach xenstored mixed up (seen
+     * as EINVAL from a driver domain). There, one request at a time. */
+    bool one_by_one = xs->xenbus;
     size_t ns = 0;
     int err = 0;
     const char *err_op = NULL, *err_path = NULL;
-    for (size_t i = 0; i < n && !err; i++) {
+    /* a local failure stops the sending; a reply's failure (one by one)
+     * does not, as when every request went out before the first reply */
+    for (size_t i = 0; i < n; i++) {
         const struct xkl_xs_op *o = &ops[i];
         if (!o->path) {
-            err = EINVAL, err_op = op_name(o->kind), err_path = "(null)";
+            if (!err)
+                err = EINVAL, err_op = op_name(o->kind), err_path = "(null)";
             break;
         }
         if (send_one(xs, tx, o->kind, o, &sent[ns]) < 0) {
-            err = errno, err_op = sent[ns].op, err_path = sent[ns].path;
+            if (!err)
+                err = errno, err_op = sent[ns].op, err_path = sent[ns].path;
             break;
         }
+        if (one_by_one)
+            collect(xs, &sent[ns], &err, &err_op, &err_path);
         ns++;
         if (o->nperms && (o->kind == XKL_XS_OP_WRITE || o->kind == XKL_XS_OP_MKDIR)) {
             if (send_one(xs, tx, XKL_XS_OP_SET_PERMS, o, &sent[ns]) < 0) {
-                err = errno, err_op = sent[ns].op, err_path = sent[ns].path;
+                if (!err)
+                    err = errno, err_op = sent[ns].op, err_path = sent[ns].path;
                 break;
             }
+            if (one_by_one)
+                collect(xs, &sent[ns], &err, &err_op, &err_path);
             ns++;
         }
     }
     /* collect every reply, also after a failure: none stays pending */
-    for (size_t i = 0; i < ns; i++) {
-        char *body = NULL;
-        if (xkl__xs_wait_locked(xs, sent[i].p, &body, NULL) == 0) {
-            free(body);
-        } else if (!err && !(sent[i].missing_ok && errno == ENOENT)) {
-            err = errno ? errno : EIO;
-            err_op = sent[i].op;
-            err_path = sent[i].path;
-        }
-    }
+    for (size_t i = 0; i < ns; i++)
+        if (sent[i].p)
+            collect(xs, &sent[i], &err, &err_op, &err_path);
     if (err)
         xkl__xs_set_error_locked(xs, err, err_op, err_path);
     pthread_mutex_unlock(&xs->lock);

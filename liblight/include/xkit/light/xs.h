@@ -119,7 +119,8 @@ XKL_API int xkl_xs_set_quota(xkl_xs *xs, int domid, const char *name,
 
 /* Batches: writes, directories, removals and permission changes sent all
  * at once (one round trip, not one per request), then every reply is
- * collected. Inside a transaction (tx) the batch is atomic. Returns 0, or
+ * collected (through /dev/xen/xenbus: one after another, see xkl_xs_send).
+ * Inside a transaction (tx) the batch is atomic. Returns 0, or
  * -1 with errno and xkl_xs_error() naming the first request that failed by
  * its path, e.g. "xenstore write /local/domain/5/name: Permission denied
  * (EACCES)"; requests after a local failure (e.g. E2BIG) are not sent. */
@@ -144,7 +145,10 @@ XKL_API int xkl_xs_batch(xkl_xs *xs, xkl_xs_tx tx, const struct xkl_xs_op *ops, 
 /* Pipelining: send a raw request (type from xen/io/xs_wire.h) now, collect
  * its reply later; several may be in flight. recv returns the reply payload
  * (NUL-terminated for convenience, *len excludes it) or NULL with errno set
- * from the daemon's error. */
+ * from the daemon's error. Not through /dev/xen/xenbus (xkl_xs_is_xenbus):
+ * Linux's device sends a request's payload later, from the buffer the next
+ * request overwrites; keep one request in flight there (xkl_xs_batch
+ * does). */
 XKL_API int xkl_xs_send(xkl_xs *xs, xkl_xs_tx tx, unsigned type,
                         const void *payload, size_t len, uint32_t *req_id);
 XKL_API void *xkl_xs_recv(xkl_xs *xs, uint32_t req_id, size_t *len);
