@@ -22,6 +22,7 @@ XL_CMD(list);
 XL_CMD(top);
 XL_CMD(check_kernel);
 XL_CMD(doctor);
+XL_CMD(devd);
 XL_CMD(config_update);
 XL_CMD(usb_list);
 XL_CMD(pci_list);
@@ -493,6 +494,12 @@ static const struct xl_cmd commands[] = {
       "Issue a qemu monitor command to the device model of a domain",
       "<Domain> <Command>",
       NULL },
+    { "devd", cmd_devd, XL_MODIFIES,
+      "Daemon that listens for devices and launches backends",
+      "[options]",
+      "-F                      Run in the foreground (log on stderr; else in\n"
+      "                        /var/log/xen/xldevd.log).\n"
+      "-p, --pidfile=FILE      Write the daemon's PID to FILE." },
     { "check-kernel", cmd_check_kernel, 0,
       "Tell whether a kernel can be dom0 or a PV, PVH or HVM guest (xkit's own)",
       "[options] [FILE]\n"

@@ -132,8 +132,8 @@ static void one(const xkl_cfg *cfg, xkl_diags *d, const struct xkl_cfg_setting *
         break;
     case K_HOTPLUG:
         if (num_into(cfg, d, s, v, 0, 1, &n) && !n)
-            warn(cfg, d, s, v, "'run_hotplug_scripts=0': xkit sets up every device itself "
-                 "(there is no xl devd here to leave it to): ignored");
+            warn(cfg, d, s, v, "'run_hotplug_scripts=0': xkit sets up dom0's devices itself "
+                 "(udev's Xen rules are not needed): ignored");
         break;
     case K_LOCKFILE:
         str_into(cfg, d, s, v, hc->lockfile, sizeof hc->lockfile);

@@ -137,15 +137,20 @@ int xkl__device_wait_state(xkl_ctx *ctx, const struct xkl__device *d, unsigned s
     for (;;) {
         /* a watch fires once when set, then on every change: look first */
         char *v = xkl_xs_read(xs, XKL_XS_TX_NONE, path, NULL);
+        bool gone = !v && errno == ENOENT;
         char *end = NULL;
         unsigned long now = v ? strtoul(v, &end, 10) : 0;
         bool valid = v && end != v && !*end;
         free(v);
-        if (valid && now == state) {
+        /* a driver domain removes its backend once Closed (libxl's devd
+         * and ours do): gone counts as Closed */
+        if ((valid && now == state) || (gone && state == 6 && d->backend_domid != 0)) {
             r = 0;
             break;
         }
-        if ((why = backend_error(xs, d, be))) {
+        /* closing, an error it reported before (a failed set-up) does not
+         * stop it: only a wait for it to come up ends at an error */
+        if (state != 6 && (why = backend_error(xs, d, be))) {
             err = EIO;
             break;
         }
@@ -182,6 +187,35 @@ int xkl__device_wait_state(xkl_ctx *ctx, const struct xkl__device *d, unsigned s
     }
     free(why);
     return r;
+}
+
+struct parent_arg {
+    char dir[160];
+};
+
+static int rm_if_empty(xkl_xs *xs, xkl_xs_tx tx, void *arg)
+{
+    const struct parent_arg *a = arg;
+    unsigned n = 0;
+    char **v = xkl_xs_directory(xs, tx, a->dir, &n);
+    if (!v)
+        return errno == ENOENT ? 0 : -1;
+    free(v);
+    return n ? 0 : xkl_xs_rm(xs, tx, a->dir);
+}
+
+void xkl__device_rm_empty_parent(xkl_ctx *ctx, const char *path)
+{
+    struct parent_arg a;
+    snprintf(a.dir, sizeof a.dir, "%s", path);
+    char *slash = strrchr(a.dir, '/');
+    xkl_xs *xs = xkl__xs(ctx);
+    if (!slash || slash == a.dir || !xs)
+        return;
+    *slash = 0;
+    int e = errno;
+    xkl_xs_tx_retry(xs, 5, rm_if_empty, &a);
+    errno = e;
 }
 
 int xkl__device_remove(xkl_ctx *ctx, const struct xkl__device *d, int timeout_ms, bool force)
@@ -225,6 +259,11 @@ int xkl__device_remove(xkl_ctx *ctx, const struct xkl__device *d, int timeout_ms
     if (xkl_xs_batch(xs, XKL_XS_TX_NONE, rm_ops, 3) < 0 && r == 0)
         return xkl__err(ctx, errno, "remove %s %u of domain %u: %s", d->kind->name, d->devid,
                         d->domid, xkl_xs_error(xs));
+    /* the guest's directory of this kind in the backend domain goes with
+     * its last device (dom0's is removed with the domain; a driver
+     * domain's would stay) */
+    if (d->backend_domid != 0)
+        xkl__device_rm_empty_parent(ctx, be);
     errno = e;   /* the wait's, when it failed */
     return r;
 }

@@ -78,6 +78,11 @@ int xkl__device_remove(struct xkl_ctx *ctx, const struct xkl__device *d, int tim
 /* After a failure: take d away at once (forced, as xkl__device_remove),
  * keeping the failure's error and errno for the caller to return. */
 void xkl__device_undo(struct xkl_ctx *ctx, const struct xkl__device *d);
+/* After a device's directory at path went: its parent (the guest's
+ * directory of that kind, e.g. .../backend/vif/5) removed too when it is
+ * empty now, in one transaction (a device added meanwhile keeps it), as
+ * libxl cleans paths up. Best effort: a failure leaves an empty node. */
+void xkl__device_rm_empty_parent(struct xkl_ctx *ctx, const char *path);
 /* n random bytes (getrandom), or -1 with "<what>: getrandom: ...". */
 int xkl__random_bytes(struct xkl_ctx *ctx, uint8_t *buf, size_t n, const char *what);
 /* Is path the backend directory of device devid of domid, of a kind whose

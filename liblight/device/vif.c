@@ -384,10 +384,8 @@ static int wait_hotplug_status(xkl_ctx *ctx, const char *be, int timeout_ms, con
     return r;
 }
 
-/* What Xen's vif-bridge does, in-process: netback's interface named,
- * its MTU set, put on the bridge and up. */
-static int builtin_bridge(xkl_ctx *ctx, const struct xkl__vif *v, struct xkl__fault *f,
-                          const char *where)
+int xkl__vif_bridge_up(xkl_ctx *ctx, const struct xkl__vif *v, struct xkl__fault *f,
+                       const char *where)
 {
     if (FAULTED(f, ctx, where, "netlink socket"))
         return -1;
@@ -446,7 +444,7 @@ int xkl__vif_tap_up(xkl_ctx *ctx, uint32_t domid, const struct xkl_nic *nic, siz
     t.ifname = NULL;   /* QEMU named it already */
     if (xkl__dm_tap_name(domid, nic, index, t.netdev, sizeof t.netdev) < 0)
         return xkl__err(ctx, ENAMETOOLONG, "%s: the tap's name is longer than 15 characters", where);
-    return builtin_bridge(ctx, &t, NULL, where);
+    return xkl__vif_bridge_up(ctx, &t, NULL, where);
 }
 
 static int backend_of(xkl_ctx *ctx, const struct xkl_nic *nic, uint32_t *bdom, const char *what)
@@ -508,7 +506,7 @@ int xkl__vif_add(xkl_ctx *ctx, uint32_t domid, const struct xkl_nic *nic, struct
         xkl__device_wait_state(ctx, &d, 2, 10000, what) < 0)
         goto fail;
     if (v.builtin) {
-        if (builtin_bridge(ctx, &v, f, where) < 0)
+        if (xkl__vif_bridge_up(ctx, &v, f, where) < 0)
             goto fail;
         char path[160];
         snprintf(path, sizeof path, "%s/hotplug-status", be);

@@ -92,6 +92,13 @@ struct xkl__vif_env {
 void xkl__vif_script_env(struct xkl__vif_env *e, uint32_t domid, unsigned devid,
                          const char *gatewaydev);
 
+/* What Xen's vif-bridge does, in-process (netlink): wait up to 10 s for
+ * v->netdev (netback's interface), rename it to v->ifname (when set and
+ * different), set v->mtu (when not 0), put it on v->bridge and up. Only
+ * those fields are read; f may be NULL. */
+int xkl__vif_bridge_up(struct xkl_ctx *ctx, const struct xkl__vif *v, struct xkl__fault *f,
+                       const char *where);
+
 /* ---- hotplug scripts (hotplug.c) ---- */
 /* script as an absolute path (relative names under /etc/xen/scripts) into
  * out[len]; -1 with errno ENAMETOOLONG / EINVAL (empty). Pure. */

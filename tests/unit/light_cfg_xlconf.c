@@ -145,7 +145,7 @@ START_TEST(deprecated_and_inert_keys)
         "xl.conf:3:1: warning: 'blkdev_start' has no effect here: xkit has no bootloader that reads a guest's disk in dom0: ignored\n"
         "xl.conf:4:1: warning: 'remus.default.netbufscript' has no effect here: xkit has no Remus or COLO: ignored\n"
         "xl.conf:5:1: warning: 'colo.default.proxyscript' has no effect here: xkit has no Remus or COLO: ignored\n"
-        "xl.conf:6:23: warning: 'run_hotplug_scripts=0': xkit sets up every device itself (there is no xl devd here to leave it to): ignored\n");
+        "xl.conf:6:23: warning: 'run_hotplug_scripts=0': xkit sets up dom0's devices itself (udev's Xen rules are not needed): ignored\n");
     /* the newer key, written after the old one, wins */
     ck_assert_int_eq(conf_of("vifscript = \"a\"\nvif.default.script = \"b\"\n", &hc, diag,
                              sizeof diag), 0);

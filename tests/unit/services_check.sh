@@ -17,9 +17,9 @@ make -s -C "$B/services" install-systemd install-sysvinit DESTDIR="$T/root" >"$T
 make -s -C "$B/services" install-exec DESTDIR="$T/root" >"$T/log" 2>&1 ||
     { cat "$T/log"; echo "FAIL: make install-exec"; exit 1; }
 units=$(find "$T/root" -name '*.service' -o -name '*.mount' | sort)
-[ "$(echo "$units" | wc -l)" = 6 ] || bad "6 units expected: $units"
+[ "$(echo "$units" | wc -l)" = 7 ] || bad "7 units expected: $units"
 initd=$(find "$T/root" -path '*init.d/*' -type f | sort)
-[ "$(echo "$initd" | wc -l)" = 5 ] || bad "5 init.d scripts expected: $initd"
+[ "$(echo "$initd" | wc -l)" = 6 ] || bad "6 init.d scripts expected: $initd"
 
 for f in $initd $(find "$T/root" -name xendomains -type f); do
     sh -n "$f" || bad "$f: not valid sh"
@@ -40,9 +40,12 @@ mkdir -p "$R/usr/lib/systemd" "$R/usr/bin" "$R/usr/lib/xen-4.17/bin" "$R/usr/lib
 ln -s usr/bin "$R/bin"; ln -s usr/lib "$R/lib"; ln -s usr/bin "$R/sbin"
 cp -a /usr/lib/systemd/system "$R/usr/lib/systemd/"
 # stand-ins: verify checks that each command is an executable file
-for f in bin/grep bin/mkdir bin/true lib/xen-4.17/bin/xenconsoled libexec/xen-qemu-system-i386; do
+for f in bin/sh bin/grep bin/mkdir bin/true lib/xen-4.17/bin/xenconsoled libexec/xen-qemu-system-i386; do
     printf '#!/bin/sh\n' > "$R/usr/$f"; chmod 755 "$R/usr/$f"
 done
+# and for xl (xl/'s, installed beside services/' programs)
+w=$(find "$R" -name xkit-watchdogd -type f)
+printf '#!/bin/sh\n' > "$(dirname "$w")/xl"; chmod 755 "$(dirname "$w")/xl"
 # verified by name from a unit directory of the root, wherever the prefix
 # put them (make distcheck installs under a prefix systemd does not search)
 names=

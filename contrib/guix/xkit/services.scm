@@ -7,7 +7,10 @@
 ;;;    (xkit-dom0-service-type: xenstored + init-dom0, xenconsoled), and
 ;;;    may want the guests of an auto directory (xkit-xendomains-service-type),
 ;;;    a watchdog (xkit-watchdog-service-type) and QEMU as dom0's own disk
-;;;    backend (xkit-qemu-dom0-disk-backend-service-type).
+;;;    backend (xkit-qemu-dom0-disk-backend-service-type);
+;;;  - a driver domain (a domU serving other guests' disks and network
+;;;    interfaces) needs xl devd: xkit-driverdomain-service-type, and the
+;;;    kernel modules xen-blkback, xen-netback, loop and bridge.
 ;;;
 ;;;   (operating-system
 ;;;     (file-systems (cons %xen-proc-file-system %base-file-systems))
@@ -31,7 +34,8 @@
             xkit-xendomains-service-type
             xkit-watchdog-configuration
             xkit-watchdog-service-type
-            xkit-qemu-dom0-disk-backend-service-type))
+            xkit-qemu-dom0-disk-backend-service-type
+            xkit-driverdomain-service-type))
 
 ;; xenfs on /proc/xen, for dom0 and domU alike.
 (define %xen-proc-file-system
@@ -195,3 +199,23 @@ start, every guest shut down (side by side, with a time limit) at stop.")))
    ;; the QEMU built for Xen, as a file-like object or a string
    (default-value "/run/current-system/profile/bin/qemu-system-i386")
    (description "QEMU as the qdisk backend of disks attached to dom0.")))
+
+(define (xkit-driverdomain-shepherd-service xkit)
+  (list
+   (shepherd-service
+    (provision '(xen-driverdomain))
+    (requirement '(networking))
+    (documentation "xl devd: serve the device backends other guests name with backend=.")
+    (start #~(make-forkexec-constructor
+              (list #$(file-append xkit "/sbin/xl") "devd" "-F")))
+    ;; SIGTERM: the devices it set up stay (a new daemon takes them back)
+    (stop #~(make-kill-destructor)))))
+
+(define xkit-driverdomain-service-type
+  (service-type
+   (name 'xkit-driverdomain)
+   (extensions
+    (list (service-extension shepherd-root-service-type xkit-driverdomain-shepherd-service)))
+   (default-value xkit)
+   (description "For a driver domain (never dom0): xl devd sets up what the
+kernel's blkback and netback need beside them, as Xen's hotplug scripts would.")))

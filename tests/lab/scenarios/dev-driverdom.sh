@@ -4,9 +4,10 @@
 # A driver domain: a disk and a vif with backend=DOMAIN get their backend
 # nodes in that domain, owned by it and readable by the guest, with the
 # guest's frontends pointing there, as libxl writes them; nothing is set up
-# in dom0 (no loop device, no vif). The backend daemon of a driver domain
-# comes with the services issue, so nothing connects here. Destroying the
-# guest removes the nodes in the driver domain too.
+# in dom0 (no loop device, no vif). The driver domain here is a test guest
+# that serves nothing, so nothing connects (dev-devd has a real one, with
+# xl devd). Destroying the guest removes the nodes in the driver domain
+# too.
 . /xk/lib.sh
 PATH=$REF_BIN:$PATH   # inspect xenstore with Debian's tools
 

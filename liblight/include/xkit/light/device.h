@@ -190,6 +190,34 @@ XKL_API int xkl_vsnd_attach(xkl_ctx *ctx, uint32_t domid, const char *const *ite
                             unsigned *devid);
 XKL_API int xkl_vsnd_detach(xkl_ctx *ctx, uint32_t domid, const char *which, unsigned flags);
 
+/* The backend daemon of a driver domain (xl devd), run in the domain that
+ * serves other guests' devices (backend=DOMAIN in their config): it
+ * watches /local/domain/SELF/backend and, beside the kernel's blkback and
+ * netback, does what Xen's hotplug scripts do there: a loop device for a
+ * raw image file (blkback's physical-device), netback's interface on its
+ * bridge (vifname, mtu), or the device's script= run; then hotplug-status
+ * "connected", or "error" with hotplug-error saying why. A device that
+ * goes (its directory removed, or online 0 and Closed) is released, and a
+ * Closed backend's directory removed. qdisk backends (QEMU) are refused
+ * with hotplug-status error. Each action is one line to the context's log
+ * callback. Devices connected before open are taken back, not set up
+ * again. The daemon uses ctx's xenstore connection (in a domU:
+ * /dev/xen/xenbus): give it a context of its own. */
+typedef struct xkl_devd xkl_devd;
+/* Watch and act on what is there already. NULL with xkl_ctx_error(). */
+XKL_API xkl_devd *xkl_devd_open(xkl_ctx *ctx);
+/* The domain it serves (xenstore's domid node of the caller). */
+XKL_API uint32_t xkl_devd_domid(const xkl_devd *d);
+/* Readable when an event may be waiting (poll it, then process). */
+XKL_API int xkl_devd_fd(xkl_devd *d);
+/* Handle the events that came, waiting up to timeout_ms (-1: forever, 0:
+ * not at all) for the first. A device's failure is logged and written to
+ * its hotplug-error, not returned: -1 (xkl_ctx_error) only when xenstore
+ * itself failed. */
+XKL_API int xkl_devd_process(xkl_devd *d, int timeout_ms);
+/* Stop watching; the devices stay set up (a new daemon takes them back). */
+XKL_API void xkl_devd_close(xkl_devd *d);
+
 #ifdef __cplusplus
 }
 #endif
