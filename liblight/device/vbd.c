@@ -418,8 +418,8 @@ static bool dm_recorded(xkl_ctx *ctx, uint32_t domid)
 static void dm_undo(xkl_ctx *ctx, uint32_t domid)
 {
     xkl_xs *xs = xkl__xs(ctx);
-    if (!xs)
-        return;
+    if (!xs || domid == 0)
+        return;   /* dom0's QEMU is the host's service, not an attach's */
     char dir[64];
     snprintf(dir, sizeof dir, "/local/domain/0/backend/qdisk/%u", domid);
     unsigned n = 0;
@@ -459,7 +459,9 @@ int xkl__vbd_add(xkl_ctx *ctx, uint32_t domid, const struct xkl_disk *disk, stru
     uint32_t bdom = 0;
     if (disk_backend(ctx, disk, &bdom, what) < 0)
         goto out;
-    if (bdom == domid) {
+    /* dom0 is the one domain that may serve itself (a disk attached to
+     * dom0: blkback for a raw image, the dom0 disk backend's QEMU for qdisk) */
+    if (bdom == domid && domid != 0) {
         xkl__err(ctx, EINVAL, "%s: %s: backend domain %u is the guest itself", what, vname, bdom);
         goto out;
     }
@@ -556,7 +558,19 @@ int xkl__vbd_add(xkl_ctx *ctx, uint32_t domid, const struct xkl_disk *disk, stru
         xkl__err(ctx, errno, "%s: %s: %s", what, vname, why);
         goto out;
     }
-    if (!isvbd && bdom == 0) {
+    if (!isvbd && bdom == 0 && domid == 0) {
+        /* dom0's own qdisk backend is a QEMU of the host's (the
+         * xkit-qemu-dom0-disk-backend service), never one of ours */
+        char *dm = xkl__xs_readf(ctx, "/local/domain/0/device-model/0/state");
+        bool up = dm && !strcmp(dm, "running");
+        free(dm);
+        if (!up) {
+            xkl__err(ctx, ENXIO, "%s: %s: a %s image attached to dom0 needs the QEMU that serves "
+                     "dom0's disks, and none runs (start the xkit-qemu-dom0-disk-backend service)",
+                     what, vname, qdisk_format(disk->format));
+            goto out;
+        }
+    } else if (!isvbd && bdom == 0) {
         bool had = dm_recorded(ctx, domid);
         if (xkl__dm_pv_ensure(ctx, domid, NULL, what) < 0)
             goto out;
