@@ -16,25 +16,6 @@
 
 XL_CMD(check_kernel);
 
-/* The running kernel's configuration: /proc/config.gz when the kernel
- * keeps it, else the file distributions install beside it. */
-static const char *running_config(char *buf, size_t len)
-{
-    if (!access("/proc/config.gz", R_OK))
-        return "/proc/config.gz";
-    struct utsname u;
-    if (uname(&u) < 0)
-        return NULL;
-    snprintf(buf, len, "/boot/config-%s", u.release);
-    if (!access(buf, R_OK))
-        return buf;
-    snprintf(buf, len, "/lib/modules/%s/config", u.release);
-    if (!access(buf, R_OK))
-        return buf;
-    snprintf(buf, len, "/boot/config-%s", u.release);
-    return NULL;
-}
-
 /* Is this kernel dom0 now? /proc/xen/capabilities says control_d there. */
 static bool running_in_dom0(void)
 {
@@ -161,7 +142,7 @@ int cmd_check_kernel(int argc, char **argv)
     }
     xl_extra_args(argc, argv, 1);
     char buf[512];
-    const char *path = optind < argc ? argv[optind] : running_config(buf, sizeof buf);
+    const char *path = optind < argc ? argv[optind] : xkl_kconfig_running_path(buf, sizeof buf);
     if (!path) {
         xl_err("check-kernel: the running kernel's configuration is in none of /proc/config.gz, "
                "%s, /lib/modules/RELEASE/config: name a .config or kernel image", buf);

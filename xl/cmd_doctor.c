@@ -128,13 +128,12 @@ static unsigned bridges(char *first, size_t len)
 
 static void check_kernel(struct report *r)
 {
-    struct utsname u;
-    char path[300] = "/proc/config.gz";
-    if (access(path, R_OK) < 0 && uname(&u) == 0)
-        snprintf(path, sizeof path, "/boot/config-%s", u.release);
+    char buf[300];
+    const char *found = xkl_kconfig_running_path(buf, sizeof buf);
+    const char *path = found ? found : buf;
     xkl_diags d;
     xkl_diags_init(&d);
-    xkl_kconfig *kc = access(path, R_OK) == 0 ? xkl_kconfig_load(path, &d) : NULL;
+    xkl_kconfig *kc = found ? xkl_kconfig_load(found, &d) : NULL;
     xkl_diags_dispose(&d);
     if (!kc) {
         check(r, WARN, "kernel config", "xl check-kernel FILE with the kernel's .config",

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 #include <xkit/guest.h>
 #include <zlib.h>
@@ -434,4 +435,20 @@ xkl_kconfig *xkl_kconfig_load(const char *path, xkl_diags *d)
     free(buf);
     errno = e;
     return kc;
+}
+
+const char *xkl_kconfig_running_path(char *buf, size_t len)
+{
+    if (len)
+        buf[0] = 0;
+    if (!access("/proc/config.gz", R_OK))
+        return "/proc/config.gz";
+    struct utsname u;
+    if (uname(&u) < 0)
+        return NULL;
+    snprintf(buf, len, "/lib/modules/%s/config", u.release);
+    if (!access(buf, R_OK))
+        return buf;
+    snprintf(buf, len, "/boot/config-%s", u.release);
+    return access(buf, R_OK) == 0 ? buf : NULL;
 }

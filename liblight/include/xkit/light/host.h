@@ -61,6 +61,11 @@ XKL_API int xkl_cpupool_free_cpus(xkl_ctx *ctx, uint8_t cpus[XKL_CPUMAP_BYTES]);
 typedef struct xkl_kconfig xkl_kconfig;
 enum xkl_kconfig_form { XKL_KCONFIG_TEXT, XKL_KCONFIG_GZIP, XKL_KCONFIG_IKCONFIG };
 XKL_API xkl_kconfig *xkl_kconfig_load(const char *path, xkl_diags *d);
+/* Where the running kernel's configuration is: /proc/config.gz when the
+ * kernel keeps it, else /boot/config-RELEASE or /lib/modules/RELEASE/config
+ * (where distributions install it): a pointer to that path (buf or a
+ * constant), or NULL with buf holding /boot/config-RELEASE (for a message). */
+XKL_API const char *xkl_kconfig_running_path(char *buf, size_t len);
 /* name labels messages */
 XKL_API xkl_kconfig *xkl_kconfig_load_mem(const void *buf, size_t len, const char *name,
                                           xkl_diags *d);
