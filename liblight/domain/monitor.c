@@ -191,9 +191,39 @@ static void coredump(xkl_ctx *ctx, uint32_t domid, const struct xkl_dominfo *di)
                  (unsigned long long)pages);
 }
 
+/* A guest that crashes on every boot must not have the monitor restart it
+ * for ever (every restart costs a build in dom0): at most CRASH_RESTARTS
+ * restarts after a crash or a watchdog in CRASH_WINDOW_MS, then it is left
+ * as it is, shut down, with a line saying so. Reboots are the guest's own
+ * wish and not counted. */
+#define CRASH_RESTARTS 5
+#define CRASH_WINDOW_MS 60000
+
+struct crash_history {
+    long long at[CRASH_RESTARTS];   /* when each of the last restarts was (ms) */
+    unsigned n, next;
+};
+
+/* true when one more crash restart is allowed now (and counted) */
+static bool crash_restart_allowed(struct crash_history *h, long long now)
+{
+    unsigned recent = 0;
+    for (unsigned i = 0; i < h->n; i++)
+        if (now - h->at[i] < CRASH_WINDOW_MS)
+            recent++;
+    if (recent >= CRASH_RESTARTS)
+        return false;
+    h->at[h->next] = now;
+    h->next = (h->next + 1) % CRASH_RESTARTS;
+    if (h->n < CRASH_RESTARTS)
+        h->n++;
+    return true;
+}
+
 /* Act on a shut down domain. 1: keep monitoring *domid (restarted),
  * 0: done, -1: error. Lock held. */
-static int act(xkl_ctx *ctx, uint32_t *domid, const struct xkl_dominfo *di)
+static int act(xkl_ctx *ctx, uint32_t *domid, const struct xkl_dominfo *di,
+               struct crash_history *crashes)
 {
     struct xkl_domain_config *dc = xkl__config_load(ctx, *domid, di->uuid);
     if (!dc)
@@ -219,6 +249,16 @@ static int act(xkl_ctx *ctx, uint32_t *domid, const struct xkl_dominfo *di)
     const char *why = di->shutdown_reason < 6 ? reasons[di->shutdown_reason] : "unknown";
     xkl__log(ctx, "domain %u (%s) shut down (%s): action %s", *domid, di->name, why,
              xkl__action_on_shutdown_to_string(a));
+    bool restarts = a == XKL_ACTION_RESTART || a == XKL_ACTION_RESTART_RENAME ||
+                    a == XKL_ACTION_COREDUMP_RESTART;
+    bool crashed = di->shutdown_reason == SHUTDOWN_crash || di->shutdown_reason == SHUTDOWN_watchdog;
+    if (restarts && crashed && !crash_restart_allowed(crashes, now_ms())) {
+        xkl__log(ctx, "domain %u (%s): restarted %d times in %d s after a %s: not restarted "
+                 "again; it stays shut down (xl destroy %s when its kernel is fixed)", *domid,
+                 di->name, CRASH_RESTARTS, CRASH_WINDOW_MS / 1000, why, di->name);
+        xkl_domain_config_free(dc);
+        return 0;
+    }
     if (a == XKL_ACTION_COREDUMP_DESTROY || a == XKL_ACTION_COREDUMP_RESTART)
         coredump(ctx, *domid, di);
     int r = 0;
@@ -277,7 +317,8 @@ static int act(xkl_ctx *ctx, uint32_t *domid, const struct xkl_dominfo *di)
 /* The device model of an HVM guest died while the guest ran: the guest
  * cannot go on (its emulated machine is gone), so it is handled as a
  * crash, with what QEMU last said. Lock held. */
-static int dm_died(xkl_ctx *ctx, uint32_t *domid, struct xkl_dominfo *di, int pid)
+static int dm_died(xkl_ctx *ctx, uint32_t *domid, struct xkl_dominfo *di, int pid,
+                   struct crash_history *crashes)
 {
     if (xkl__dm_stopping(ctx, *domid))
         return 1;   /* a destroy (ours or Debian's xl's): the domain goes next */
@@ -290,7 +331,7 @@ static int dm_died(xkl_ctx *ctx, uint32_t *domid, struct xkl_dominfo *di, int pi
     xkc_domain_pause(ctx->xc, *domid);
     di->shutdown = true;
     di->shutdown_reason = SHUTDOWN_crash;
-    return act(ctx, domid, di);
+    return act(ctx, domid, di, crashes);
 }
 
 int xkl_domain_monitor(xkl_ctx *ctx, uint32_t *domid)
@@ -317,6 +358,7 @@ int xkl_domain_monitor_uuid(xkl_ctx *ctx, uint32_t *domid, const char *known_uui
         return -1;
     /* an HVM guest's QEMU, watched through a pidfd; looked up once per
      * domain (not per wake-up: every monitor wakes on every death) */
+    struct crash_history crashes = { .n = 0 };
     int dm_fd = -1, dm_pid = 0;
     uint32_t dm_of = 0;
     bool dm_looked = false, dm_gone = false;
@@ -340,9 +382,9 @@ int xkl_domain_monitor_uuid(xkl_ctx *ctx, uint32_t *domid, const char *known_uui
             return 0;
         }
         if (r == 0 && di.shutdown)
-            r = act(ctx, domid, &di);
+            r = act(ctx, domid, &di, &crashes);
         else if (r == 0 && dm_gone)
-            r = dm_died(ctx, domid, &di, dm_pid);
+            r = dm_died(ctx, domid, &di, dm_pid, &crashes);
         else if (r == 0)
             r = 1;
         if (r == 1 && (!dm_looked || dm_of != *domid)) {   /* first look, or restarted */

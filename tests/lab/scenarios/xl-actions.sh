@@ -4,7 +4,8 @@
 # The monitor our xl create leaves behind carries out each on_* action end
 # to end on the xk test kernels: destroy (after poweroff and watchdog), preserve, restart,
 # rename-restart, coredump-destroy (a core in Xen's format, PV and PVH); and it notices a domain destroyed by
-# someone else (Debian's xl) and removes our state file.
+# someone else (Debian's xl) and removes our state file; a guest that
+# crashes at every boot is restarted at most 5 times a minute.
 . /xk/lib.sh
 # inspect xenstore with Debian's tools (the reference), not ours
 PATH=$REF_BIN:$PATH
@@ -95,6 +96,22 @@ for type in pv pvh; do
     $REF_XL destroy f-$type || fail "reference destroy"
     wait_for 10 sh -c "[ \$(ls $STATEDIR | grep -c '\.json\$') -lt $n ]" || fail "state file stayed"
 done
+
+step "a guest that crashes at every boot with on_crash=restart: restarted 5 times, then left"
+cfg g-pv pv crash 'on_crash = "restart"'
+t=$(now)
+d1=$($XL create g-pv.cfg > /dev/null && $XL domid g-pv) || fail "create"
+log=$STATEDIR/monitor-g-pv.log
+wait_for 60 grep -q "not restarted again" $log || { cat $log; $XL list; fail "restarted without end"; }
+echo "TIME crash loop stopped after $(elapsed "$t") s"
+cat $log
+[ "$(grep -c 'shut down (crash): action restart' $log)" = 6 ] || fail "not 6 crashes seen"
+[ "$(grep -c 'restarted as domain' $log)" = 5 ] || fail "not restarted exactly 5 times"
+grep -q "restarted 5 times in 60 s after a crash: not restarted again" $log || fail "the message"
+sleep 2
+$XL list g-pv | grep -q -- '---sc-' || { $XL list; fail "the last one is not left shut down (crashed)"; }
+[ "$(dom_count)" = 2 ] || { $XL list; fail "more than the last g-pv left"; }
+$XL destroy g-pv || fail "destroy the crash-looping guest"
 sleep 1
 [ "$(state_files)" = 0 ] || { ls $STATEDIR; fail "state files left"; }
 [ "$(dom_count)" = 1 ] || { $XL list; fail "domains left"; }
