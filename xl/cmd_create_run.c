@@ -175,6 +175,9 @@ int xl_create_run(const char *file, char *const *ov, size_t nov, const struct xl
         free(cfg_name);
         return XL_FAIL;
     }
+    /* xl -v create: where the time goes, step by step */
+    if (xl_opts.verbose)
+        xkl_ctx_set_trace(ctx, 1);
     uint32_t domid;
     int rc = XL_OK;
     /* with -c the console is opened before the guest runs, so that its

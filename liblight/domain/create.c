@@ -615,15 +615,61 @@ bool xkl__fault_here(struct xkl__fault *f)
     return true;
 }
 
+/* What a step cost (xkl_ctx_set_trace): time, hypercalls, xenstore
+ * requests and round trips on the context's connections. */
+struct cost {
+    struct timespec t;
+    uint64_t hypercalls, requests, round_trips;
+};
+
+static void cost_now(xkl_ctx *ctx, struct cost *c)
+{
+    clock_gettime(CLOCK_MONOTONIC, &c->t);
+    c->hypercalls = c->requests = c->round_trips = 0;
+    if (ctx->xc) {
+        struct xkc_stats st;
+        xkc_stats(ctx->xc, &st);
+        c->hypercalls = st.hypercalls;
+    }
+    if (ctx->xs) {
+        struct xkl_xs_stats st;
+        xkl_xs_stats(ctx->xs, &st);
+        c->requests = st.requests;
+        c->round_trips = st.round_trips;
+    }
+}
+
+static void cost_log(xkl_ctx *ctx, const char *what, const char *label, const struct cost *a,
+                     const struct cost *b)
+{
+    double ms = (double)(b->t.tv_sec - a->t.tv_sec) * 1e3 + (double)(b->t.tv_nsec - a->t.tv_nsec) / 1e6;
+    xkl__log(ctx, "%s: %s: %.1f ms, %llu hypercalls, %llu xenstore requests (%llu round trips)",
+             what, label, ms, (unsigned long long)(b->hypercalls - a->hypercalls),
+             (unsigned long long)(b->requests - a->requests),
+             (unsigned long long)(b->round_trips - a->round_trips));
+}
+
 int xkl__steps_run(xkl_ctx *ctx, const struct xkl__step *v, size_t n, void *arg,
                    struct xkl__fault *f, const char *what)
 {
     size_t done = 0;
     int rc = 0;
+    struct cost start, before, after;
+    if (ctx->trace)
+        cost_now(ctx, &start);
     for (; done < n; done++) {
         if (f)
             f->step = (unsigned)done + 1;
+        if (ctx->trace)
+            cost_now(ctx, &before);
         int r = v[done].run(arg);
+        if (ctx->trace) {
+            char label[64];
+            cost_now(ctx, &after);
+            snprintf(label, sizeof label, "step %zu/%zu %s%s", done + 1, n, v[done].name,
+                     r < 0 ? " (failed)" : "");
+            cost_log(ctx, what, label, &before, &after);
+        }
         if (f && f->fired) {
             /* the step took the failure path of the fault point: it
              * released its own work (its undo must not run) */
@@ -644,6 +690,10 @@ int xkl__steps_run(xkl_ctx *ctx, const struct xkl__step *v, size_t n, void *arg,
                           v[done - 1].name);
             break;
         }
+    }
+    if (ctx->trace && rc == 0) {
+        cost_now(ctx, &after);
+        cost_log(ctx, what, "all steps", &start, &after);
     }
     if (rc == 0)
         return 0;

@@ -212,3 +212,10 @@ void xkl__log(xkl_ctx *ctx, const char *f, ...)
     ctx->log(ctx->log_arg, line);
     errno = e;
 }
+
+void xkl_ctx_set_trace(xkl_ctx *ctx, int on)
+{
+    XKL__LOCK(ctx);
+    ctx->trace = on != 0;
+    XKL__UNLOCK(ctx);
+}

@@ -30,6 +30,7 @@ struct xkl_ctx {
     struct xkl__known *known;
     size_t nknown;
     bool known_primed;
+    bool trace;                /* xkl_ctx_set_trace */
 };
 
 #define XKL__LOCK(c) pthread_mutex_lock(&(c)->lock)

@@ -131,8 +131,10 @@ int xkl_xs_batch(xkl_xs *xs, xkl_xs_tx tx, const struct xkl_xs_op *ops, size_t n
                 err = errno, err_op = sent[ns].op, err_path = sent[ns].path;
             break;
         }
-        if (one_by_one)
+        if (one_by_one) {
+            xs->stats.round_trips++;
             collect(xs, &sent[ns], &err, &err_op, &err_path);
+        }
         ns++;
         if (o->nperms && (o->kind == XKL_XS_OP_WRITE || o->kind == XKL_XS_OP_MKDIR)) {
             if (send_one(xs, tx, XKL_XS_OP_SET_PERMS, o, &sent[ns]) < 0) {
@@ -140,11 +142,16 @@ int xkl_xs_batch(xkl_xs *xs, xkl_xs_tx tx, const struct xkl_xs_op *ops, size_t n
                     err = errno, err_op = sent[ns].op, err_path = sent[ns].path;
                 break;
             }
-            if (one_by_one)
+            if (one_by_one) {
+                xs->stats.round_trips++;
                 collect(xs, &sent[ns], &err, &err_op, &err_path);
+            }
             ns++;
         }
     }
+    /* all in flight at once: one round trip */
+    if (!one_by_one && ns > 0)
+        xs->stats.round_trips++;
     /* collect every reply, also after a failure: none stays pending */
     for (size_t i = 0; i < ns; i++)
         if (sent[i].p)

@@ -392,6 +392,7 @@ static void queue_event(xkl_xs *xs, const char *path, const char *token)
         }
     }
     xs->ev_tail = n;
+    xs->stats.watch_events++;
 }
 
 /* File the message in xs->in (lock held). */
@@ -573,6 +574,7 @@ struct xkl__pending *xkl__xs_send_locked(xkl_xs *xs, xkl_xs_tx tx, uint32_t type
     }
     p->next = xs->pending;
     xs->pending = p;
+    xs->stats.requests++;
     return p;
 }
 
@@ -604,6 +606,8 @@ int xkl__xs_request(xkl_xs *xs, xkl_xs_tx tx, uint32_t type, const struct xkl__i
 {
     pthread_mutex_lock(&xs->lock);
     struct xkl__pending *p = xkl__xs_send_locked(xs, tx, type, iov, niov);
+    if (p)
+        xs->stats.round_trips++;
     int r = p ? xkl__xs_wait_locked(xs, p, body, len) : -1;
     if (r < 0)
         xkl__xs_set_error_locked(xs, errno, op, what);
@@ -718,4 +722,11 @@ struct xkl_xs_event *xkl_xs_read_watch(xkl_xs *xs, int timeout_ms)
     pthread_mutex_unlock(&xs->lock);
     errno = e;
     return ev;
+}
+
+void xkl_xs_stats(xkl_xs *xs, struct xkl_xs_stats *st)
+{
+    pthread_mutex_lock(&xs->lock);
+    *st = xs->stats;
+    pthread_mutex_unlock(&xs->lock);
 }

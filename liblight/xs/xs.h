@@ -111,6 +111,7 @@ struct xkl_xs {
     int evfd;                   /* readable while events are queued */
     int epfd;                   /* xkl_xs_watch_fd(): socket + evfd */
     int rcvtimeo_ms;            /* SO_RCVTIMEO set on the socket (-1: none) */
+    struct xkl_xs_stats stats;  /* xkl_xs_stats() */
     size_t in_len;              /* bytes received, a message or more */
     unsigned char in[2 * XKL__MSG_MAX + 1];
     char err[512];

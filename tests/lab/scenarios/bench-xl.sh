@@ -248,5 +248,14 @@ for f in snap.*; do
               print line }' "$f"
 done
 echo
+# where one create's time goes (xl -v create: the library's trace of its
+# steps), PV and PVH, after the timed runs (warm caches)
+for type in pv pvh; do
+    cfg "t-$type" $type
+    echo "one 'xl -v create' of a $type guest, step by step:"
+    $XL -v create -q "t-$type.cfg" 2>&1 | sed -n 's/^xl: create t-[a-z]*: /  /p'
+    $XL destroy "t-$type" || fail "destroy t-$type"
+done
+echo
 echo "samples (1/100 ms):"
 for k in "${!SAMPLES[@]}"; do echo "  $k:${SAMPLES[$k]}"; done | sort

@@ -52,6 +52,11 @@ struct xkl_ctx_opts {
 XKL_API xkl_ctx *xkl_ctx_open(const struct xkl_ctx_opts *opts, char *err, size_t errlen);
 XKL_API void xkl_ctx_close(xkl_ctx *ctx);
 XKL_API const char *xkl_ctx_error(const xkl_ctx *ctx);
+/* Where the time of a create (and of the other step-by-step operations)
+ * goes: with on, one line per step to the log callback, "create web: step
+ * 3/12 kernel: 1.2 ms, 0 hypercalls, 0 xenstore requests (0 round trips)",
+ * then the total. */
+XKL_API void xkl_ctx_set_trace(xkl_ctx *ctx, int on);
 XKL_API void xkl_ctx_error_copy(xkl_ctx *ctx, char *buf, size_t len);
 
 /* One domain as xl list shows it. */

@@ -42,6 +42,16 @@ XKL_API const char *xkl_xs_error(const xkl_xs *xs);
 XKL_API void xkl_xs_error_copy(xkl_xs *xs, char *buf, size_t len);
 /* Reply timeout in ms (default 30000; -1 waits forever). */
 XKL_API void xkl_xs_set_timeout(xkl_xs *xs, int ms);
+/* Counters, cumulative since the handle was opened: requests sent, round
+ * trips (a request and its reply; a batch, its requests all in flight, is
+ * one; raw xkl_xs_send requests are not counted as any), watch events
+ * received. */
+struct xkl_xs_stats {
+    uint64_t requests;
+    uint64_t round_trips;
+    uint64_t watch_events;
+};
+XKL_API void xkl_xs_stats(xkl_xs *xs, struct xkl_xs_stats *st);
 /* 1 when connected through /dev/xen/xenbus, 0 through the socket. */
 XKL_API int xkl_xs_is_xenbus(const xkl_xs *xs);
 
