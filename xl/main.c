@@ -497,9 +497,8 @@ static const struct xl_cmd commands[] = {
     { "devd", cmd_devd, XL_MODIFIES,
       "Daemon that listens for devices and launches backends",
       "[options]",
-      "-F                      Run in the foreground (log on stderr; else in\n"
-      "                        /var/log/xen/xldevd.log).\n"
-      "-p, --pidfile=FILE      Write the daemon's PID to FILE." },
+      "-F                      Run in the foreground.\n"
+      "-p, --pidfile [FILE]    Write PID to pidfile when daemonizing." },
     { "check-kernel", cmd_check_kernel, 0,
       "Tell whether a kernel can be dom0 or a PV, PVH or HVM guest (xkit's own)",
       "[options] [FILE]\n"
