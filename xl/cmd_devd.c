@@ -17,11 +17,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define DEVD_LOG_DIR "/var/log/xen"
 #define DEVD_LOG DEVD_LOG_DIR "/xldevd.log"
+#define DEVD_LOCK "/run/xldevd.lock"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -128,6 +130,15 @@ XL_CMD(devd)
         return XL_FAIL;
     /* line by line, as the actions happen (the log may be a file) */
     setvbuf(stderr, NULL, _IOLBF, 0);
+    /* one daemon per domain: two would set every new device up twice */
+    int lock = open(DEVD_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB) < 0) {
+        xl_err("devd: %s: %s", DEVD_LOCK,
+               lock >= 0 && errno == EWOULDBLOCK ? "another xl devd runs here" : strerror(errno));
+        if (lock >= 0)
+            close(lock);
+        return XL_FAIL;
+    }
     xkl_ctx *ctx = xl_ctx_open();
     if (!ctx)
         return XL_FAIL;
@@ -189,5 +200,6 @@ out:
     xkl_ctx_close(ctx);
     if (pid_written)
         unlink(pidfile);
+    close(lock);
     return rc;
 }

@@ -39,8 +39,8 @@ struct rec {
     unsigned devid;
     bool seen;            /* marked during a rescan */
     char loop[32];        /* the loop device set up here, "" none */
-    char params[256];     /* the file behind it (released only while still bound) */
-    char script[256];     /* a user's script that ran "add"/"online", "" none */
+    char params[4096];    /* the file behind it (released only while still bound) */
+    char script[4096];    /* a user's script that ran "add"/"online", "" none */
 };
 
 struct xkl_devd {
@@ -160,7 +160,7 @@ static int vbd_builtin(xkl_devd *d, struct rec *r, const char *what)
     const char *target = params ? params : "";
     bool ro = !mode || mode[0] != 'w';
     struct stat st;
-    char dev[32] = "";
+    char dev[4096] = "";
     unsigned ma = 0, mi = 0;
     if (target[0] != '/') {
         xkl__err(ctx, EINVAL, "%s: params \"%s\": not an absolute path of this domain's", what,
@@ -173,6 +173,10 @@ static int vbd_builtin(xkl_devd *d, struct rec *r, const char *what)
         goto out;
     }
     if (S_ISREG(st.st_mode)) {
+        if (strlen(target) >= sizeof r->params) {
+            xkl__err(ctx, ENAMETOOLONG, "%s: params: a path of %zu bytes", what, strlen(target));
+            goto out;
+        }
         if (xkl__loop_attach(ctx, target, ro, dev, sizeof dev, &ma, &mi, what) < 0)
             goto out;
         copy(r->loop, sizeof r->loop, dev);
@@ -403,9 +407,21 @@ static void consider(xkl_devd *d, const char *kname, uint32_t domid, unsigned de
     free(state);
     free(online);
     if (r) {
-        if (closed)
+        if (closed) {
             release(d, r, true);
-        return;
+            return;
+        }
+        /* the same path again, fresh (no hotplug-status yet, where our set
+         * up always writes one: a detach and an attach of one vdev in one
+         * burst): the old device's work goes, the new one is set up */
+        bool ours = r->kind != K_OTHER && !r->script[0];   /* we wrote its status */
+        char *hs = ours ? node(xs, be, "hotplug-status") : NULL;
+        bool fresh = ours && (!hs || !*hs);
+        free(hs);
+        if (!fresh)
+            return;
+        release(d, r, false);
+        r = NULL;
     }
     r = add_rec(d, kname, domid, devid, be);
     if (!r) {
@@ -449,6 +465,8 @@ static int rescan(xkl_devd *d)
     if (!kinds && errno != ENOENT)
         return xkl__err(d->ctx, errno, "devd: %s: %s", d->base, xkl_xs_error(xs));
     for (unsigned k = 0; kinds && k < nk; k++) {
+        if (strlen(kinds[k]) >= sizeof d->recs[0].kname)
+            continue;   /* no kind of ours, and its paths would not fit */
         char p[128];
         snprintf(p, sizeof p, "%s/%s", d->base, kinds[k]);
         unsigned nd = 0;

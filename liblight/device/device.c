@@ -218,6 +218,31 @@ void xkl__device_rm_empty_parent(xkl_ctx *ctx, const char *path)
     errno = e;
 }
 
+/* A driver domain's backend that its daemon served (hotplug-status set)
+ * is its daemon's to remove once Closed, after what it runs for the
+ * removal (a script reading those nodes): given up to 5 s before dom0
+ * removes it itself. Without a daemon there (no status), nothing waits. */
+static void wait_driver_domain(xkl_xs *xs, const char *be)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s/hotplug-status", be);
+    char *hs = xkl_xs_read(xs, XKL_XS_TX_NONE, path, NULL);
+    bool served = hs && *hs;
+    free(hs);
+    if (!served)
+        return;
+    snprintf(path, sizeof path, "%s/state", be);
+    for (int i = 0; i < 50; i++) {
+        char *v = xkl_xs_read(xs, XKL_XS_TX_NONE, path, NULL);
+        bool gone = !v && errno == ENOENT;
+        free(v);
+        if (gone)
+            return;
+        struct timespec ts = { 0, 100 * 1000 * 1000 };
+        nanosleep(&ts, NULL);
+    }
+}
+
 int xkl__device_remove(xkl_ctx *ctx, const struct xkl__device *d, int timeout_ms, bool force)
 {
     xkl_xs *xs = xkl__xs(ctx);
@@ -238,6 +263,8 @@ int xkl__device_remove(xkl_ctx *ctx, const struct xkl__device *d, int timeout_ms
             return xkl__err(ctx, errno, "remove %s %u of domain %u: %s", d->kind->name, d->devid,
                             d->domid, xkl_xs_error(xs));
         r = xkl__device_wait_state(ctx, d, 6, timeout_ms, "remove");
+        if (r == 0 && d->backend_domid != 0)
+            wait_driver_domain(xs, be);
     }
     const struct xkl_xs_op rm_ops[] = {
         { .kind = XKL_XS_OP_RM, .path = fe, .missing_ok = 1 },

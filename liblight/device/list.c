@@ -113,9 +113,11 @@ static int read_all(xkl_ctx *ctx, xkl_xs *xs, char *const *paths, char **vals, s
     int fail = 0;
     for (size_t i = 0; i < n; i++)
         vals[i] = NULL;
+    /* one at a time through /dev/xen/xenbus (see xkl_xs_send) */
+    size_t window = xkl_xs_is_xenbus(xs) ? 1 : WINDOW;
     for (size_t done = 0; done < n && !fail;) {
         size_t k = 0, i = done;
-        for (; i < n && k < WINDOW; i++) {
+        for (; i < n && k < window; i++) {
             if (!paths[i])
                 continue;
             if (xkl_xs_send(xs, XKL_XS_TX_NONE, XS_READ, paths[i], strlen(paths[i]) + 1,

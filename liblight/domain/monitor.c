@@ -249,6 +249,8 @@ static int act(xkl_ctx *ctx, uint32_t *domid, const struct xkl_dominfo *di,
     const char *why = di->shutdown_reason < 6 ? reasons[di->shutdown_reason] : "unknown";
     xkl__log(ctx, "domain %u (%s) shut down (%s): action %s", *domid, di->name, why,
              xkl__action_on_shutdown_to_string(a));
+    if (a == XKL_ACTION_COREDUMP_DESTROY || a == XKL_ACTION_COREDUMP_RESTART)
+        coredump(ctx, *domid, di);
     bool restarts = a == XKL_ACTION_RESTART || a == XKL_ACTION_RESTART_RENAME ||
                     a == XKL_ACTION_COREDUMP_RESTART;
     bool crashed = di->shutdown_reason == SHUTDOWN_crash || di->shutdown_reason == SHUTDOWN_watchdog;
@@ -259,8 +261,6 @@ static int act(xkl_ctx *ctx, uint32_t *domid, const struct xkl_dominfo *di,
         xkl_domain_config_free(dc);
         return 0;
     }
-    if (a == XKL_ACTION_COREDUMP_DESTROY || a == XKL_ACTION_COREDUMP_RESTART)
-        coredump(ctx, *domid, di);
     int r = 0;
     switch (a) {
     case XKL_ACTION_PRESERVE:

@@ -134,6 +134,12 @@ int xkl_xs_batch(xkl_xs *xs, xkl_xs_tx tx, const struct xkl_xs_op *ops, size_t n
         if (one_by_one) {
             xs->stats.round_trips++;
             collect(xs, &sent[ns], &err, &err_op, &err_path);
+            /* a request that timed out may still sit in the device:
+             * nothing more is written after it */
+            if (err == ETIMEDOUT || err == ECONNRESET) {
+                ns++;
+                break;
+            }
         }
         ns++;
         if (o->nperms && (o->kind == XKL_XS_OP_WRITE || o->kind == XKL_XS_OP_MKDIR)) {
@@ -145,6 +151,10 @@ int xkl_xs_batch(xkl_xs *xs, xkl_xs_tx tx, const struct xkl_xs_op *ops, size_t n
             if (one_by_one) {
                 xs->stats.round_trips++;
                 collect(xs, &sent[ns], &err, &err_op, &err_path);
+                if (err == ETIMEDOUT || err == ECONNRESET) {
+                    ns++;
+                    break;
+                }
             }
             ns++;
         }

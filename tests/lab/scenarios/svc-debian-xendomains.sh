@@ -17,9 +17,16 @@ cfg() {   # cfg NAME TYPE
         "extra = \"xk.mode=sleep xk.msg=$1\"" 'tsc_mode = "native"' > "$AUTO/$1.cfg"
 }
 cfg deb-a pv; cfg deb-b pvh
+# the host's own settings file, if any, is put back at the end
+[ -e /etc/default/xendomains ] && cp -p /etc/default/xendomains xendomains.saved
 printf '%s\n' "XENDOMAINS_AUTO=$AUTO" 'XENDOMAINS_SAVE=' 'XENDOMAINS_RESTORE=false' \
     'XENDOMAINS_STOP_MAXWAIT=60' > /etc/default/xendomains
-trap 'rm -f /etc/default/xendomains' EXIT
+restore() {
+    if [ -e xendomains.saved ]; then cp -p xendomains.saved /etc/default/xendomains
+    else rm -f /etc/default/xendomains; fi
+    for g in deb-a deb-b; do $XL destroy $g 2> /dev/null; done
+}
+trap restore EXIT
 # our xl first: the `xen` wrapper runs whichever `xl` PATH finds
 P=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 [ "$(env PATH=$P sh -c 'command -v xl')" = /usr/local/sbin/xl ] || fail "our xl is not first in PATH"

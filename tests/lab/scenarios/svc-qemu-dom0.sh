@@ -25,7 +25,7 @@ $SVC status || fail "status after start"
 wait_for 10 sh -c '[ "$(xenstore-read /local/domain/0/device-model/0/state 2>/dev/null)" = running ]' ||
     fail "QEMU for dom0 does not say running"
 pid=$(cat /run/xen/qemu-dom0.pid)
-grep -q -- "-xen-domid.0.-xen-attach" /proc/$pid/cmdline || fail "pid $pid is not QEMU attached to dom0"
+tr '\0' ' ' < /proc/$pid/cmdline | grep -q -- "-xen-domid 0 -xen-attach" || fail "pid $pid is not QEMU attached to dom0"
 
 step "a disk attached to dom0 itself: dom0 reads it through its own blkfront"
 # a raw image (dom0's blkback over a loop device): Debian's QEMU 7.2
