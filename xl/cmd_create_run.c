@@ -1,18 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * xl create (without -n): build the domain from the checked config, then
- * leave a monitor behind (a process of its own, like libxl's xl) that
- * carries out on_poweroff / on_reboot / on_crash / on_watchdog. The library
- * never forks: the spawn is here, in xl, as the user asked for a monitor.
- * The monitor is a fresh xl (posix_spawn of /proc/self/exe with the hidden
- * command __monitor), not a fork of this one: it starts from a clean
- * address space of its own, copies nothing of create's heap, and shares
- * no connection with it.
+ * leave the domain to the host's monitor daemon, which carries out
+ * on_poweroff / on_reboot / on_crash / on_watchdog for every guest (Xen's
+ * xl leaves a process per guest). The library never forks: the spawn is
+ * here, in xl, when no daemon runs yet. The daemon is a fresh xl
+ * (posix_spawn of /proc/self/exe with the hidden command __monitord), not
+ * a fork of this one: it starts from a clean address space of its own and
+ * shares no connection with create.
  */
 #include "life.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -66,83 +67,122 @@ int xl_config_print(const xkl_domain_config *dc, long long domid, const uint8_t 
     return fflush(stdout) == 0 ? XL_OK : XL_FAIL;
 }
 
-/* The monitor's stderr: a log per domain in the state directory, removed
- * again when the monitor ends with nothing to say. */
-static void monitor_log_path(const char *name, char *path, size_t len)
+/* A domain's lines: a log per domain in the state directory,
+ * monitor-NAME.log, written only when there is something to say. */
+static void monitor_log_path(const char *file, char *path, size_t len)
 {
     const char *dir = getenv("XKIT_STATEDIR");
-    snprintf(path, len, "%s/monitor-%s.log", dir && *dir ? dir : XK_STATEDIR, name);
+    snprintf(path, len, "%s/%s", dir && *dir ? dir : XK_STATEDIR, file);
 }
 
-static void monitor_stdio(const char *name)
+static void monitord_log(void *arg, uint32_t domid, const char *name, const char *line)
 {
+    (void)arg;
+    char file[200], path[512];
+    int fd = -1;
+    if (domid && *name && !strchr(name, '/')) {
+        snprintf(file, sizeof file, "monitor-%s.log", name);
+        monitor_log_path(file, path, sizeof path);
+        fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+    }
+    if (fd < 0) {   /* the daemon's own log: its stderr */
+        fprintf(stderr, "%s: %s\n", xl_log_who, line);
+        return;
+    }
+    dprintf(fd, "%s: %s\n", xl_log_who, line);
+    close(fd);
+}
+
+/* xl __monitord: the host's monitor daemon (xkl_monitord_*), one for
+ * every domain xl create leaves to it. Its own lines go to
+ * <state_dir>/monitord.log; a second one leaves quietly. */
+int xl_monitord_main(int argc, char **argv)
+{
+    (void)argv;
+    if (argc != 1) {
+        xl_err("__monitord: xl create starts it; it takes no arguments");
+        return XL_USAGE;
+    }
+    signal(SIGHUP, SIG_IGN);
+    setsid();   /* no terminal's session (started by a script): fails when already a leader */
+    xl_log_who = "xl: monitor";
+    char path[512];
+    monitor_log_path("monitord.log", path, sizeof path);
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (null >= 0) {
         dup2(null, STDIN_FILENO);
         dup2(null, STDOUT_FILENO);
-        dup2(null, STDERR_FILENO);
         close(null);
     }
-    char path[512];
-    monitor_log_path(name, path, sizeof path);
     int log = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (log >= 0) {
         dup2(log, STDERR_FILENO);
         close(log);
     }
-}
-
-static int run_monitor(uint32_t domid, const char *uuid)
-{
+    setvbuf(stderr, NULL, _IOLBF, 0);
     xkl_ctx *ctx = xl_ctx_open();
     if (!ctx)
         return XL_FAIL;
-    int rc = xkl_domain_monitor_uuid(ctx, &domid, uuid) < 0 ? xl_ctx_fail(ctx) : XL_OK;
+    xkl_monitord *m = xkl_monitord_open(ctx, monitord_log, NULL);
+    if (!m) {
+        int rc = errno == EALREADY ? XL_OK : xl_ctx_fail(ctx);
+        xkl_ctx_close(ctx);
+        return rc;
+    }
+    fprintf(stderr, "%s: pid %ld serves this host: %zu domains at start\n", xl_log_who,
+            (long)getpid(), xkl_monitord_count(m));
+    int rc = XL_OK;
+    for (;;) {
+        struct pollfd p = { .fd = xkl_monitord_fd(m), .events = POLLIN };
+        if (poll(&p, 1, -1) < 0 && errno != EINTR) {
+            xl_err("__monitord: poll: %s", strerror(errno));
+            rc = XL_FAIL;
+            break;
+        }
+        if (xkl_monitord_process(m) < 0) {
+            rc = xl_ctx_fail(ctx);
+            break;
+        }
+    }
+    xkl_monitord_close(m);
     xkl_ctx_close(ctx);
     return rc;
 }
 
-/* Start the background monitor: a new xl running __monitor DOMID NAME UUID
- * in a session of its own (the UUID: a domain someone destroys before the
- * monitor runs still loses its state file). */
-static int spawn_monitor(uint32_t domid, const char *name, const char *uuid)
+/* Leave the domain to the host's monitor daemon, starting one (a fresh
+ * xl running __monitord, in a session of its own) when none runs. The
+ * entry is written first: a daemon starting at any time after sees it. */
+static int monitor_enlist(xkl_ctx *ctx, uint32_t domid, const char *name)
 {
-    char id[16];
-    snprintf(id, sizeof id, "%u", domid);
-    char *const args[] = { "xl", "__monitor", id, (char *)name, (char *)uuid, NULL };
+    int running = xkl_domain_monitor_enlist(ctx, domid, name) < 0 ? -1 : xkl_monitord_running(ctx);
+    if (running < 0) {
+        xl_ctx_fail(ctx);
+        return -1;
+    }
+    if (running)
+        return 0;
+    char *const args[] = { "xl", "__monitord", NULL };
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
     extern char **environ;
     fflush(NULL);
     pid_t pid;
-    int e = posix_spawn(&pid, "/proc/self/exe", NULL, &attr, args, environ);
+    /* this very xl, by its name when it still has one (ps and top then
+     * show "xl __monitord", not "exe") */
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0)
+        self[n] = 0;
+    if (n <= 0 || access(self, X_OK) < 0)
+        snprintf(self, sizeof self, "/proc/self/exe");
+    int e = posix_spawn(&pid, self, NULL, &attr, args, environ);
     posix_spawnattr_destroy(&attr);
     if (e) {
-        xl_err("create: start the monitor of domain %u: %s", domid, strerror(e));
+        xl_err("create: start the monitor daemon for domain %u: %s", domid, strerror(e));
         return -1;
     }
     return 0;
-}
-
-int xl_monitor_main(int argc, char **argv)
-{
-    char *end;
-    unsigned long id = argc == 4 ? strtoul(argv[1], &end, 10) : 0;
-    if (argc != 4 || *end || !id || id >= 0x7ff0) {
-        xl_err("__monitor: xl create starts it: DOMID NAME UUID");
-        return XL_USAGE;
-    }
-    signal(SIGHUP, SIG_IGN);
-    xl_log_who = "xl: monitor";
-    monitor_stdio(argv[2]);
-    int rc = run_monitor((uint32_t)id, argv[3]);
-    char path[512];
-    struct stat st;
-    monitor_log_path(argv[2], path, sizeof path);
-    if (stat(path, &st) == 0 && st.st_size == 0)
-        unlink(path);
-    return rc;
 }
 
 /* create -V/-A: a child runs the user's vncviewer on the new guest's
@@ -188,16 +228,8 @@ int xl_create_run(const char *file, char *const *ov, size_t nov, const struct xl
         goto out;
     }
     /* the monitor's log is named after the domain (the config's name when
-     * it gave one), and the monitor is told its UUID */
-    struct xkl_dominfo di;
-    char uuid[37] = "";
-    if (xkl_domain_info(ctx, domid, &di) == 0)
-        xkl_uuid_format(di.uuid, uuid);
-    else
-        snprintf(di.name, sizeof di.name, "domain-%u", domid);
-    if (cfg_name)
-        snprintf(di.name, sizeof di.name, "%s", cfg_name);
-    if (!o->foreground && o->monitor && spawn_monitor(domid, di.name, uuid) < 0)
+     * it gave one, else the domain's own) */
+    if (!o->foreground && o->monitor && monitor_enlist(ctx, domid, cfg_name) < 0)
         rc = XL_FAIL;
     if (o->vncviewer)
         spawn_vncviewer(domid, o->vnc_autopass);

@@ -693,10 +693,10 @@ int main(int argc, char **argv)
         return XL_FAIL;
     }
     const char *name = argv[optind];
-    /* the monitor xl create leaves behind: no command of the table, never
-     * abbreviated, not in help */
-    if (!strcmp(name, "__monitor"))
-        return xl_monitor_main(argc - optind, argv + optind);
+    /* the host's monitor daemon xl create starts: no command of the
+     * table, never abbreviated, not in help */
+    if (!strcmp(name, "__monitord"))
+        return xl_monitord_main(argc - optind, argv + optind);
     const struct xl_cmd *c = find_cmd(name);
     if (!c && !strcmp(name, "help")) {
         print_help(optind + 1 < argc ? argv[optind + 1] : NULL);

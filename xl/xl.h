@@ -68,7 +68,7 @@ int xl_usage(const char *cmd);
 #define XL_CMD(n) int cmd_##n(int argc, char **argv)
 /* xl __monitor DOMID NAME: hidden, what xl create starts in the background
  * (cmd_create_run.c); argv[0] is "__monitor" */
-int xl_monitor_main(int argc, char **argv);
+int xl_monitord_main(int argc, char **argv);
 /* who the library's log lines are from: "xl", or "xl: monitor" */
 extern const char *xl_log_who;
 #endif

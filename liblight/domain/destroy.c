@@ -50,6 +50,7 @@ int xkl__destroy(xkl_ctx *ctx, uint32_t domid)
     free(vm);
     if (xkl__state_remove(ctx, uuid, domid) < 0)
         r = xkl__err_wrap(ctx, "destroy domain %u", domid);
+    xkl__monitor_entry_remove(ctx, domid, uuid);
     return r;
 }
 

@@ -220,6 +220,30 @@ void xkl__layout_implied(const struct xkl__layout *l, bool *implied);
  * e.g. "xenstore write /local/domain/5/name: Permission denied (EACCES)". */
 int xkl__layout_write(xkl_ctx *ctx, const struct xkl__layout *l);
 
+/* ---- the monitor's actions (monitor.c), for the per-domain monitor
+ * and the host's monitor daemon (monitord.c) ---- */
+/* A guest crashing at every boot is restarted at most this many times a
+ * minute; the history of one domain's crash restarts. */
+#define XKL__CRASH_RESTARTS 5
+struct xkl__crashes {
+    long long at[XKL__CRASH_RESTARTS];   /* when each of the last ones was (ms) */
+    unsigned n, next;
+};
+/* Carry out the configured action for a shut down domain di. 1: go on
+ * monitoring *domid (restarted, or suspended), 0: done with it, -1: error
+ * (logged). Lock held. */
+int xkl__monitor_act(xkl_ctx *ctx, uint32_t *domid, const struct xkl_dominfo *di,
+                     struct xkl__crashes *crashes);
+/* The HVM guest's QEMU (pid) exited while the guest ran: handled as a
+ * crash, unless a destroy stops it. As xkl__monitor_act. Lock held. */
+int xkl__monitor_dm_died(xkl_ctx *ctx, uint32_t *domid, struct xkl_dominfo *di, int pid,
+                         struct xkl__crashes *crashes);
+/* Take domid off the monitor daemon's list when its entry is the domain
+ * uuid's (monitord.c; destroy calls it). */
+void xkl__monitor_entry_remove(xkl_ctx *ctx, uint32_t domid, const char *uuid);
+/* CLOCK_MONOTONIC in ms. */
+long long xkl__now_ms(void);
+
 /* ---- persisted configs (state.c) ---- */
 /* <state_dir>/<uuid>.json holds the domain's config JSON. remove also
  * drops libxl's /var/lib/xen/userdata-d.<domid>.<uuid>.* of a domain

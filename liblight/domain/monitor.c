@@ -109,7 +109,7 @@ static int scan(xkl_ctx *ctx, struct xkl_event *ev)
     return r;
 }
 
-static long long now_ms(void)
+long long xkl__now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -118,7 +118,7 @@ static long long now_ms(void)
 
 int xkl_event_next(xkl_ctx *ctx, struct xkl_event *ev, int timeout_ms)
 {
-    long long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+    long long deadline = timeout_ms < 0 ? -1 : xkl__now_ms() + timeout_ms;
     for (;;) {
         XKL__LOCK(ctx);
         int r = ev_open(ctx);
@@ -136,7 +136,7 @@ int xkl_event_next(xkl_ctx *ctx, struct xkl_event *ev, int timeout_ms)
             return r;
         int wait = -1;
         if (deadline >= 0) {
-            long long left = deadline - now_ms();
+            long long left = deadline - xkl__now_ms();
             if (left <= 0)
                 return 0;
             wait = (int)left;
@@ -196,16 +196,11 @@ static void coredump(xkl_ctx *ctx, uint32_t domid, const struct xkl_dominfo *di)
  * restarts after a crash or a watchdog in CRASH_WINDOW_MS, then it is left
  * as it is, shut down, with a line saying so. Reboots are the guest's own
  * wish and not counted. */
-#define CRASH_RESTARTS 5
+#define CRASH_RESTARTS XKL__CRASH_RESTARTS
 #define CRASH_WINDOW_MS 60000
 
-struct crash_history {
-    long long at[CRASH_RESTARTS];   /* when each of the last restarts was (ms) */
-    unsigned n, next;
-};
-
 /* true when one more crash restart is allowed now (and counted) */
-static bool crash_restart_allowed(struct crash_history *h, long long now)
+static bool crash_restart_allowed(struct xkl__crashes *h, long long now)
 {
     unsigned recent = 0;
     for (unsigned i = 0; i < h->n; i++)
@@ -222,8 +217,8 @@ static bool crash_restart_allowed(struct crash_history *h, long long now)
 
 /* Act on a shut down domain. 1: keep monitoring *domid (restarted),
  * 0: done, -1: error. Lock held. */
-static int act(xkl_ctx *ctx, uint32_t *domid, const struct xkl_dominfo *di,
-               struct crash_history *crashes)
+int xkl__monitor_act(xkl_ctx *ctx, uint32_t *domid, const struct xkl_dominfo *di,
+                     struct xkl__crashes *crashes)
 {
     struct xkl_domain_config *dc = xkl__config_load(ctx, *domid, di->uuid);
     if (!dc)
@@ -254,7 +249,7 @@ static int act(xkl_ctx *ctx, uint32_t *domid, const struct xkl_dominfo *di,
     bool restarts = a == XKL_ACTION_RESTART || a == XKL_ACTION_RESTART_RENAME ||
                     a == XKL_ACTION_COREDUMP_RESTART;
     bool crashed = di->shutdown_reason == SHUTDOWN_crash || di->shutdown_reason == SHUTDOWN_watchdog;
-    if (restarts && crashed && !crash_restart_allowed(crashes, now_ms())) {
+    if (restarts && crashed && !crash_restart_allowed(crashes, xkl__now_ms())) {
         xkl__log(ctx, "domain %u (%s): restarted %d times in %d s after a %s: not restarted "
                  "again; it stays shut down (xl destroy %s when its kernel is fixed)", *domid,
                  di->name, CRASH_RESTARTS, CRASH_WINDOW_MS / 1000, why, di->name);
@@ -317,8 +312,8 @@ static int act(xkl_ctx *ctx, uint32_t *domid, const struct xkl_dominfo *di,
 /* The device model of an HVM guest died while the guest ran: the guest
  * cannot go on (its emulated machine is gone), so it is handled as a
  * crash, with what QEMU last said. Lock held. */
-static int dm_died(xkl_ctx *ctx, uint32_t *domid, struct xkl_dominfo *di, int pid,
-                   struct crash_history *crashes)
+int xkl__monitor_dm_died(xkl_ctx *ctx, uint32_t *domid, struct xkl_dominfo *di, int pid,
+                         struct xkl__crashes *crashes)
 {
     if (xkl__dm_stopping(ctx, *domid))
         return 1;   /* a destroy (ours or Debian's xl's): the domain goes next */
@@ -331,7 +326,7 @@ static int dm_died(xkl_ctx *ctx, uint32_t *domid, struct xkl_dominfo *di, int pi
     xkc_domain_pause(ctx->xc, *domid);
     di->shutdown = true;
     di->shutdown_reason = SHUTDOWN_crash;
-    return act(ctx, domid, di, crashes);
+    return xkl__monitor_act(ctx, domid, di, crashes);
 }
 
 int xkl_domain_monitor(xkl_ctx *ctx, uint32_t *domid)
@@ -358,7 +353,7 @@ int xkl_domain_monitor_uuid(xkl_ctx *ctx, uint32_t *domid, const char *known_uui
         return -1;
     /* an HVM guest's QEMU, watched through a pidfd; looked up once per
      * domain (not per wake-up: every monitor wakes on every death) */
-    struct crash_history crashes = { .n = 0 };
+    struct xkl__crashes crashes = { .n = 0 };
     int dm_fd = -1, dm_pid = 0;
     uint32_t dm_of = 0;
     bool dm_looked = false, dm_gone = false;
@@ -382,9 +377,9 @@ int xkl_domain_monitor_uuid(xkl_ctx *ctx, uint32_t *domid, const char *known_uui
             return 0;
         }
         if (r == 0 && di.shutdown)
-            r = act(ctx, domid, &di, &crashes);
+            r = xkl__monitor_act(ctx, domid, &di, &crashes);
         else if (r == 0 && dm_gone)
-            r = dm_died(ctx, domid, &di, dm_pid, &crashes);
+            r = xkl__monitor_dm_died(ctx, domid, &di, dm_pid, &crashes);
         else if (r == 0)
             r = 1;
         if (r == 1 && (!dm_looked || dm_of != *domid)) {   /* first look, or restarted */

@@ -17,9 +17,9 @@ make -s -C "$B/services" install-systemd install-sysvinit DESTDIR="$T/root" >"$T
 make -s -C "$B/services" install-exec DESTDIR="$T/root" >"$T/log" 2>&1 ||
     { cat "$T/log"; echo "FAIL: make install-exec"; exit 1; }
 units=$(find "$T/root" -name '*.service' -o -name '*.mount' | sort)
-[ "$(echo "$units" | wc -l)" = 7 ] || bad "7 units expected: $units"
+[ "$(echo "$units" | wc -l)" = 8 ] || bad "8 units expected: $units"
 initd=$(find "$T/root" -path '*init.d/*' -type f | sort)
-[ "$(echo "$initd" | wc -l)" = 6 ] || bad "6 init.d scripts expected: $initd"
+[ "$(echo "$initd" | wc -l)" = 7 ] || bad "7 init.d scripts expected: $initd"
 
 for f in $initd $(find "$T/root" -name xendomains -type f); do
     sh -n "$f" || bad "$f: not valid sh"

@@ -35,7 +35,8 @@
             xkit-watchdog-configuration
             xkit-watchdog-service-type
             xkit-qemu-dom0-disk-backend-service-type
-            xkit-driverdomain-service-type))
+            xkit-driverdomain-service-type
+            xkit-monitord-service-type))
 
 ;; xenfs on /proc/xen, for dom0 and domU alike.
 (define %xen-proc-file-system
@@ -219,3 +220,23 @@ start, every guest shut down (side by side, with a time limit) at stop.")))
    (default-value xkit)
    (description "For a driver domain (never dom0): xl devd sets up what the
 kernel's blkback and netback need beside them, as Xen's hotplug scripts would.")))
+
+(define (xkit-monitord-shepherd-service xkit)
+  (list
+   (shepherd-service
+    (provision '(xkit-monitord))
+    (requirement '(xenstored))
+    (documentation "The host's monitor daemon: every guest's on_poweroff, on_reboot, on_crash.")
+    (start #~(make-forkexec-constructor
+              (list #$(file-append xkit "/sbin/xl") "__monitord")))
+    ;; its guests run on; a new daemon reads its list again
+    (stop #~(make-kill-destructor)))))
+
+(define xkit-monitord-service-type
+  (service-type
+   (name 'xkit-monitord)
+   (extensions
+    (list (service-extension shepherd-root-service-type xkit-monitord-shepherd-service)))
+   (default-value xkit)
+   (description "One process carrying out the on_* actions of every guest xkit's
+xl created (xl create also starts it on demand).")))

@@ -58,7 +58,7 @@ boots() {
         $REF_XL list
         # what its monitor said, and whether it still runs
         echo "monitor of $name:"; cat "/var/lib/xkit/monitor-$name.log" 2>&1
-        ps -o pid,args | grep "[_]_monitor" || echo "(no monitor process)"
+        ps -o pid,args | grep "[_]_monitord" || echo "(no monitor daemon)"
         $REF_XL destroy "$name"
         fail "$name powered off but its domain was not destroyed in 60 s"
     fi

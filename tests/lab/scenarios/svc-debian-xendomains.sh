@@ -40,7 +40,7 @@ for g in deb-a deb-b; do
     grep -q "Starting Xen domain $g (from $AUTO/$g.cfg)" start.out || fail "$g: not started by name"
     $XL domid $g > /dev/null || fail "$g not running"
     wait_console $g XK-GUEST-SLEEP 30 > /dev/null || fail "$g did not boot"
-    [ -e /var/lib/xkit/monitor-$g.log ] || fail "$g: created by another xl than ours"
+    [ -e /var/lib/xkit/monitor/$($XL domid $g) ] || fail "$g: created by another xl than ours"
 done
 echo "TIME Debian's xendomains start, 2 guests: $(elapsed "$t") s"
 grep -qi "fail" start.out && fail "start reports a failure"

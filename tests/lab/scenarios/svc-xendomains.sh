@@ -28,8 +28,8 @@ grep -q "/nonexistent" start.out || fail "its error not shown"
 for g in auto-a auto-b auto-c; do
     grep -q "started $g" start.out || fail "$g not started"
     wait_console $g XK-GUEST-SLEEP 30 >/dev/null || fail "$g did not boot"
-    # created by our xl: its monitor keeps the guest's log
-    [ -e /var/lib/xkit/monitor-$g.log ] || fail "$g: no monitor of ours"
+    # created by our xl: on our monitor daemon's list
+    [ -e /var/lib/xkit/monitor/$($XL domid $g) ] || fail "$g: no monitor of ours"
 done
 echo "TIME xendomains start, 3 guests: $(elapsed "$t") s"
 # what Debian's own xendomains reads of `xl list -l` (its xen-init-list):

@@ -219,6 +219,36 @@ XKL_API int xkl_domain_monitor(xkl_ctx *ctx, uint32_t *domid);
  * its state file removed. uuid NULL: as xkl_domain_monitor. */
 XKL_API int xkl_domain_monitor_uuid(xkl_ctx *ctx, uint32_t *domid, const char *uuid);
 
+/* The host's monitor daemon: one process carries out the actions of every
+ * domain enlisted with xkl_domain_monitor_enlist, instead of a monitor per
+ * domain. Its list is <state_dir>/monitor/DOMID (the domain's UUID and
+ * name), so a daemon that starts again picks up where the last one was,
+ * and a domain enlisted while no daemon ran is acted on when one starts.
+ * Domains not enlisted (Debian's xl's, create -e, create -F) are left
+ * alone. Nothing here forks: xl starts the daemon (xl __monitord). */
+typedef struct xkl_monitord xkl_monitord;
+/* One line about domain domid (0: the daemon itself), called by
+ * xkl_monitord_process with the context's lock held. */
+typedef void xkl_monitord_log(void *arg, uint32_t domid, const char *name, const char *line);
+/* Become the host's monitor daemon: -1 with errno EALREADY when another
+ * one holds <state_dir>/monitord.lock. Reads the list and acts at once on
+ * enlisted domains that shut down or went while none ran. */
+XKL_API xkl_monitord *xkl_monitord_open(xkl_ctx *ctx, xkl_monitord_log *log, void *arg);
+/* Pollable: readable when xkl_monitord_process has something to do. */
+XKL_API int xkl_monitord_fd(const xkl_monitord *m);
+/* Handle what is pending without blocking: new entries, deaths,
+ * shutdowns, HVM device models gone. 0, or -1 when the daemon cannot go
+ * on (its xenstore connection lost); a failed action is logged only. */
+XKL_API int xkl_monitord_process(xkl_monitord *m);
+/* The domains it monitors now. */
+XKL_API size_t xkl_monitord_count(const xkl_monitord *m);
+XKL_API void xkl_monitord_close(xkl_monitord *m);
+/* 1 when a monitor daemon serves ctx's state directory, 0 when none. */
+XKL_API int xkl_monitord_running(xkl_ctx *ctx);
+/* Put a domain on the daemon's list (after create); name is the one its
+ * log lines go under (NULL: the domain's own). */
+XKL_API int xkl_domain_monitor_enlist(xkl_ctx *ctx, uint32_t domid, const char *name);
+
 #ifdef __cplusplus
 }
 #endif
