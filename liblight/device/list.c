@@ -24,7 +24,6 @@
 #include <string.h>
 
 /* Reads in flight at once: replies queue in the daemon meanwhile. */
-#define WINDOW 64
 
 /* The frontend's nodes (and libxl's record of the backend), by index. */
 enum { FE_RECORD, FE_BACKEND, FE_BACKEND_ID, FE_STATE, FE_EVTCHN, FE_RING, FE_RX_RING,
@@ -100,51 +99,6 @@ static int backend_of(const char *path, uint32_t domid, const char *family, unsi
         return -1;
     memcpy(kind, dk->name, strlen(dk->name) + 1);
     return 0;
-}
-
-/* Read every paths[i] (NULL: skipped) into vals[i] (NULL when the node is
- * missing), WINDOW requests in flight at a time. Every request sent is
- * collected, also after a failure. 0, or -1 with the context's error. */
-static int read_all(xkl_ctx *ctx, xkl_xs *xs, char *const *paths, char **vals, size_t n,
-                    const char *op, uint32_t domid)
-{
-    uint32_t ids[WINDOW];
-    size_t at[WINDOW];
-    int fail = 0;
-    for (size_t i = 0; i < n; i++)
-        vals[i] = NULL;
-    /* one at a time through /dev/xen/xenbus (see xkl_xs_send) */
-    size_t window = xkl_xs_is_xenbus(xs) ? 1 : WINDOW;
-    for (size_t done = 0; done < n && !fail;) {
-        size_t k = 0, i = done;
-        for (; i < n && k < window; i++) {
-            if (!paths[i])
-                continue;
-            if (xkl_xs_send(xs, XKL_XS_TX_NONE, XS_READ, paths[i], strlen(paths[i]) + 1,
-                            &ids[k]) < 0) {
-                fail = xkl__err(ctx, errno ? errno : EIO, "%s domain %u: xenstore read %s: %s", op,
-                                domid, paths[i], strerror(errno ? errno : EIO));
-                break;
-            }
-            at[k++] = i;
-        }
-        done = i;
-        for (size_t j = 0; j < k; j++) {
-            char *v = xkl_xs_recv(xs, ids[j], NULL);
-            int e = errno;
-            if (v)
-                vals[at[j]] = v;
-            else if (e != ENOENT && e != EACCES && !fail)
-                fail = xkl__err(ctx, e ? e : EIO, "%s domain %u: xenstore read %s: %s", op, domid,
-                                paths[at[j]], strerror(e ? e : EIO));
-        }
-    }
-    if (fail)
-        for (size_t i = 0; i < n; i++) {
-            free(vals[i]);
-            vals[i] = NULL;
-        }
-    return fail;
 }
 
 static int by_devid(const void *a, const void *b)
@@ -235,7 +189,9 @@ static int list_locked(xkl_ctx *ctx, uint32_t domid, const struct family *fam,
                 goto nomem;
         }
     }
-    if (read_all(ctx, xs, paths, fe, ndev * FE_N, op, domid) < 0)
+    char what[64];
+    snprintf(what, sizeof what, "%s domain %u", op, domid);
+    if (xkl__xs_read_all(ctx, xs, paths, fe, ndev * FE_N, what) < 0)
         goto out;
 
     /* stage 2: the backends that are this device's */
@@ -256,7 +212,7 @@ static int list_locked(xkl_ctx *ctx, uint32_t domid, const struct family *fam,
                 goto nomem;
         }
     }
-    if (read_all(ctx, xs, bpaths, be, ndev * BE_N, op, domid) < 0)
+    if (xkl__xs_read_all(ctx, xs, bpaths, be, ndev * BE_N, what) < 0)
         goto out;
 
     /* fill, in devid order, the kept ones packed to the front */

@@ -552,6 +552,11 @@ static int run_save(void *arg)
     int r = FAULT(s) ? xkl__err(s->ctx, EIO, "create %s: save config", s->dc->c_info.name)
                      : xkl__state_save(s->ctx, s->uuid, json);
     free(json);
+    /* the name index (still under the name lock); undone with the state */
+    if (r == 0 && xkl__names_set(s->ctx, s->dc->c_info.name, s->domid, s->uuid) < 0) {
+        xkl__state_remove(s->ctx, s->uuid, s->domid);
+        r = xkl__err_wrap(s->ctx, "create %s", s->dc->c_info.name);
+    }
     return r;
 }
 

@@ -143,6 +143,53 @@ xkl_xs *xkl__xs(xkl_ctx *ctx)
     return ctx->xs;
 }
 
+#define XS_WINDOW 64
+
+/* Read every paths[i] (NULL: skipped) into vals[i] (NULL when the node is
+ * missing), XS_WINDOW requests in flight at a time. Every request sent is
+ * collected, also after a failure. 0, or -1 with the context's error. */
+int xkl__xs_read_all(xkl_ctx *ctx, xkl_xs *xs, char *const *paths, char **vals, size_t n,
+                     const char *what)
+{
+    uint32_t ids[XS_WINDOW];
+    size_t at[XS_WINDOW];
+    int fail = 0;
+    for (size_t i = 0; i < n; i++)
+        vals[i] = NULL;
+    /* one at a time through /dev/xen/xenbus (see xkl_xs_send) */
+    size_t window = xkl_xs_is_xenbus(xs) ? 1 : XS_WINDOW;
+    for (size_t done = 0; done < n && !fail;) {
+        size_t k = 0, i = done;
+        for (; i < n && k < window; i++) {
+            if (!paths[i])
+                continue;
+            if (xkl_xs_send(xs, XKL_XS_TX_NONE, XS_READ, paths[i], strlen(paths[i]) + 1,
+                            &ids[k]) < 0) {
+                fail = xkl__err(ctx, errno ? errno : EIO, "%s: xenstore read %s: %s", what,
+                                paths[i], strerror(errno ? errno : EIO));
+                break;
+            }
+            at[k++] = i;
+        }
+        done = i;
+        for (size_t j = 0; j < k; j++) {
+            char *v = xkl_xs_recv(xs, ids[j], NULL);
+            int e = errno;
+            if (v)
+                vals[at[j]] = v;
+            else if (e != ENOENT && e != EACCES && !fail)
+                fail = xkl__err(ctx, e ? e : EIO, "%s: xenstore read %s: %s", what,
+                                paths[at[j]], strerror(e ? e : EIO));
+        }
+    }
+    if (fail)
+        for (size_t i = 0; i < n; i++) {
+            free(vals[i]);
+            vals[i] = NULL;
+        }
+    return fail;
+}
+
 char *xkl__xs_readf(xkl_ctx *ctx, const char *f, ...)
 {
     char path[256];

@@ -65,10 +65,21 @@ xkl_xs *xkl__xs(xkl_ctx *ctx);
 char *xkl__xs_readf(xkl_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int xkl__xs_writef(xkl_ctx *ctx, xkl_xs_tx tx, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Read every paths[i] (NULL: skipped) into vals[i] (NULL when the node is
+ * missing or not ours to read), up to 64 requests in flight (one at a time
+ * through /dev/xen/xenbus): n reads in about n/64 round trips. 0, or -1
+ * with "<what>: xenstore read PATH: reason" (vals all NULL). */
+int xkl__xs_read_all(xkl_ctx *ctx, xkl_xs *xs, char *const *paths, char **vals, size_t n,
+                     const char *what);
 /* "/vm/UUID" of a domain, malloc'd, from /local/domain/N/vm. */
 char *xkl__vm_path(xkl_ctx *ctx, uint32_t domid);
-/* Domid of the domain called name, or -1 with errno ESRCH (0 on success). */
+/* Domid of the domain called name, or -1 with errno ESRCH (0 on success);
+ * through the name index when it knows the name (names.c). */
 int xkl__find_name(xkl_ctx *ctx, const char *name, uint32_t *domid);
+/* The name index (names.c; under the name lock): domain uuid (domid) is
+ * called name now / is gone. */
+int xkl__names_set(xkl_ctx *ctx, const char *name, uint32_t domid, const char *uuid);
+void xkl__names_drop(xkl_ctx *ctx, const char *uuid, uint32_t domid);
 int xkl__info(xkl_ctx *ctx, uint32_t domid, struct xkl_dominfo *out);
 int xkl__destroy(xkl_ctx *ctx, uint32_t domid);
 int xkl__create(xkl_ctx *ctx, struct xkl_domain_config *dc, unsigned flags, uint32_t *domid);

@@ -20,7 +20,8 @@ void xkl_dominfo_state(const struct xkl_dominfo *di, char out[7])
     out[6] = 0;
 }
 
-static void fill(xkl_ctx *ctx, const struct xkc_dominfo *ci, struct xkl_dominfo *o)
+/* o from the hypervisor's ci and the name read from xenstore (NULL: none) */
+static void fill_named(const struct xkc_dominfo *ci, const char *name, struct xkl_dominfo *o)
 {
     memset(o, 0, sizeof(*o));
     o->domid = ci->domid;
@@ -40,15 +41,46 @@ static void fill(xkl_ctx *ctx, const struct xkc_dominfo *ci, struct xkl_dominfo 
     o->shared_kb = ci->shr_pages * 4;
     o->ssidref = ci->ssidref;
     o->cpu_time_ns = ci->cpu_time_ns;
-    xkl_xs *xs = xkl__xs(ctx);
-    char path[64];
-    snprintf(path, sizeof path, "/local/domain/%u/name", ci->domid);
-    char *name = xs ? xkl_xs_read(xs, XKL_XS_TX_NONE, path, NULL) : NULL;
     if (name)
         snprintf(o->name, sizeof o->name, "%s", name);
     else if (ci->domid == 0)
         snprintf(o->name, sizeof o->name, "Domain-0");
+}
+
+static void fill(xkl_ctx *ctx, const struct xkc_dominfo *ci, struct xkl_dominfo *o)
+{
+    xkl_xs *xs = xkl__xs(ctx);
+    char path[64];
+    snprintf(path, sizeof path, "/local/domain/%u/name", ci->domid);
+    char *name = xs ? xkl_xs_read(xs, XKL_XS_TX_NONE, path, NULL) : NULL;
+    fill_named(ci, name, o);
     free(name);
+}
+
+/* The names of the domains ci[0..n), all requests in flight at once:
+ * names[i] malloc'd or NULL (none, or no xenstore). 0, or -1. */
+static int read_names(xkl_ctx *ctx, const struct xkc_dominfo *ci, size_t n, char ***out,
+                      const char *what)
+{
+    char **paths = calloc(n ? n : 1, sizeof *paths), **names = calloc(n ? n : 1, sizeof *names);
+    int r = paths && names ? 0 : xkl__err(ctx, ENOMEM, "%s: %s", what, strerror(ENOMEM));
+    for (size_t i = 0; i < n && r == 0; i++)
+        if (asprintf(&paths[i], "/local/domain/%u/name", ci[i].domid) < 0) {
+            paths[i] = NULL;
+            r = xkl__err(ctx, ENOMEM, "%s: %s", what, strerror(ENOMEM));
+        }
+    xkl_xs *xs = r == 0 ? xkl__xs(ctx) : NULL;
+    if (r == 0 && xs)
+        r = xkl__xs_read_all(ctx, xs, paths, names, n, what);
+    for (size_t i = 0; paths && i < n; i++)
+        free(paths[i]);
+    free(paths);
+    if (r < 0) {
+        free(names);
+        return -1;
+    }
+    *out = names;
+    return 0;
 }
 
 int xkl__info(xkl_ctx *ctx, uint32_t domid, struct xkl_dominfo *out)
@@ -147,8 +179,17 @@ static int list_locked(xkl_ctx *ctx, struct xkl_dominfo **out, size_t *n)
         free(ci);
         return xkl__err(ctx, ENOMEM, "list domains: %s", strerror(ENOMEM));
     }
-    for (size_t i = 0; i < nc; i++)
-        fill(ctx, &ci[i], &v[i]);
+    char **names;
+    if (read_names(ctx, ci, nc, &names, "list domains") < 0) {
+        free(ci);
+        free(v);
+        return -1;
+    }
+    for (size_t i = 0; i < nc; i++) {
+        fill_named(&ci[i], names[i], &v[i]);
+        free(names[i]);
+    }
+    free(names);
     free(ci);
     *out = v;
     *n = nc;
@@ -161,41 +202,6 @@ int xkl_domain_list(xkl_ctx *ctx, struct xkl_dominfo **out, size_t *n)
     int r = list_locked(ctx, out, n);
     XKL__UNLOCK(ctx);
     return r;
-}
-
-int xkl__find_name(xkl_ctx *ctx, const char *name, uint32_t *domid)
-{
-    xkl_xs *xs = xkl__xs(ctx);
-    if (!xs)
-        return xkl__err_wrap(ctx, "domain '%s'", name);
-    unsigned num = 0;
-    char **ents = xkl_xs_directory(xs, XKL_XS_TX_NONE, "/local/domain", &num);
-    if (!ents)
-        return xkl__err_xs(ctx, "list /local/domain");
-    int found = -1;
-    for (unsigned i = 0; i < num && found < 0; i++) {
-        char path[64], *end;
-        unsigned long id = strtoul(ents[i], &end, 10);
-        if (*end || id >= DOMID_FIRST_RESERVED)
-            continue;
-        snprintf(path, sizeof path, "/local/domain/%lu/name", id);
-        char *n = xkl_xs_read(xs, XKL_XS_TX_NONE, path, NULL);
-        if (n && strcmp(n, name) == 0) {
-            /* a name left behind by a domain that is gone does not count */
-            struct xkc_dominfo ci;
-            xkc_handle *xc = xkl__xc(ctx);
-            if (!xc || xkc_domain_info(xc, (uint32_t)id, &ci) == 0)
-                found = (int)id;
-        }
-        free(n);
-    }
-    free(ents);
-    if (found < 0 && strcmp(name, "Domain-0") == 0)
-        found = 0;
-    if (found < 0)
-        return xkl__err(ctx, ESRCH, "domain '%s': no such domain", name);
-    *domid = (uint32_t)found;
-    return 0;
 }
 
 int xkl_domain_lookup(xkl_ctx *ctx, const char *s, uint32_t *domid)

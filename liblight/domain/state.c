@@ -148,6 +148,7 @@ int xkl__state_remove(xkl_ctx *ctx, const char *uuid, uint32_t domid)
     if (unlink(path) < 0 && errno != ENOENT)
         rc = xkl__err(ctx, errno, "remove config %s: %s", path, strerror(errno));
     free(path);
+    xkl__names_drop(ctx, uuid, domid);
     /* libxl's userdata of the same domain (any key) */
     char prefix[80];
     int plen = snprintf(prefix, sizeof prefix, "userdata-d.%u.%s.", domid, uuid);

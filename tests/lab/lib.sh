@@ -128,16 +128,16 @@ dev_baseline() {
     BASE_LOOPS=$(loops) BASE_VIFS=$(vifs) BASE_QEMUS=$(qemus)
     BASE_STATE=$(state_files)
 }
-# state_files: our state directory's domain records and the monitor
-# daemon's list (create.lock, the lock every create takes, the daemon's
+# state_files: our state directory's domain records, the name index and
+# the monitor daemon's list (create.lock, the lock every create takes, the daemon's
 # lock, and the monitor's logs, as xl's own logs in /var/log/xen, stay by
 # design); bash only, as loops
 state_files() {
     local f n
-    for f in /var/lib/xkit/* /var/lib/xkit/monitor/*; do
+    for f in /var/lib/xkit/* /var/lib/xkit/monitor/* /var/lib/xkit/names/* /var/lib/xkit/names/.[!.]*; do
         [ -e "$f" ] || [ -L "$f" ] || continue
         n=${f#/var/lib/xkit/}
-        case $n in create.lock|monitor-*.log|monitord.lock|monitord.log|monitor) continue ;; esac
+        case $n in create.lock|monitor-*.log|monitord.lock|monitord.log|monitor|names) continue ;; esac
         printf '%s\n' "$n"
     done
 }

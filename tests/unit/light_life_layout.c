@@ -424,7 +424,9 @@ START_TEST(calls_fail_without_xen)
     ck_assert_ptr_nonnull(strstr(xkl_ctx_error(ctx), "privcmd"));
     ck_assert_int_eq(xkl_domain_info(ctx, 1, &di), -1);
     ck_assert_int_eq(xkl_domain_lookup(ctx, "g", &id), -1);
-    ck_assert_ptr_nonnull(strstr(xkl_ctx_error(ctx), "xenstored"));
+    /* a name not in the index: the hypervisor's domain list comes first */
+    ck_assert_ptr_nonnull(strstr(xkl_ctx_error(ctx), "domain 'g'"));
+    ck_assert_ptr_nonnull(strstr(xkl_ctx_error(ctx), "privcmd"));
     ck_assert_int_eq(xkl_domain_lookup(ctx, "5", &id), -1);
     ck_assert_int_eq(xkl_domain_start_time(ctx, 1, &t), -1);
     ck_assert_int_eq(xkl_domain_pause(ctx, 1), -1);
