@@ -105,6 +105,11 @@ int xl_monitord_main(int argc, char **argv)
     }
     signal(SIGHUP, SIG_IGN);
     setsid();   /* no terminal's session (started by a script): fails when already a leader */
+    /* it lives on: no hold on the directory it was started in (a state
+     * directory given relative to it excepted) */
+    const char *sd = getenv("XKIT_STATEDIR");
+    if ((!sd || !*sd || sd[0] == '/') && chdir("/") < 0)
+        xl_err("__monitord: chdir /: %s", strerror(errno));
     xl_log_who = "xl: monitor";
     char path[512];
     monitor_log_path("monitord.log", path, sizeof path);

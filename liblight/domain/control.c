@@ -155,11 +155,11 @@ int xkl__rename(xkl_ctx *ctx, uint32_t domid, const char *new_name)
             if (xkl_xs_write(ctx->xs, XKL_XS_TX_NONE, path, new_name, strlen(new_name)) < 0)
                 xkl__log(ctx, "%s: %s not updated: %s", what, path, xkl_xs_error(ctx->xs));
             rename_state(ctx, &di, vm + 4, new_name);
-            char uuid[37];
-            xkl__uuid_format(di.uuid, uuid);
-            if (xkl__names_set(ctx, new_name, domid, uuid) < 0)
-                xkl__log(ctx, "%s: name index not updated: %s", what, ctx->err);
         }
+        char uuid[37];
+        xkl__uuid_format(di.uuid, uuid);
+        if (r == 0 && xkl__names_set(ctx, new_name, domid, uuid) < 0)
+            xkl__log(ctx, "%s: name index not updated: %s", what, ctx->err);
     }
     free(vm);
     xkl__name_unlock(lock);

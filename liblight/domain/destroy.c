@@ -48,8 +48,14 @@ int xkl__destroy(xkl_ctx *ctx, uint32_t domid)
         xkl__err_wrap(ctx, "destroy domain %u: removing its xenstore nodes", domid);
     xkl__layout_dispose(&l);
     free(vm);
+    /* the state and the name index under the name lock: a create of the
+     * same name may be saving its own entry right now */
+    char what[48];
+    snprintf(what, sizeof what, "destroy domain %u", domid);
+    int lock = xkl__name_lock(ctx, what, NULL);
     if (xkl__state_remove(ctx, uuid, domid) < 0)
         r = xkl__err_wrap(ctx, "destroy domain %u", domid);
+    xkl__name_unlock(lock);
     xkl__monitor_entry_remove(ctx, domid, uuid);
     return r;
 }

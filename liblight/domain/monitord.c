@@ -32,7 +32,12 @@
 #define LOCK_FILE "monitord.lock"
 #define WATCH_TOKEN "xkl-monitord"
 
-enum { TAG_XS = 1, TAG_LIST = 2, TAG_DM = 0x10000 };   /* epoll tags; DM + domid */
+/* epoll tags: the watch, the list, and a device model's pidfd as DM |
+ * generation << 16 | domid (the generation: an event left over from a
+ * pidfd closed in the same batch never names the domid's next domain) */
+#define TAG_XS 1ull
+#define TAG_LIST 2ull
+#define TAG_DM (1ull << 63)
 
 struct mon_dom {
     uint32_t domid;
@@ -40,6 +45,7 @@ struct mon_dom {
     char name[128];
     struct xkl__crashes crashes;
     int dm_fd, dm_pid;         /* an HVM guest's QEMU; -1 / 0 */
+    uint32_t dm_gen;           /* its epoll tag's generation */
     bool dm_gone;              /* its pidfd said it exited */
     bool shutdown_seen;        /* shut down and left as it is (suspended) */
 };
@@ -54,6 +60,7 @@ struct xkl_monitord {
     xkl_monitord_log *log;
     void *log_arg;
     const struct mon_dom *cur; /* the domain the lines are about now */
+    uint32_t gen;              /* the last pidfd tag generation given */
 };
 
 /* ---- the list's files ---- */
@@ -200,7 +207,9 @@ static void dm_watch(xkl_monitord *m, struct mon_dom *d)
     int pid = 0, fd = xkl__dm_hvm_pidfd(m->ctx, d->domid, &pid);
     if (fd < 0)
         return;
-    struct epoll_event ev = { .events = EPOLLIN, .data.u64 = TAG_DM + d->domid };
+    d->dm_gen = ++m->gen;
+    struct epoll_event ev = { .events = EPOLLIN,
+                              .data.u64 = TAG_DM | (uint64_t)d->dm_gen << 16 | d->domid };
     if (epoll_ctl(m->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
         close(fd);
         return;
@@ -217,10 +226,27 @@ static void drop(xkl_monitord *m, struct mon_dom *d)
     *d = m->v[--m->n];
 }
 
-/* Gone (destroyed by anyone, Debian's xl included): its state goes too. */
-static void drop_gone(xkl_monitord *m, struct mon_dom *d)
+/* Gone (destroyed by anyone, Debian's xl included): its state goes too,
+ * under the name lock, unless a live domain has its UUID now (created
+ * again, with uuid= in its config, by another toolstack or while no
+ * daemon ran). batch: the domain list when the caller has it. */
+static void drop_gone(xkl_monitord *m, struct mon_dom *d, const struct xkc_dominfo *batch, size_t got)
 {
-    xkl__state_remove(m->ctx, d->uuid, d->domid);
+    struct xkc_dominfo *own = NULL;
+    if (!batch && xkl__domains(m->ctx, "monitor daemon: list domains", &own, &got) == 0)
+        batch = own;
+    bool alive = !batch;   /* no list: keep the state, the safe side */
+    for (size_t i = 0; batch && i < got && !alive; i++) {
+        char u[37];
+        xkl__uuid_format(batch[i].handle, u);
+        alive = !batch[i].dying && strcmp(u, d->uuid) == 0;
+    }
+    free(own);
+    if (!alive) {
+        int lock = xkl__name_lock(m->ctx, "monitor daemon", NULL);
+        xkl__state_remove(m->ctx, d->uuid, d->domid);
+        xkl__name_unlock(lock);
+    }
     drop(m, d);
 }
 
@@ -234,7 +260,7 @@ static void check(xkl_monitord *m, struct mon_dom *d)
     if (r == 0)
         xkl__uuid_format(di.uuid, uuid);
     if ((r < 0 && errno == ESRCH) || (r == 0 && (di.dying || strcmp(uuid, d->uuid) != 0))) {
-        drop_gone(m, d);   /* a different UUID: the domid was reused */
+        drop_gone(m, d, NULL, 0);   /* a different UUID: the domid was reused */
         return;
     }
     if (r < 0) {
@@ -312,7 +338,7 @@ static void add(xkl_monitord *m, const char *file)
     if (was && strcmp(was->uuid, canon) == 0)
         return;   /* ours already (our own rewrite after a restart) */
     if (was)
-        drop_gone(m, was);   /* its domid is a new domain's now */
+        drop_gone(m, was, NULL, 0);   /* its domid is a new domain's now */
     if (m->n == m->cap) {
         size_t cap = m->cap ? m->cap * 2 : 64;
         struct mon_dom *nv = realloc(m->v, cap * sizeof *nv);
@@ -366,7 +392,7 @@ static int sweep(xkl_monitord *m)
         }
         bool found = lo < got && batch[lo].domid == d->domid;
         if (!found || batch[lo].dying)
-            drop_gone(m, d);
+            drop_gone(m, d, batch, got);
         else if (batch[lo].shutdown && !d->shutdown_seen)
             check(m, d);
         else if (!batch[lo].shutdown)
@@ -518,9 +544,9 @@ int xkl_monitord_process(xkl_monitord *m)
                 break;
             }
             released = true;
-        } else if (tag >= TAG_DM) {
-            struct mon_dom *d = find(m, (uint32_t)(tag - TAG_DM));
-            if (d && d->dm_fd >= 0) {
+        } else if (tag & TAG_DM) {
+            struct mon_dom *d = find(m, (uint32_t)(tag & 0xffff));
+            if (d && d->dm_fd >= 0 && d->dm_gen == (uint32_t)((tag & ~TAG_DM) >> 16)) {
                 d->dm_gone = true;
                 epoll_ctl(m->ep, EPOLL_CTL_DEL, d->dm_fd, NULL);
                 check(m, d);

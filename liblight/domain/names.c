@@ -53,10 +53,12 @@ static int read_line(const char *path, char *buf, size_t len)
     return 0;
 }
 
+/* dir/file through dir/.tmp.file (a dot: never a name of the index) */
 static int write_file(xkl_ctx *ctx, const char *path, const char *text)
 {
     char tmp[700];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    const char *slash = strrchr(path, '/');
+    snprintf(tmp, sizeof tmp, "%.*s/.tmp.%s", (int)(slash - path), path, slash + 1);
     FILE *f = fopen(tmp, "we");
     if (!f)
         return xkl__err(ctx, errno, "name index %s: %s", tmp, strerror(errno));
@@ -82,12 +84,11 @@ void xkl__names_drop(xkl_ctx *ctx, const char *uuid, uint32_t domid)
     if (marker_of(ctx, marker, sizeof marker, uuid, domid) < 0 || read_line(marker, name, sizeof name) < 0)
         return;
     /* its name's entry, unless a later domain has the name now */
+    char want[80];
+    snprintf(want, sizeof want, "%u %s", domid, uuid);
     if (indexable(name) && path_of(ctx, entry, sizeof entry, "", name) == 0 &&
-        read_line(entry, line, sizeof line) == 0) {
-        const char *sp = strchr(line, ' ');
-        if (sp && strcmp(sp + 1, uuid) == 0)
-            unlink(entry);
-    }
+        read_line(entry, line, sizeof line) == 0 && strcmp(line, want) == 0)
+        unlink(entry);
     unlink(marker);
 }
 
@@ -160,7 +161,7 @@ static int markers(xkl_ctx *ctx, char ***out, size_t *n)
     size_t nv = 0, cap = 0;
     struct dirent *de;
     while ((de = readdir(d))) {
-        if (de->d_name[0] != '.' || strlen(de->d_name) < 38 || strstr(de->d_name, ".tmp"))
+        if (de->d_name[0] != '.' || strlen(de->d_name) < 38 || !strncmp(de->d_name, ".tmp.", 5))
             continue;
         if (nv == cap) {
             size_t nc = cap ? cap * 2 : 64;

@@ -201,42 +201,39 @@ start, every guest shut down (side by side, with a time limit) at stop.")))
    (default-value "/run/current-system/profile/bin/qemu-system-i386")
    (description "QEMU as the qdisk backend of disks attached to dom0.")))
 
-(define (xkit-driverdomain-shepherd-service xkit)
-  (list
-   (shepherd-service
-    (provision '(xen-driverdomain))
-    (requirement '(networking))
-    (documentation "xl devd: serve the device backends other guests name with backend=.")
-    (start #~(make-forkexec-constructor
-              (list #$(file-append xkit "/sbin/xl") "devd" "-F")))
-    ;; SIGTERM: the devices it set up stay (a new daemon takes them back)
-    (stop #~(make-kill-destructor)))))
+;; A daemon that is `xl ARGS...' of the xkit package, stopped with SIGTERM.
+(define (xl-daemon-service-type name provision requirement documentation args description)
+  (service-type
+   (name name)
+   (extensions
+    (list (service-extension
+           shepherd-root-service-type
+           (lambda (xkit)
+             (list
+              (shepherd-service
+               (provision provision)
+               (requirement requirement)
+               (documentation documentation)
+               (start #~(make-forkexec-constructor
+                         (cons #$(file-append xkit "/sbin/xl") '#$args)))
+               (stop #~(make-kill-destructor))))))))
+   (default-value xkit)
+   (description description)))
 
+;; SIGTERM: the devices it set up stay (a new daemon takes them back)
 (define xkit-driverdomain-service-type
-  (service-type
-   (name 'xkit-driverdomain)
-   (extensions
-    (list (service-extension shepherd-root-service-type xkit-driverdomain-shepherd-service)))
-   (default-value xkit)
-   (description "For a driver domain (never dom0): xl devd sets up what the
-kernel's blkback and netback need beside them, as Xen's hotplug scripts would.")))
+  (xl-daemon-service-type
+   'xkit-driverdomain '(xen-driverdomain) '(networking)
+   "xl devd: serve the device backends other guests name with backend=."
+   '("devd" "-F")
+   "For a driver domain (never dom0): xl devd sets up what the
+kernel's blkback and netback need beside them, as Xen's hotplug scripts would."))
 
-(define (xkit-monitord-shepherd-service xkit)
-  (list
-   (shepherd-service
-    (provision '(xkit-monitord))
-    (requirement '(xenstored))
-    (documentation "The host's monitor daemon: every guest's on_poweroff, on_reboot, on_crash.")
-    (start #~(make-forkexec-constructor
-              (list #$(file-append xkit "/sbin/xl") "__monitord")))
-    ;; its guests run on; a new daemon reads its list again
-    (stop #~(make-kill-destructor)))))
-
+;; SIGTERM: its guests run on; a new daemon reads its list again
 (define xkit-monitord-service-type
-  (service-type
-   (name 'xkit-monitord)
-   (extensions
-    (list (service-extension shepherd-root-service-type xkit-monitord-shepherd-service)))
-   (default-value xkit)
-   (description "One process carrying out the on_* actions of every guest xkit's
-xl created (xl create also starts it on demand).")))
+  (xl-daemon-service-type
+   'xkit-monitord '(xkit-monitord) '(xenstored)
+   "The host's monitor daemon: every guest's on_poweroff, on_reboot, on_crash."
+   '("__monitord")
+   "One process carrying out the on_* actions of every guest xkit's
+xl created (xl create also starts it on demand)."))

@@ -72,10 +72,11 @@ wait_for 5 sh -c "[ ! -e $STATEDIR/$u3.json ] && [ ! -e $STATEDIR/monitor/$d3 ]"
 step "guests of Debian's xl and of create -e are not on the list"
 cfg r1 sleep
 $REF_XL create -q r1.cfg || fail "Debian's xl create"
-entry "$($XL domid r1)" && fail "Debian's xl's guest on our list"
+dr=$($XL domid r1) || fail "no domid of r1"
+entry "$dr" && fail "Debian's xl's guest on our list"
 cfg e1 poweroff 'on_poweroff = "destroy"'
 $XL create -q -e e1.cfg || fail "create -e"
-de=$($XL domid e1 2>/dev/null)
+de=$($XL domid e1) || fail "no domid of e1"
 sleep 2
 exists e1 || fail "create -e: the daemon acted on a guest not left to it"
 entry "$de" && fail "create -e guest on the list"

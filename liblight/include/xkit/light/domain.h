@@ -243,7 +243,9 @@ XKL_API int xkl_monitord_process(xkl_monitord *m);
 /* The domains it monitors now. */
 XKL_API size_t xkl_monitord_count(const xkl_monitord *m);
 XKL_API void xkl_monitord_close(xkl_monitord *m);
-/* 1 when a monitor daemon serves ctx's state directory, 0 when none. */
+/* 1 when a monitor daemon serves ctx's state directory, 0 when none. Not
+ * from the daemon's own process: its POSIX lock looks free to its owner,
+ * and this call's close of the lock file would drop it. */
 XKL_API int xkl_monitord_running(xkl_ctx *ctx);
 /* Put a domain on the daemon's list (after create); name is the one its
  * log lines go under (NULL: the domain's own). */
