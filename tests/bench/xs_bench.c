@@ -5,6 +5,11 @@
  * puts them beside xs_bench_ref's (Debian's libxenstore, reference only).
  *
  *   xs_bench [COUNT] [PATH]     default 10000 /xk-bench/key
+ *   xs_bench tx COUNT           COUNT times 45 writes (as many as a
+ *                               create's first xenstore step) in one
+ *                               batch, inside a transaction and outside
+ *                               one: how xenstored's cost of each grows
+ *                               with the size of the store
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -29,8 +34,47 @@ static int die(xkl_xs *xs)
     return 1;
 }
 
+/* 45 writes under /xk-bench/tx/, in transaction tx (or none) */
+static int batch45(xkl_xs *xs, xkl_xs_tx tx)
+{
+    static char paths[45][48];
+    struct xkl_xs_op ops[45];
+    for (int i = 0; i < 45; i++) {
+        snprintf(paths[i], sizeof paths[i], "/xk-bench/tx/n%d", i);
+        ops[i] = (struct xkl_xs_op){ .kind = XKL_XS_OP_WRITE, .path = paths[i], .data = "v", .len = 1 };
+    }
+    return xkl_xs_batch(xs, tx, ops, 45);
+}
+
+static int tx_bench(xkl_xs *xs, int n)
+{
+    double t = now();
+    for (int i = 0; i < n; i++) {
+        xkl_xs_tx tx;
+        if (xkl_xs_tx_start(xs, &tx) < 0 || batch45(xs, tx) < 0 || xkl_xs_tx_end(xs, tx, 0) < 0)
+            return die(xs);
+    }
+    double in_tx = (now() - t) * 1000 / n;
+    t = now();
+    for (int i = 0; i < n; i++)
+        if (batch45(xs, XKL_XS_TX_NONE) < 0)
+            return die(xs);
+    double plain = (now() - t) * 1000 / n;
+    printf("45-writes-in-transaction-ms %.2f\n45-writes-plain-ms %.2f\n", in_tx, plain);
+    xkl_xs_close(xs);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 3 && !strcmp(argv[1], "tx")) {
+        xkl_xs *xs = xkl_xs_open(0);
+        if (!xs) {
+            perror("xs_bench: open");
+            return 1;
+        }
+        return tx_bench(xs, atoi(argv[2]));
+    }
     int n = argc > 1 ? atoi(argv[1]) : 10000;
     const char *path = argc > 2 ? argv[2] : "/xk-bench/key";
     xkl_xs *xs = xkl_xs_open(0);
