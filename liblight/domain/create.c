@@ -123,7 +123,7 @@ static int run_check(void *arg)
                         "create %s: '%s' is not supported yet: xkit cannot give the guest what it asks for (remove it to create the domain without it)",
                         name, key);
     uint32_t other;
-    if (xkl__find_name(s->ctx, name, &other) == 0)
+    if (xkl__name_taken(s->ctx, name, &other) == 0)
         return xkl__err(s->ctx, EEXIST, "create %s: domain %u already has that name", name, other);
     if (errno != ESRCH)
         return -1;

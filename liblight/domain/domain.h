@@ -76,6 +76,9 @@ char *xkl__vm_path(xkl_ctx *ctx, uint32_t domid);
 /* Domid of the domain called name, or -1 with errno ESRCH (0 on success);
  * through the name index when it knows the name (names.c). */
 int xkl__find_name(xkl_ctx *ctx, const char *name, uint32_t *domid);
+/* The same for a name about to be taken (create): a miss reads only the
+ * names of the domains the index lacks. */
+int xkl__name_taken(xkl_ctx *ctx, const char *name, uint32_t *domid);
 /* The name index (names.c; under the name lock): domain uuid (domid) is
  * called name now / is gone. */
 int xkl__names_set(xkl_ctx *ctx, const char *name, uint32_t domid, const char *uuid);
