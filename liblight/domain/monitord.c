@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/inotify.h>
+#include <sys/timerfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,6 +38,12 @@
  * pidfd closed in the same batch never names the domid's next domain) */
 #define TAG_XS 1ull
 #define TAG_LIST 2ull
+#define TAG_TICK 3ull
+/* A sweep every SWEEP_S seconds as well: xenstored fires @releaseDomain
+ * once per domain, and may fire it while the domain still runs (another
+ * toolstack's destroy releases the domain first, then kills it) and
+ * never again; the sweep is one batched domain list. */
+#define SWEEP_S 2
 #define TAG_DM (1ull << 63)
 
 struct mon_dom {
@@ -52,7 +59,7 @@ struct mon_dom {
 
 struct xkl_monitord {
     xkl_ctx *ctx;
-    int lock_fd, ep, ino;
+    int lock_fd, ep, ino, tick;
     xkl_xs *xs;                /* the @releaseDomain watch only */
     char *dir;                 /* <state_dir>/monitor */
     struct mon_dom *v;
@@ -416,6 +423,8 @@ void xkl_monitord_close(xkl_monitord *m)
         xkl_xs_close(m->xs);
     if (m->ino >= 0)
         close(m->ino);
+    if (m->tick >= 0)
+        close(m->tick);
     if (m->ep >= 0)
         close(m->ep);
     if (m->lock_fd >= 0)
@@ -434,7 +443,7 @@ xkl_monitord *xkl_monitord_open(xkl_ctx *ctx, xkl_monitord_log *log, void *arg)
     m->ctx = ctx;
     m->log = log;
     m->log_arg = arg;
-    m->lock_fd = m->ep = m->ino = -1;
+    m->lock_fd = m->ep = m->ino = m->tick = -1;
     XKL__LOCK(ctx);
     int e = 0;
     if ((m->lock_fd = lock_open(ctx)) < 0)
@@ -470,9 +479,14 @@ xkl_monitord *xkl_monitord_open(xkl_ctx *ctx, xkl_monitord_log *log, void *arg)
         goto fail;
     }
     struct epoll_event ex = { .events = EPOLLIN, .data.u64 = TAG_XS },
-                       el = { .events = EPOLLIN, .data.u64 = TAG_LIST };
-    if (epoll_ctl(m->ep, EPOLL_CTL_ADD, xkl_xs_watch_fd(m->xs), &ex) < 0 ||
-        epoll_ctl(m->ep, EPOLL_CTL_ADD, m->ino, &el) < 0) {
+                       el = { .events = EPOLLIN, .data.u64 = TAG_LIST },
+                       et = { .events = EPOLLIN, .data.u64 = TAG_TICK };
+    struct itimerspec every = { .it_interval = { SWEEP_S, 0 }, .it_value = { SWEEP_S, 0 } };
+    m->tick = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+    if (m->tick < 0 || timerfd_settime(m->tick, 0, &every, NULL) < 0 ||
+        epoll_ctl(m->ep, EPOLL_CTL_ADD, xkl_xs_watch_fd(m->xs), &ex) < 0 ||
+        epoll_ctl(m->ep, EPOLL_CTL_ADD, m->ino, &el) < 0 ||
+        epoll_ctl(m->ep, EPOLL_CTL_ADD, m->tick, &et) < 0) {
         xkl__err(ctx, errno, "monitor daemon: epoll: %s", strerror(errno));
         goto fail;
     }
@@ -535,6 +549,10 @@ int xkl_monitord_process(xkl_monitord *m)
         uint64_t tag = evs[i].data.u64;
         if (tag == TAG_LIST) {
             read_list_events(m);
+        } else if (tag == TAG_TICK) {
+            uint64_t ticks;
+            if (read(m->tick, &ticks, sizeof ticks) > 0 && m->n)
+                released = true;
         } else if (tag == TAG_XS) {
             struct xkl_xs_event *we;
             while ((we = xkl_xs_read_watch(m->xs, 0)))
