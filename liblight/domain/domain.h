@@ -100,6 +100,11 @@ int xkl__list_pages(xkl__list_fetch fetch, void *arg, unsigned batch, struct xkc
                     size_t *n);
 /* xkl__list_pages over the hypervisor (error set: "<what>: ..."). */
 int xkl__domains(xkl_ctx *ctx, const char *what, struct xkc_dominfo **out, size_t *n);
+/* The names of the domains ci[0..n) but those skip[i] says (skip may be
+ * NULL), all requests in flight at once (info.c): (*out)[i] malloc'd, or
+ * NULL (none, skipped, or no xenstore). 0, or -1 with the error set. */
+int xkl__read_names(xkl_ctx *ctx, const struct xkc_dominfo *ci, size_t n, const bool *skip,
+                    char ***out, const char *what);
 
 /* The CPU list pinning vcpu v (hard or soft alike): entry v of the
  * per-vcpu list when there is one (vcpus past its end: none), else the
@@ -255,8 +260,6 @@ int xkl__monitor_dm_died(xkl_ctx *ctx, uint32_t *domid, struct xkl_dominfo *di, 
 /* Take domid off the monitor daemon's list when its entry is the domain
  * uuid's (monitord.c; destroy calls it). */
 void xkl__monitor_entry_remove(xkl_ctx *ctx, uint32_t domid, const char *uuid);
-/* CLOCK_MONOTONIC in ms. */
-long long xkl__now_ms(void);
 
 /* ---- persisted configs (state.c) ---- */
 /* <state_dir>/<uuid>.json holds the domain's config JSON. remove also

@@ -57,15 +57,13 @@ static void fill(xkl_ctx *ctx, const struct xkc_dominfo *ci, struct xkl_dominfo 
     free(name);
 }
 
-/* The names of the domains ci[0..n), all requests in flight at once:
- * names[i] malloc'd or NULL (none, or no xenstore). 0, or -1. */
-static int read_names(xkl_ctx *ctx, const struct xkc_dominfo *ci, size_t n, char ***out,
-                      const char *what)
+int xkl__read_names(xkl_ctx *ctx, const struct xkc_dominfo *ci, size_t n, const bool *skip,
+                    char ***out, const char *what)
 {
     char **paths = calloc(n ? n : 1, sizeof *paths), **names = calloc(n ? n : 1, sizeof *names);
     int r = paths && names ? 0 : xkl__err(ctx, ENOMEM, "%s: %s", what, strerror(ENOMEM));
     for (size_t i = 0; i < n && r == 0; i++)
-        if (asprintf(&paths[i], "/local/domain/%u/name", ci[i].domid) < 0) {
+        if ((!skip || !skip[i]) && asprintf(&paths[i], "/local/domain/%u/name", ci[i].domid) < 0) {
             paths[i] = NULL;
             r = xkl__err(ctx, ENOMEM, "%s: %s", what, strerror(ENOMEM));
         }
@@ -180,7 +178,7 @@ static int list_locked(xkl_ctx *ctx, struct xkl_dominfo **out, size_t *n)
         return xkl__err(ctx, ENOMEM, "list domains: %s", strerror(ENOMEM));
     }
     char **names;
-    if (read_names(ctx, ci, nc, &names, "list domains") < 0) {
+    if (xkl__read_names(ctx, ci, nc, NULL, &names, "list domains") < 0) {
         free(ci);
         free(v);
         return -1;

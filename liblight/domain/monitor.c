@@ -109,7 +109,7 @@ static int scan(xkl_ctx *ctx, struct xkl_event *ev)
     return r;
 }
 
-long long xkl__now_ms(void)
+static long long now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -118,7 +118,7 @@ long long xkl__now_ms(void)
 
 int xkl_event_next(xkl_ctx *ctx, struct xkl_event *ev, int timeout_ms)
 {
-    long long deadline = timeout_ms < 0 ? -1 : xkl__now_ms() + timeout_ms;
+    long long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
     for (;;) {
         XKL__LOCK(ctx);
         int r = ev_open(ctx);
@@ -136,7 +136,7 @@ int xkl_event_next(xkl_ctx *ctx, struct xkl_event *ev, int timeout_ms)
             return r;
         int wait = -1;
         if (deadline >= 0) {
-            long long left = deadline - xkl__now_ms();
+            long long left = deadline - now_ms();
             if (left <= 0)
                 return 0;
             wait = (int)left;
@@ -249,7 +249,7 @@ int xkl__monitor_act(xkl_ctx *ctx, uint32_t *domid, const struct xkl_dominfo *di
     bool restarts = a == XKL_ACTION_RESTART || a == XKL_ACTION_RESTART_RENAME ||
                     a == XKL_ACTION_COREDUMP_RESTART;
     bool crashed = di->shutdown_reason == SHUTDOWN_crash || di->shutdown_reason == SHUTDOWN_watchdog;
-    if (restarts && crashed && !crash_restart_allowed(crashes, xkl__now_ms())) {
+    if (restarts && crashed && !crash_restart_allowed(crashes, now_ms())) {
         xkl__log(ctx, "domain %u (%s): restarted %d times in %d s after a %s: not restarted "
                  "again; it stays shut down (xl destroy %s when its kernel is fixed)", *domid,
                  di->name, CRASH_RESTARTS, CRASH_WINDOW_MS / 1000, why, di->name);

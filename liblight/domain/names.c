@@ -201,44 +201,33 @@ static int find(xkl_ctx *ctx, const char *name, uint32_t *domid, bool trust)
     if (xkl__domains(ctx, "find domain", &ci, &n) < 0)
         return xkl__err_wrap(ctx, "domain '%s'", name);
     /* the names of the domains the index does not have, all at once */
-    char **paths = calloc(n ? n : 1, sizeof *paths), **names = calloc(n ? n : 1, sizeof *names);
-    int r = paths && names ? 0 : xkl__err(ctx, ENOMEM, "domain '%s': %s", name, strerror(ENOMEM));
-    char **mk = NULL;
+    bool *skip = calloc(n ? n : 1, sizeof *skip);
+    int r = skip ? 0 : xkl__err(ctx, ENOMEM, "domain '%s': %s", name, strerror(ENOMEM));
+    char **mk = NULL, **names = NULL;
     size_t nmk = 0;
     if (r == 0 && trust)
         r = markers(ctx, &mk, &nmk);
     for (size_t i = 0; i < n && r == 0; i++) {
         char uuid[37], file[64];
         const char *key = file;
-        if (ci[i].dying)
-            continue;
         xkl__uuid_format(ci[i].handle, uuid);
         snprintf(file, sizeof file, ".%s.%u", uuid, ci[i].domid);
         /* ours, called something else (else the index had it); by domid
          * too: another toolstack may have restarted it since */
-        if (nmk && bsearch(&key, mk, nmk, sizeof *mk, by_str))
-            continue;
-        if (asprintf(&paths[i], "/local/domain/%u/name", ci[i].domid) < 0) {
-            paths[i] = NULL;
-            r = xkl__err(ctx, ENOMEM, "domain '%s': %s", name, strerror(ENOMEM));
-        }
+        skip[i] = ci[i].dying || (nmk && bsearch(&key, mk, nmk, sizeof *mk, by_str));
     }
-    xkl_xs *xs = r == 0 ? xkl__xs(ctx) : NULL;
-    if (r == 0 && !xs)
+    if (r == 0 && !xkl__xs(ctx))
         r = xkl__err_wrap(ctx, "domain '%s'", name);
     if (r == 0)
-        r = xkl__xs_read_all(ctx, xs, paths, names, n, "find domain");
+        r = xkl__read_names(ctx, ci, n, skip, &names, "find domain");
     int found = -1;
-    for (size_t i = 0; i < n; i++) {
-        if (r == 0 && found < 0 && names[i] && strcmp(names[i], name) == 0)
+    for (size_t i = 0; r == 0 && i < n; i++) {
+        if (found < 0 && names[i] && strcmp(names[i], name) == 0)
             found = (int)ci[i].domid;
-        if (paths)
-            free(paths[i]);
-        if (names)
-            free(names[i]);
+        free(names[i]);
     }
-    free(paths);
     free(names);
+    free(skip);
     free(ci);
     for (size_t i = 0; i < nmk; i++)
         free(mk[i]);
