@@ -41,9 +41,23 @@ echo "tiny guests: memory = $mem"
 printf '%s\n' 'type = "pv"' "kernel = \"$XK_GUESTS/xk-pv\"" "memory = $mem" \
     'extra = "xk.mode=sleep"' > tiny.cfg
 
+# when the manager fails: what state xenstored is in (a dead xenstored
+# makes Debian's xl wait forever on /dev/xen/xenbus, so cleanup skips it)
+xs_alive() { pidof xenstored oxenstored > /dev/null; }
+diagnose() {
+    cat out mgr.err
+    echo "xenstored: $(pidof xenstored oxenstored || echo 'not running')"
+    dmesg | tail -n 15
+    tail -n 15 /var/log/messages 2> /dev/null
+    tail -n 5 /var/log/xen/monitord.log 2> /dev/null
+}
 cleanup() {
-    for i in $(seq 1 $N); do $REF_XL destroy "evm-$i" 2>/dev/null; done
-    $REF_XL destroy evm-a 2>/dev/null; $REF_XL destroy evm-b 2>/dev/null
+    xs_alive || { echo "xenstored is gone: no cleanup"; return; }
+    # ours first (fast, and it removes our state), Debian's for the rest
+    local g
+    for g in $(seq 1 $N) a b; do
+        $XL destroy "evm-$g" 2> /dev/null || $REF_XL destroy "evm-$g" 2> /dev/null
+    done
 }
 trap cleanup EXIT
 
@@ -74,7 +88,7 @@ for g in a b; do
 done
 timeout 300 "$XK_BIN/xk_manager" a.cfg b.cfg > out 2> mgr.err &
 mgr=$!
-wait_for 60 sh -c "[ \$(grep -c '^created ' out) = 2 ]" || { cat out mgr.err; fail "manager did not create its guests"; }
+wait_for 60 sh -c "[ \$(grep -c '^created ' out) = 2 ]" || { diagnose; fail "manager did not create its guests"; }
 a=$(awk '$2 == "evm-a" { print $4 }' out)
 b=$(awk '$2 == "evm-b" { print $4 }' out)
 [ -n "$a" ] && [ -n "$b" ] || { cat out; fail "manager's domids"; }
