@@ -269,6 +269,12 @@ int xkl__state_save(xkl_ctx *ctx, const char *uuid, const char *config_json);
 int xkl__state_remove(xkl_ctx *ctx, const char *uuid, uint32_t domid);
 /* The "config" JSON (malloc'd) of uuid/domid, ours or libxl's. */
 char *xkl__state_load(xkl_ctx *ctx, const char *uuid, uint32_t domid, bool *libxl);
+/* Replace path by text through tmp (same directory; a dot name readers
+ * skip): write, fsync when durable, rename, so that a reader sees the old
+ * file or the new one, never half of one. On failure tmp is gone and the
+ * error is "WHAT PATH: reason". 0 or -1. */
+int xkl__state_write_file(xkl_ctx *ctx, const char *path, const char *tmp, const char *text,
+                          bool durable, const char *what);
 /* "<state_dir>/<file>" */
 char *xkl__state_path(xkl_ctx *ctx, const char *file);
 /* mkdir -p of the state directory, or of <state_dir>/<sub> when sub is

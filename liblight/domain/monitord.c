@@ -82,23 +82,22 @@ static int entry_path(xkl_ctx *ctx, uint32_t domid, bool tmp, char *out, size_t 
     return 0;
 }
 
-/* write + rename: the daemon never reads half an entry */
+/* the daemon never reads half an entry */
 static int entry_write(xkl_ctx *ctx, uint32_t domid, const char *uuid, const char *name)
 {
-    char path[600], tmp[600];
+    char path[600], tmp[600], what[40];
     if (xkl__state_dir_ensure(ctx, LIST_DIR) < 0 || entry_path(ctx, domid, false, path, sizeof path) < 0 ||
         entry_path(ctx, domid, true, tmp, sizeof tmp) < 0)
         return xkl__err_wrap(ctx, "monitor domain %u", domid);
-    FILE *f = fopen(tmp, "we");
-    if (!f)
-        return xkl__err(ctx, errno, "monitor domain %u: %s: %s", domid, tmp, strerror(errno));
-    fprintf(f, "%s\n%s\n", uuid, name);
-    if (fclose(f) != 0 || rename(tmp, path) < 0) {
-        int e = errno;
-        unlink(tmp);
-        return xkl__err(ctx, e, "monitor domain %u: %s: %s", domid, path, strerror(e));
-    }
-    return 0;
+    size_t len = strlen(uuid) + strlen(name) + 3;
+    char *text = malloc(len);
+    if (!text)
+        return xkl__err(ctx, ENOMEM, "monitor domain %u: %s", domid, strerror(ENOMEM));
+    snprintf(text, len, "%s\n%s\n", uuid, name);
+    snprintf(what, sizeof what, "monitor domain %u:", domid);
+    int r = xkl__state_write_file(ctx, path, tmp, text, false, what);
+    free(text);
+    return r;
 }
 
 void xkl__monitor_entry_remove(xkl_ctx *ctx, uint32_t domid, const char *uuid)

@@ -61,16 +61,7 @@ static int write_file(xkl_ctx *ctx, const char *path, const char *text)
     char tmp[700];
     const char *slash = strrchr(path, '/');
     snprintf(tmp, sizeof tmp, "%.*s/.tmp.%s", (int)(slash - path), path, slash + 1);
-    FILE *f = fopen(tmp, "we");
-    if (!f)
-        return xkl__err(ctx, errno, "name index %s: %s", tmp, strerror(errno));
-    fputs(text, f);
-    if (fclose(f) != 0 || rename(tmp, path) < 0) {
-        int e = errno;
-        unlink(tmp);
-        return xkl__err(ctx, e, "name index %s: %s", path, strerror(e));
-    }
-    return 0;
+    return xkl__state_write_file(ctx, path, tmp, text, false, "name index");
 }
 
 static int marker_of(xkl_ctx *ctx, char *out, size_t len, const char *uuid, uint32_t domid)

@@ -87,6 +87,36 @@ void xkl__name_unlock(int fd)
         close(fd);   /* drops the flock */
 }
 
+int xkl__state_write_file(xkl_ctx *ctx, const char *path, const char *tmp, const char *text,
+                          bool durable, const char *what)
+{
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return xkl__err(ctx, errno, "%s %s: %s", what, tmp, strerror(errno));
+    size_t len = strlen(text), off = 0;
+    int e = 0;
+    while (off < len && !e) {
+        ssize_t w = write(fd, text + off, len - off);
+        if (w > 0)
+            off += (size_t)w;
+        else if (w == 0)
+            e = EIO;   /* a regular file that takes nothing */
+        else if (errno != EINTR)
+            e = errno;
+    }
+    if (!e && durable && fsync(fd) < 0)
+        e = errno;
+    if (close(fd) < 0 && !e)
+        e = errno;
+    if (!e && rename(tmp, path) < 0)
+        e = errno;
+    if (e) {
+        unlink(tmp);
+        return xkl__err(ctx, e, "%s %s: %s", what, path, strerror(e));
+    }
+    return 0;
+}
+
 int xkl__state_save(xkl_ctx *ctx, const char *uuid, const char *json)
 {
     if (xkl__state_dir_ensure(ctx, NULL) < 0)
@@ -95,43 +125,20 @@ int xkl__state_save(xkl_ctx *ctx, const char *uuid, const char *json)
     snprintf(name, sizeof name, "%s.json", uuid);
     snprintf(tmpname, sizeof tmpname, ".%s.json.tmp", uuid);
     char *path = xkl__state_path(ctx, name), *tmp = xkl__state_path(ctx, tmpname);
+    size_t len = strlen(json);
+    char *text = malloc(len + 2);
     int rc = -1;
     if (!path || !tmp)
-        goto out;
-    /* write + rename: a reader never sees half a file */
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        xkl__err(ctx, errno, "save config %s: %s", tmp, strerror(errno));
+        goto out;   /* the error is set */
+    if (!text) {
+        xkl__err(ctx, ENOMEM, "save config %s: %s", path, strerror(ENOMEM));
         goto out;
     }
-    size_t len = strlen(json), off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, json + off, len - off);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            int e = errno;
-            close(fd);
-            unlink(tmp);
-            xkl__err(ctx, e, "save config %s: %s", tmp, strerror(e));
-            goto out;
-        }
-        off += (size_t)w;
-    }
-    if (write(fd, "\n", 1) != 1 || fsync(fd) < 0 || close(fd) < 0) {
-        int e = errno;
-        unlink(tmp);
-        xkl__err(ctx, e, "save config %s: %s", tmp, strerror(e));
-        goto out;
-    }
-    if (rename(tmp, path) < 0) {
-        int e = errno;
-        unlink(tmp);
-        xkl__err(ctx, e, "save config %s: %s", path, strerror(e));
-        goto out;
-    }
-    rc = 0;
+    memcpy(text, json, len);
+    memcpy(text + len, "\n", 2);
+    rc = xkl__state_write_file(ctx, path, tmp, text, true, "save config");
 out:
+    free(text);
     free(path);
     free(tmp);
     return rc;
