@@ -277,8 +277,9 @@ static int complete_message(xkl_xs *xs, struct xsd_sockmsg *hdr, size_t *mlen)
     return xs->in_len >= *mlen;
 }
 
-/* Read more bytes into xs->in, waiting at most timeout_ms (-1: forever). */
-static int read_more(xkl_xs *xs, int timeout_ms)
+/* Read more bytes into xs->in (at most max), waiting at most timeout_ms
+ * (-1: forever). */
+static int read_more(xkl_xs *xs, int timeout_ms, size_t max)
 {
     for (;;) {
         /* A socket whose receive timeout matches blocks in read() itself. */
@@ -296,7 +297,8 @@ static int read_more(xkl_xs *xs, int timeout_ms)
                 return -1;
             }
         }
-        ssize_t n = read(xs->fd, xs->in + xs->in_len, sizeof xs->in - 1 - xs->in_len);
+        size_t room = sizeof xs->in - 1 - xs->in_len;
+        ssize_t n = read(xs->fd, xs->in + xs->in_len, room < max ? room : max);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -330,13 +332,21 @@ static int skip_oversized(xkl_xs *xs, const struct xsd_sockmsg *hdr, int timeout
         left -= k;
         if (!left)
             break;
-        if (read_more(xs, timeout_ms) < 0) {
+        /* never past its end (xs->in is empty here): what follows must
+         * leave room for the error reply put in its place */
+        if (read_more(xs, timeout_ms, left) < 0) {
             if (errno == ETIMEDOUT)
                 errno = EBADMSG; /* half skipped: the framing is lost */
             return -1;
         }
     }
-    /* at least XKL__MSG_MAX bytes were freed: room for the small reply */
+    /* room for the small reply: what follows the skipped reply came with
+     * its first read, at most sizeof xs->in - 1 - (XKL__HDR_LEN +
+     * XENSTORE_PAYLOAD_MAX + 1) bytes, as later reads stop at its end */
+    if (xs->in_len + XKL__HDR_LEN + 6 > sizeof xs->in - 1) {
+        errno = EBADMSG; /* cannot happen (see above); never write past in */
+        return -1;
+    }
     struct xsd_sockmsg e = {XS_ERROR, hdr->req_id, hdr->tx_id, 6};
     memmove(xs->in + XKL__HDR_LEN + 6, xs->in, xs->in_len);
     memcpy(xs->in, &e, XKL__HDR_LEN);
@@ -365,7 +375,7 @@ static int read_message(xkl_xs *xs, int timeout_ms, struct xsd_sockmsg *hdr,
                 return -1;
             continue;
         }
-        if (read_more(xs, timeout_ms) < 0)
+        if (read_more(xs, timeout_ms, SIZE_MAX) < 0)
             return -1;
     }
 }
@@ -531,11 +541,13 @@ static void unlink_pending(xkl_xs *xs, struct xkl__pending *p)
         }
 }
 
-static int write_all(int fd, const void *buf, size_t len)
+/* A socket gets send() without SIGPIPE: a daemon gone away is EPIPE, an
+ * error to report, never a signal that kills the caller (a manager). */
+static int write_all(const xkl_xs *xs, const void *buf, size_t len)
 {
     const char *p = buf;
     while (len) {
-        ssize_t n = write(fd, p, len);
+        ssize_t n = xs->xenbus ? write(xs->fd, p, len) : send(xs->fd, p, len, MSG_NOSIGNAL);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -564,7 +576,7 @@ struct xkl__pending *xkl__xs_send_locked(xkl_xs *xs, xkl_xs_tx tx, uint32_t type
     if (xs->next_req_id == 0)
         xs->next_req_id = 1;
     ssize_t n = xkl__wire_encode(buf, sizeof buf, type, p->req_id, tx, iov, niov);
-    if (n < 0 || write_all(xs->fd, buf, (size_t)n) < 0) {
+    if (n < 0 || write_all(xs, buf, (size_t)n) < 0) {
         int e = errno;
         if (n >= 0)
             xs->broken = true; /* a partial message cannot be taken back */

@@ -82,6 +82,20 @@ static int handle(struct peer *p, const struct xsd_sockmsg *h, const char *body)
             memcpy(big, &o, sizeof o);
             memset(big + sizeof o, 'x', 3 * XENSTORE_PAYLOAD_MAX);
             ck_assert_int_eq(write(p->cfd, big, sizeof big), (ssize_t)sizeof big);
+        } else if (!strcmp(body, "/oversize-tail")) {
+            /* an oversized reply one byte longer than the client's buffer,
+             * with two whole late replies right behind it in one write:
+             * the skip's last read must stop at its end (it once took the
+             * replies too, and the E2BIG put in its place overran) */
+            enum { BIG = 2 * XKL__MSG_MAX + 1 - XKL__HDR_LEN, LATE = XENSTORE_PAYLOAD_MAX };
+            static char all[XKL__HDR_LEN + BIG + 2 * (XKL__HDR_LEN + LATE)];
+            struct xsd_sockmsg o = {XS_READ, h->req_id, 0, BIG};
+            struct xsd_sockmsg l = {XS_READ, 0xdead, 0, LATE};
+            memset(all, 'x', sizeof all);
+            memcpy(all, &o, sizeof o);
+            memcpy(all + XKL__HDR_LEN + BIG, &l, sizeof l);
+            memcpy(all + 2 * XKL__HDR_LEN + BIG + LATE, &l, sizeof l);
+            ck_assert_int_eq(write(p->cfd, all, sizeof all), (ssize_t)sizeof all);
         } else if (!strcmp(body, "/garbage")) {
             struct xsd_sockmsg o = {XS_READ, h->req_id, 0, 0x7fffffff};
             ck_assert_int_eq(write(p->cfd, &o, sizeof o), (ssize_t)sizeof o);
@@ -419,6 +433,12 @@ START_TEST(oversized_reply_breaks_connection)
     ck_assert_ptr_null(xkl_xs_read(xs, 0, "/oversize", NULL));
     ck_assert_int_eq(errno, E2BIG);
     char *v = xkl_xs_read(xs, 0, "/after", NULL);
+    ck_assert_str_eq(v, "/after");
+    free(v);
+    /* the same with replies queued right behind it */
+    ck_assert_ptr_null(xkl_xs_read(xs, 0, "/oversize-tail", NULL));
+    ck_assert_int_eq(errno, E2BIG);
+    v = xkl_xs_read(xs, 0, "/after", NULL);
     ck_assert_str_eq(v, "/after");
     free(v);
     /* absurd length: framing lost, the connection is given up */
