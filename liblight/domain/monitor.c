@@ -129,7 +129,12 @@ int xkl_event_next(xkl_ctx *ctx, struct xkl_event *ev, int timeout_ms)
             struct xkl_xs_event *old;
             while ((old = xkl_xs_read_watch(evxs, 0)))
                 free(old);
-            r = scan(ctx, ev);
+            /* a connection xenstored closed stays readable: an error to
+             * report, or the caller's poll() loop would spin on it */
+            if (errno != EAGAIN && errno != ETIMEDOUT)
+                r = xkl__err(ctx, errno, "domain events: %s", xkl_xs_error(evxs));
+            else
+                r = scan(ctx, ev);
         }
         XKL__UNLOCK(ctx);
         if (r != 0)

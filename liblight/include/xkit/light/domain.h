@@ -205,8 +205,10 @@ struct xkl_event {
 };
 /* Start watching (first call) and return the pollable fd. */
 XKL_API int xkl_event_fd(xkl_ctx *ctx);
-/* 1 with *ev filled, 0 none within timeout_ms (-1 forever), -1 error. Each
- * domain's shutdown and death are reported once. */
+/* 1 with *ev filled, 0 none within timeout_ms (-1 forever), -1 error (also
+ * when xenstored closed the event connection: the fd stays readable, so a
+ * poll() loop must stop or reopen the context). Each domain's shutdown and
+ * death are reported once. */
 XKL_API int xkl_event_next(xkl_ctx *ctx, struct xkl_event *ev, int timeout_ms);
 
 /* Carry out the persisted on_poweroff/on_reboot/on_crash/on_watchdog
